@@ -1,0 +1,1 @@
+"""Hardware profiles shipped with onnxcost: one TOML file per device."""

@@ -1,0 +1,209 @@
+"""The central immutable values that flow through the pipeline (see docs/design)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import sympy
+
+# A dimension, a count or a byte size: an exact int, or a sympy expression over unbound dims.
+Dim = int | sympy.Expr
+
+Status = Literal["ok", "zero", "estimated", "unsupported"]
+Bound = Literal["compute", "memory"]
+
+DEFAULT_DOMAIN = ""
+ML_DOMAIN = "ai.onnx.ml"
+MS_DOMAIN = "com.microsoft"
+
+
+@dataclass(frozen=True, slots=True)
+class TensorInfo:
+    """One value of the graph: its shape (None when the rank is unknown), dtype and size."""
+
+    name: str
+    shape: tuple[Dim, ...] | None
+    dtype: str
+    is_constant: bool = False
+    is_weight: bool = False
+    value: np.ndarray | None = field(default=None, compare=False, repr=False)
+    elem_type: str = "tensor"
+
+    @property
+    def numel(self) -> Dim | None:
+        """Number of elements = product of dims (None when the shape is unknown)."""
+        from onnxcost.symbolic import product
+
+        return None if self.shape is None else product(self.shape)
+
+    @property
+    def nbytes(self) -> Dim | None:
+        """Bytes = numel × itemsize; 4-bit types pack two per byte (rounded up)."""
+        from onnxcost.dtypes import nbytes_of
+
+        count = self.numel
+        return None if count is None else nbytes_of(count, self.dtype)
+
+
+@dataclass(frozen=True, slots=True)
+class NodeInfo:
+    """One ONNX node with its attributes completed by schema defaults."""
+
+    name: str
+    op_type: str
+    domain: str
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    attrs: Mapping[str, Any]
+    opset: int
+    index: int
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The registry key of this node: (domain, op_type)."""
+        return (self.domain, self.op_type)
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """What a cost rule returns: the arithmetic of one node and how much of its tensors it touches.
+
+    `bytes_read` / `bytes_written` override the default (every input read once, every output
+    written once) for ops that touch less (Gather, Slice) or nothing (views such as Reshape).
+    """
+
+    macs: Dim = 0
+    flops: Dim = 0
+    status: Status = "ok"
+    note: str = ""
+    bytes_read_activations: Dim | None = None
+    bytes_read_weights: Dim | None = None
+    bytes_written: Dim | None = None
+    dtype: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NodeCost:
+    """The static cost of one node: arithmetic, parameters and bytes moved."""
+
+    name: str
+    op_type: str
+    domain: str
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    macs: Dim
+    flops: Dim
+    params: Dim
+    weight_bytes: Dim
+    bytes_read_weights: Dim
+    bytes_read_activations: Dim
+    bytes_written: Dim
+    dtype: str
+    status: Status
+    note: str = ""
+    macs_by_dtype: Mapping[str, Dim] = field(default_factory=dict)
+
+    @property
+    def bytes_read(self) -> Dim:
+        """Bytes read = weight bytes read + activation bytes read."""
+        return self.bytes_read_weights + self.bytes_read_activations
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryLevel:
+    """One level of a device's memory hierarchy, fastest first."""
+
+    name: str
+    capacity_bytes: float
+    bandwidth_bytes_per_s: float
+    energy_pj_per_byte: float
+
+
+@dataclass(frozen=True, slots=True)
+class EfficiencyStep:
+    """Efficiency factor applied to work of at least `min_amount` (FLOPs or bytes)."""
+
+    min_amount: float
+    factor: float
+
+
+@dataclass(frozen=True, slots=True)
+class HardwareProfile:
+    """A device for the roofline estimator; every figure carries a source in `sources`."""
+
+    name: str
+    display_name: str
+    kind: Literal["gpu", "cpu", "tpu", "npu", "mcu"]
+    clock_hz: float
+    peak_ops_per_s: Mapping[str, float]
+    memory: tuple[MemoryLevel, ...]
+    weights_level: str
+    activations_level: str
+    kernel_overhead_s: float
+    run_power_w: float
+    idle_power_w: float
+    overlap: bool
+    compute_efficiency: tuple[EfficiencyStep, ...]
+    memory_efficiency: tuple[EfficiencyStep, ...]
+    energy_pj_per_op: Mapping[str, float]
+    sources: Mapping[str, str]
+    notes: str = ""
+    path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NodeEstimate:
+    """The roofline estimate of one node on one profile."""
+
+    name: str
+    compute_s: float
+    memory_s: float
+    overhead_s: float
+    latency_s: float
+    energy_j: float
+    bound: Bound
+    intensity_flop_per_byte: float
+    attainable_flop_per_s: float
+    utilization: float
+    fused: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """A whole-model estimate: per-node figures and totals."""
+
+    profile: str
+    nodes: tuple[NodeEstimate, ...]
+    latency_s: float
+    energy_j: float
+    throughput_per_s: float
+    utilization: float
+    assumptions: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """An execution order with tensor lifetimes, the peak of live bytes and an arena plan."""
+
+    order: tuple[str, ...]
+    peak_memory_bytes: int
+    peak_step: int
+    peak_tensors: tuple[str, ...]
+    lower_bound_bytes: int
+    arena_bytes: int
+    buffers: tuple[Mapping[str, Any], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """What the report says about the model file itself."""
+
+    path: str
+    ir_version: int
+    opsets: Mapping[str, int]
+    producer: str
+    inputs: tuple[TensorInfo, ...]
+    outputs: tuple[TensorInfo, ...]
