@@ -207,3 +207,57 @@ class ModelInfo:
     producer: str
     inputs: tuple[TensorInfo, ...]
     outputs: tuple[TensorInfo, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OpTypeTotals:
+    """Figures summed over every node of one op type."""
+
+    count: int
+    macs: Dim
+    flops: Dim
+    params: Dim
+    bytes_read: Dim
+    bytes_written: Dim
+    latency_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """Whole-model figures; a figure that does not apply (no hardware given) is None."""
+
+    params: Dim
+    weight_bytes: Dim
+    macs: Dim
+    flops: Dim
+    bytes_read: Dim
+    bytes_written: Dim
+    activation_bytes: Dim
+    peak_memory_bytes: Dim | None = None
+    latency_s: float | None = None
+    energy_j: float | None = None
+    macs_by_dtype: Mapping[str, Dim] = field(default_factory=dict)
+    weight_bytes_by_dtype: Mapping[str, Dim] = field(default_factory=dict)
+    excluded_ops: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything one analysis found; renderers in onnxcost.report turn it into text."""
+
+    model: ModelInfo
+    bindings: Mapping[str, int]
+    hardware: str | None
+    nodes: tuple[NodeCost, ...]
+    totals: Totals
+    by_op_type: Mapping[str, OpTypeTotals]
+    unsupported: Mapping[str, int]
+    warnings: tuple[str, ...]
+    estimate: Estimate | None = None
+    schedule: Schedule | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `onnxcost.report/1` JSON document as plain Python values."""
+        from onnxcost.report.document import report_document
+
+        return report_document(self)

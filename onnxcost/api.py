@@ -1,0 +1,48 @@
+"""The Python API: one call runs the whole pipeline and returns a Report."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import onnx
+
+from onnxcost.cost import cost_nodes
+from onnxcost.graph import build_graph
+from onnxcost.load import load_model
+from onnxcost.shapes import infer_shapes
+from onnxcost.totals import by_op_type, model_totals, unsupported_census
+from onnxcost.types import ModelInfo, Report
+
+
+def analyze(
+    model: str | os.PathLike[str] | onnx.ModelProto,
+    dims: Mapping[str, int] | None = None,
+    inputs: Mapping[str, Sequence[int]] | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> Report:
+    """Load → shapes → graph → rules → report for one model; `dims` and `inputs` bind shapes."""
+    loaded = load_model(model)
+    shaped = infer_shapes(loaded, dims, inputs)
+    graph = build_graph(shaped)
+    costs = cost_nodes(graph, options)
+    proto = loaded.proto
+    info = ModelInfo(
+        path=loaded.path,
+        ir_version=int(proto.ir_version),
+        opsets=dict(loaded.opsets),
+        producer=" ".join(p for p in (proto.producer_name, proto.producer_version) if p),
+        inputs=tuple(graph.tensors[name] for name in graph.inputs),
+        outputs=tuple(graph.tensors[name] for name in graph.outputs if name in graph.tensors),
+    )
+    return Report(
+        model=info,
+        bindings=dict(shaped.bindings),
+        hardware=None,
+        nodes=costs,
+        totals=model_totals(costs, graph.tensors),
+        by_op_type=by_op_type(costs),
+        unsupported=unsupported_census(costs),
+        warnings=shaped.warnings,
+    )

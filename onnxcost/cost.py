@@ -1,0 +1,118 @@
+"""Stage 4: apply the cost rules to every node of the graph and attribute parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from onnxcost.dtypes import NON_PARAM_DTYPES
+from onnxcost.graph import Graph
+from onnxcost.rules.registry import NodeView, ShapeUnknown, resolve
+from onnxcost.symbolic import normalize
+from onnxcost.types import Dim, NodeCost, NodeInfo, TensorInfo, Work
+
+
+def cost_nodes(graph: Graph, options: Mapping[str, Any] | None = None) -> tuple[NodeCost, ...]:
+    """A NodeCost per node, in execution order; each weight's params go to its first reader."""
+    import onnxcost.rules  # noqa: F401  (registers every rule family)
+
+    options = dict(options or {})
+    tensors = graph.tensors
+    counted: set[str] = set()
+    costs = []
+    for node in graph.nodes:
+        inputs = tuple(tensors.get(name) if name else None for name in node.inputs)
+        outputs = tuple(tensors.get(name) if name else None for name in node.outputs)
+        work = _work_of(node, NodeView(node, inputs, outputs, options=options), outputs)
+        costs.append(_node_cost(node, inputs, outputs, work, counted))
+    return tuple(costs)
+
+
+def is_param(info: TensorInfo) -> bool:
+    """A learned parameter: a weight (initializer, Constant, ConstantOfShape) of a numeric dtype."""
+    return info.is_weight and info.dtype not in NON_PARAM_DTYPES and info.shape is not None
+
+
+def _work_of(node: NodeInfo, view: NodeView, outputs: tuple[TensorInfo | None, ...]) -> Work:
+    """The rule's Work; folded nodes cost nothing; a node without a rule is unsupported."""
+    present = [o for o in outputs if o is not None]
+    if present and all(o.is_constant for o in present) and node.op_type != "Constant":
+        return Work(status="zero", note="constant-folded", bytes_read_activations=0,
+                    bytes_read_weights=0, bytes_written=0)  # fmt: skip
+    found = resolve(node.domain, node.op_type, node.opset)
+    if found is None:
+        return Work(status="unsupported", note="no cost rule for this op")
+    try:
+        return found.fn(view)
+    except ShapeUnknown as exc:
+        return Work(status="unsupported", note=f"shape unknown: {exc}")
+    except (ValueError, TypeError, KeyError, IndexError, ZeroDivisionError) as exc:
+        return Work(status="unsupported", note=f"rule failed: {exc}")
+
+
+def _node_cost(
+    node: NodeInfo,
+    inputs: tuple[TensorInfo | None, ...],
+    outputs: tuple[TensorInfo | None, ...],
+    work: Work,
+    counted: set[str],
+) -> NodeCost:
+    """Combine the rule's arithmetic with the node's bytes and the params it first reads."""
+    seen: set[str] = set()
+    read_weights: Dim = 0
+    read_activations: Dim = 0
+    params: Dim = 0
+    weight_bytes: Dim = 0
+    for info in inputs:
+        if info is None or info.name in seen or info.shape is None:
+            continue
+        seen.add(info.name)
+        size = info.nbytes
+        if info.is_constant:
+            read_weights += size
+        else:
+            read_activations += size
+        if info.name not in counted and is_param(info):
+            counted.add(info.name)
+            params += info.numel
+            weight_bytes += size
+    written: Dim = sum((o.nbytes for o in outputs if o is not None and o.shape is not None), 0)
+    if work.bytes_read_weights is not None:
+        read_weights = work.bytes_read_weights
+    if work.bytes_read_activations is not None:
+        read_activations = work.bytes_read_activations
+    if work.bytes_written is not None:
+        written = work.bytes_written
+    dtype = work.dtype or _compute_dtype(inputs, outputs)
+    macs = normalize(work.macs)
+    return NodeCost(
+        name=node.name,
+        op_type=node.op_type,
+        domain=node.domain,
+        inputs=node.inputs,
+        outputs=node.outputs,
+        macs=macs,
+        flops=normalize(work.flops),
+        params=normalize(params),
+        weight_bytes=normalize(weight_bytes),
+        bytes_read_weights=normalize(read_weights),
+        bytes_read_activations=normalize(read_activations),
+        bytes_written=normalize(written),
+        dtype=dtype,
+        status=work.status,
+        note=work.note,
+        macs_by_dtype={dtype: macs} if macs != 0 else {},
+    )
+
+
+def _compute_dtype(
+    inputs: tuple[TensorInfo | None, ...], outputs: tuple[TensorInfo | None, ...]
+) -> str:
+    """The dtype the work runs in: the first activation input's, else the first input's or output's."""
+    for info in inputs:
+        if info is not None and not info.is_constant and info.dtype:
+            return info.dtype
+    for info in (*inputs, *outputs):
+        if info is not None and info.dtype:
+            return info.dtype
+    return ""

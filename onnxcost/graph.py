@@ -1,0 +1,76 @@
+"""Stage 3: the shaped model as a networkx DiGraph of nodes joined by the tensors they share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import networkx as nx
+
+from onnxcost.shapes import ShapedGraph
+from onnxcost.types import NodeInfo, TensorInfo
+
+
+@dataclass(frozen=True)
+class Graph:
+    """Nodes in execution order, the DiGraph over their names, and every value's TensorInfo."""
+
+    nodes: tuple[NodeInfo, ...]
+    digraph: nx.DiGraph
+    tensors: Mapping[str, TensorInfo]
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    producers: Mapping[str, str]
+    consumers: Mapping[str, tuple[str, ...]]
+
+
+def build_graph(shaped: ShapedGraph) -> Graph:
+    """A DiGraph with one vertex per node (unique names) and an edge per tensor handed on."""
+    nodes = _unique_names(shaped.nodes)
+    digraph = nx.DiGraph()
+    producers: dict[str, str] = {}
+    consumers: dict[str, list[str]] = {}
+    for node in nodes:
+        digraph.add_node(node.name, info=node)
+        for name in node.outputs:
+            if name:
+                producers[name] = node.name
+    for node in nodes:
+        for name in dict.fromkeys(node.inputs):
+            if not name:
+                continue
+            consumers.setdefault(name, []).append(node.name)
+            source = producers.get(name)
+            if source is None:
+                continue
+            if digraph.has_edge(source, node.name):
+                digraph.edges[source, node.name]["tensors"].append(name)
+            else:
+                digraph.add_edge(source, node.name, tensors=[name])
+    return Graph(
+        nodes=nodes,
+        digraph=digraph,
+        tensors=shaped.tensors,
+        inputs=shaped.inputs,
+        outputs=shaped.outputs,
+        producers=producers,
+        consumers={name: tuple(users) for name, users in consumers.items()},
+    )
+
+
+def _unique_names(nodes: tuple[NodeInfo, ...]) -> tuple[NodeInfo, ...]:
+    """Give nodes that share a name (exporters do this) a numbered suffix."""
+    seen: set[str] = set()
+    out = []
+    for node in nodes:
+        name = node.name
+        if name in seen:
+            suffix = 1
+            while f"{name}_{suffix}" in seen:
+                suffix += 1
+            name = f"{name}_{suffix}"
+            node = NodeInfo(name, node.op_type, node.domain, node.inputs, node.outputs,
+                            node.attrs, node.opset, node.index)  # fmt: skip
+        seen.add(name)
+        out.append(node)
+    return tuple(out)

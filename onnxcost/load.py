@@ -1,0 +1,100 @@
+"""Stage 1: read a model file (or take a ModelProto) without touching external weight files."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import onnx
+from google.protobuf.message import DecodeError
+
+from onnxcost.errors import ModelLoadError
+
+# Protobuf refuses messages above 2 GiB; a larger single file cannot be an ONNX model.
+MAX_PROTO_BYTES = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A parsed model: the proto (functions inlined), where it came from, and load-time notes."""
+
+    proto: onnx.ModelProto
+    path: str
+    opsets: dict[str, int]
+    warnings: tuple[str, ...]
+
+
+def load_model(source: str | os.PathLike[str] | onnx.ModelProto) -> LoadedModel:
+    """Load a path or a ModelProto; external data stays on disk, local functions are inlined."""
+    if isinstance(source, onnx.ModelProto):
+        proto, path = source, ""
+    else:
+        path = os.fspath(source)
+        proto = _read(path)
+    if not proto.HasField("graph"):
+        raise ModelLoadError(f"{path or 'model'}: not an ONNX model (no graph)")
+    warnings = list(_external_data_notes(proto, path))
+    if proto.functions:
+        proto = _inline_functions(proto, path)
+    opsets = opsets_of(proto)
+    return LoadedModel(proto=proto, path=path, opsets=opsets, warnings=tuple(warnings))
+
+
+def opsets_of(proto: onnx.ModelProto) -> dict[str, int]:
+    """Opset version per domain; the default domain is '' (also spelled 'ai.onnx')."""
+    opsets: dict[str, int] = {}
+    for entry in proto.opset_import:
+        domain = "" if entry.domain in ("", "ai.onnx") else entry.domain
+        opsets[domain] = max(opsets.get(domain, 0), entry.version)
+    if "" not in opsets:
+        # IR-3 era files sometimes omit opset_import: onnx treats that as opset 1.
+        opsets[""] = 1
+    return opsets
+
+
+def _read(path: str) -> onnx.ModelProto:
+    """Parse the file's protobuf; every failure becomes one ModelLoadError line."""
+    if not os.path.exists(path):
+        raise ModelLoadError(f"{path}: no such file")
+    if os.path.isdir(path):
+        raise ModelLoadError(f"{path}: is a folder, not an ONNX file")
+    size = os.path.getsize(path)
+    if size == 0:
+        raise ModelLoadError(f"{path}: empty file")
+    if size > MAX_PROTO_BYTES:
+        raise ModelLoadError(f"{path}: {size} bytes is above protobuf's 2 GiB limit")
+    try:
+        proto = onnx.load(path, load_external_data=False)
+    except (DecodeError, ValueError, RuntimeError, UnicodeDecodeError) as exc:
+        raise ModelLoadError(f"{path}: not a readable ONNX file (corrupt or truncated: {exc})")
+    except OSError as exc:
+        raise ModelLoadError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if not proto.HasField("graph") or not (proto.graph.node or proto.graph.output):
+        raise ModelLoadError(f"{path}: not an ONNX model (no graph)")
+    return proto
+
+
+def _external_data_notes(proto: onnx.ModelProto, path: str) -> list[str]:
+    """Notes about external-data files that are absent (their sizes come from metadata anyway)."""
+    folder = os.path.dirname(path) if path else ""
+    missing: set[str] = set()
+    for tensor in proto.graph.initializer:
+        if tensor.data_location != onnx.TensorProto.EXTERNAL:
+            continue
+        location = next((e.value for e in tensor.external_data if e.key == "location"), "")
+        if path and location and not os.path.exists(os.path.join(folder, location)):
+            missing.add(location)
+    return [
+        f"external data file {name!r} is not present; weight sizes come from the model's metadata"
+        for name in sorted(missing)
+    ]
+
+
+def _inline_functions(proto: onnx.ModelProto, path: str) -> onnx.ModelProto:
+    """Replace calls to model-local functions by their bodies."""
+    try:
+        import onnx.inliner
+
+        return onnx.inliner.inline_local_functions(proto)
+    except Exception as exc:  # the inliner raises a bare C++ error type on malformed functions
+        raise ModelLoadError(f"{path or 'model'}: cannot inline local functions ({exc})") from None

@@ -1,0 +1,73 @@
+"""NodeProto → NodeInfo: readable attributes completed by the operator schema's defaults."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+import onnx
+import onnx.defs
+
+from onnxcost.types import DEFAULT_DOMAIN, NodeInfo
+
+
+def node_info(proto: onnx.NodeProto, index: int, opsets: Mapping[str, int]) -> NodeInfo:
+    """A NodeInfo for `proto`, with attribute defaults of the schema at the model's opset."""
+    domain = DEFAULT_DOMAIN if proto.domain in ("", "ai.onnx") else proto.domain
+    opset = opsets.get(domain, 1)
+    attrs: dict[str, Any] = dict(schema_defaults(domain, proto.op_type, opset))
+    for attr in proto.attribute:
+        attrs[attr.name] = attribute_value(attr)
+    name = proto.name or f"{proto.op_type}_{index}"
+    return NodeInfo(
+        name=name,
+        op_type=proto.op_type,
+        domain=domain,
+        inputs=tuple(proto.input),
+        outputs=tuple(proto.output),
+        attrs=attrs,
+        opset=opset,
+        index=index,
+    )
+
+
+def attribute_value(attr: onnx.AttributeProto) -> Any:
+    """The Python value of an attribute (strings decoded, tensors and graphs kept as protos)."""
+    value = onnx.helper.get_attribute_value(attr)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    if isinstance(value, list) and value and isinstance(value[0], bytes):
+        return [v.decode("utf-8", errors="replace") for v in value]
+    return value
+
+
+@functools.lru_cache(maxsize=2048)
+def find_schema(domain: str, op_type: str, opset: int) -> onnx.defs.OpSchema | None:
+    """The operator schema in force at `opset`, or None when onnx.defs does not know the op."""
+    try:
+        return onnx.defs.get_schema(op_type, max_inclusive_version=opset, domain=domain)
+    except onnx.defs.SchemaError:
+        try:  # a model may declare an opset older than the op's first version
+            return onnx.defs.get_schema(op_type, domain=domain)
+        except onnx.defs.SchemaError:
+            return None
+
+
+@functools.lru_cache(maxsize=2048)
+def schema_defaults(domain: str, op_type: str, opset: int) -> tuple[tuple[str, Any], ...]:
+    """(name, default) for every attribute the schema gives a default value."""
+    schema = find_schema(domain, op_type, opset)
+    if schema is None:
+        return ()
+    defaults = []
+    for name, attr in schema.attributes.items():
+        default = attr.default_value
+        if default.type != onnx.AttributeProto.UNDEFINED:
+            defaults.append((name, attribute_value(default)))
+    return tuple(defaults)
+
+
+def is_known_op(domain: str, op_type: str, opset: int) -> bool:
+    """True when onnx.defs has a schema for the op in this domain."""
+    return find_schema(domain, op_type, opset) is not None

@@ -1,0 +1,46 @@
+"""Small building blocks that many rules share."""
+
+from __future__ import annotations
+
+from onnxcost.rules.registry import NodeView
+from onnxcost.symbolic import product
+from onnxcost.types import Dim, Work
+
+VIEW_NOTE = "view: no data moved"
+
+
+def per_output_element(view: NodeView, flops_per_element: Dim, output: int = 0) -> Work:
+    """FLOPs = output elements × FLOPs per element."""
+    return Work(flops=view.out_numel(output) * flops_per_element)
+
+
+def view_op(note: str = VIEW_NOTE) -> Work:
+    """A metadata-only op (Reshape-like): no arithmetic and no bytes moved."""
+    return Work(status="zero", note=note, bytes_read_activations=0, bytes_read_weights=0,
+                bytes_written=0)  # fmt: skip
+
+
+def data_movement(note: str = "") -> Work:
+    """A copy-like op: no arithmetic, every input read and every output written once."""
+    return Work(status="zero", note=note)
+
+
+def tensor_bytes(view: NodeView, index: int) -> Dim:
+    """Bytes of an input (0 when absent)."""
+    info = view.input(index)
+    if info is None or info.shape is None:
+        return 0
+    return info.nbytes
+
+
+def spatial_kernel(view: NodeView, weight_index: int = 1) -> list[Dim]:
+    """kernel_shape from the attribute, else from the weight's trailing dims."""
+    kernel = view.attr("kernel_shape")
+    if kernel:
+        return list(kernel)
+    return list(view.in_shape(weight_index)[2:])
+
+
+def numel(shape: tuple[Dim, ...]) -> Dim:
+    """Elements of a shape."""
+    return product(shape)

@@ -1,0 +1,73 @@
+"""Data movement: no arithmetic, real bytes; views (Reshape-like) move nothing."""
+
+from __future__ import annotations
+
+from onnxcost.rules.common import data_movement, tensor_bytes, view_op
+from onnxcost.rules.registry import NodeView, rule
+from onnxcost.symbolic import product
+from onnxcost.types import Work
+
+
+@rule("Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity")
+def view_like(view: NodeView) -> Work:
+    """0 FLOPs, 0 bytes: only the shape metadata changes."""
+    return view_op()
+
+
+@rule("Dropout")
+def dropout(view: NodeView) -> Work:
+    """0 FLOPs, 0 bytes at inference (identity); with training_mode: 2/elem (mask compare, scale)."""
+    training = view.input(2)
+    if training is not None and (training.value is None or bool(training.value.reshape(-1)[0])):
+        return Work(flops=2 * view.out_numel(0), note="training mode")
+    return view_op("inference: identity")
+
+
+@rule("Shape", "Size")
+def shape_of(view: NodeView) -> Work:
+    """0 FLOPs; reads no data, only the input's dims."""
+    return Work(status="zero", bytes_read_activations=0, bytes_read_weights=0)
+
+
+@rule("Constant", "ConstantOfShape")
+def constant(view: NodeView) -> Work:
+    """0 FLOPs, 0 bytes moved: a constant is part of the model, not computed."""
+    return view_op("constant")
+
+
+@rule("Transpose", "Concat", "Split", "Tile", "Expand", "Cast", "CastLike", "Pad")
+def copy_like(view: NodeView) -> Work:
+    """0 FLOPs; each input read once and each output written once."""
+    return data_movement()
+
+
+@rule("Slice")
+def slice_op(view: NodeView) -> Work:
+    """0 FLOPs; reads only the elements kept (= output bytes) and writes them."""
+    return Work(status="zero", bytes_read_activations=view.output(0).nbytes
+                if not view.inputs[0].is_constant else 0)  # fmt: skip
+
+
+@rule("Gather")
+def gather(view: NodeView) -> Work:
+    """0 FLOPs; reads the indices and the gathered slices (= output bytes), writes the output."""
+    gathered = view.output(0).nbytes
+    data = view.input(0)
+    indices = tensor_bytes(view, 1)
+    if data is not None and data.is_constant:
+        return Work(status="zero", bytes_read_weights=gathered, bytes_read_activations=indices)
+    return Work(status="zero", bytes_read_activations=gathered + indices, bytes_read_weights=0)
+
+
+@rule("Resize", "Upsample")
+def resize(view: NodeView) -> Work:
+    """FLOPs per output: nearest 0; linear 3·(2^r − 1) (lerps over r resized axes); cubic 2·4^r."""
+    x, y = view.in_shape(0), view.out_shape(0)
+    resized = sum(1 for a, b in zip(x, y, strict=False) if a != b)
+    mode = str(view.attr("mode", "nearest"))
+    out = product(y)
+    if mode == "nearest" or resized == 0:
+        return Work(status="zero", note="nearest: copy")
+    if mode in ("linear", "bilinear", "trilinear"):
+        return Work(flops=out * 3 * (2**resized - 1))
+    return Work(flops=out * 2 * 4**resized)

@@ -1,0 +1,482 @@
+"""Output shapes of common ops over symbolic dims, for what ONNX's own inference leaves unknown.
+
+ONNX shape inference keeps a named dim only through ops that pass it unchanged; a Conv over
+`height` or a Reshape whose target comes from a Shape chain loses it. These rules keep the
+exact expression (with floor where the op floors), so figures stay formulas in the user's dims.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from onnxcost.symbolic import ceildiv, dim_max, floordiv, normalize, product
+from onnxcost.types import Dim, NodeInfo
+
+Shape = tuple[Dim, ...]
+ShapeFn = Callable[[NodeInfo, Sequence[Shape | None], Sequence[np.ndarray | None]], list]
+SHAPE_RULES: dict[str, ShapeFn] = {}
+
+
+def shape_rule(*op_types: str) -> Callable[[ShapeFn], ShapeFn]:
+    """Register an output-shape function for default-domain ops."""
+
+    def register(fn: ShapeFn) -> ShapeFn:
+        for op_type in op_types:
+            SHAPE_RULES[op_type] = fn
+        return fn
+
+    return register
+
+
+def infer_output_shapes(
+    node: NodeInfo, shapes: Sequence[Shape | None], values: Sequence[np.ndarray | None]
+) -> list[Shape | None]:
+    """Output shapes from the op's semantics, None where they cannot be derived."""
+    fn = SHAPE_RULES.get(node.op_type) if node.domain in ("", "com.microsoft") else None
+    if fn is None:
+        return [None] * len(node.outputs)
+    try:
+        result = list(fn(node, shapes, values))
+    except (ValueError, TypeError, IndexError, KeyError, ZeroDivisionError):
+        return [None] * len(node.outputs)
+    return result + [None] * (len(node.outputs) - len(result))
+
+
+def broadcast(*shapes: Shape) -> Shape:
+    """Numpy-style broadcast of dims (ints or symbols)."""
+    rank = max(len(s) for s in shapes)
+    padded = [(1,) * (rank - len(s)) + tuple(s) for s in shapes]
+    out = []
+    for dims in zip(*padded, strict=True):
+        result: Dim = 1
+        for d in dims:
+            result = dim_max(result, d)
+        out.append(result)
+    return tuple(out)
+
+
+def _ints(value: np.ndarray | None) -> list[Dim] | None:
+    if value is None:
+        return None
+    return [int(v) if isinstance(v, np.integer | int) else normalize(v) for v in value.reshape(-1)]
+
+
+def _operand(node: NodeInfo, values: Sequence[np.ndarray | None], index: int, attr: str):
+    if len(node.inputs) > index and node.inputs[index]:
+        return _ints(values[index]) if index < len(values) else None
+    return node.attrs.get(attr)
+
+
+SAME_SHAPE_OPS = (
+    "Abs Acos Acosh Asin Asinh Atan Atanh Ceil Celu Cos Cosh Elu Erf Exp Floor Gelu HardSigmoid "
+    "HardSwish Hardmax Identity IsInf IsNaN LeakyRelu Log LogSoftmax LpNormalization Mish Neg Not "
+    "Reciprocal Relu Round Selu Shrink Sigmoid Sign Sin Sinh Softmax Softplus Softsign Sqrt Tan "
+    "Tanh ThresholdedRelu Cast CastLike Clip BatchNormalization InstanceNormalization "
+    "LayerNormalization GroupNormalization LRN MeanVarianceNormalization Dropout Swish "
+    "RMSNormalization CumSum Trilu BitwiseNot QuantizeLinear DequantizeLinear PRelu "
+    "SkipLayerNormalization SimplifiedLayerNormalization FastGelu BiasGelu QuickGelu "
+    "SkipSimplifiedLayerNormalization"
+).split()
+
+
+@shape_rule(*SAME_SHAPE_OPS)
+def _same(node, shapes, values):
+    return [shapes[0], shapes[0]] if node.op_type == "Dropout" else [shapes[0]]
+
+
+BROADCAST_OPS = (
+    "Add Sub Mul Div Pow Mod And Or Xor Equal Greater Less GreaterOrEqual LessOrEqual Max Min "
+    "Mean Sum BitShift BitwiseAnd BitwiseOr BitwiseXor Where BiasAdd"
+).split()
+
+
+@shape_rule(*BROADCAST_OPS)
+def _broadcast(node, shapes, values):
+    present = [s for s, name in zip(shapes, node.inputs, strict=False) if name]
+    if any(s is None for s in present):
+        return [None]
+    return [broadcast(*present)]
+
+
+def _spatial_out(
+    size: Dim, kernel: int, stride: int, dilation: int, pad_total: int, ceil_mode: bool
+) -> Dim:
+    """out = floor((size + pads − dilation·(k−1) − 1) / stride) + 1 (ceil with ceil_mode)."""
+    span = size + pad_total - dilation * (kernel - 1) - 1
+    return (ceildiv(span, stride) if ceil_mode else floordiv(span, stride)) + 1
+
+
+def window_output(node: NodeInfo, spatial: Sequence[Dim], kernel: Sequence[int]) -> list[Dim]:
+    """Spatial output dims of a Conv or pooling window (auto_pad and ceil_mode included)."""
+    rank = len(spatial)
+    strides = list(node.attrs.get("strides") or [1] * rank)
+    dilations = list(node.attrs.get("dilations") or [1] * rank)
+    pads = list(node.attrs.get("pads") or [0] * (2 * rank))
+    auto_pad = node.attrs.get("auto_pad", "NOTSET")
+    ceil_mode = bool(node.attrs.get("ceil_mode", 0))
+    out = []
+    for i, size in enumerate(spatial):
+        if auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+            out.append(ceildiv(size, strides[i]))
+        elif auto_pad == "VALID":
+            out.append(ceildiv(size - dilations[i] * (kernel[i] - 1), strides[i]))
+        else:
+            total = pads[i] + pads[i + rank]
+            out.append(_spatial_out(size, kernel[i], strides[i], dilations[i], total, ceil_mode))
+    return out
+
+
+@shape_rule("Conv", "ConvInteger", "FusedConv", "QLinearConv", "NhwcConv")
+def _conv(node, shapes, values):
+    x_index, w_index = (0, 3) if node.op_type == "QLinearConv" else (0, 1)
+    x, w = shapes[x_index], shapes[w_index]
+    if x is None or w is None:
+        return [None]
+    kernel = node.attrs.get("kernel_shape") or list(w[2:])
+    return [(x[0], w[0], *window_output(node, x[2:], kernel))]
+
+
+@shape_rule("ConvTranspose")
+def _conv_transpose(node, shapes, values):
+    x, w = shapes[0], shapes[1]
+    if x is None or w is None:
+        return [None]
+    group = int(node.attrs.get("group", 1))
+    if node.attrs.get("output_shape"):
+        return [(x[0], w[1] * group, *node.attrs["output_shape"])]
+    rank = len(x) - 2
+    kernel = node.attrs.get("kernel_shape") or list(w[2:])
+    strides = list(node.attrs.get("strides") or [1] * rank)
+    dilations = list(node.attrs.get("dilations") or [1] * rank)
+    pads = list(node.attrs.get("pads") or [0] * (2 * rank))
+    extra = list(node.attrs.get("output_padding") or [0] * rank)
+    auto_pad = node.attrs.get("auto_pad", "NOTSET")
+    spatial = []
+    for i in range(rank):
+        if auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+            spatial.append(x[2 + i] * strides[i])
+            continue
+        full = strides[i] * (x[2 + i] - 1) + extra[i] + (kernel[i] - 1) * dilations[i] + 1
+        spatial.append(full - pads[i] - pads[i + rank])
+    return [(x[0], w[1] * group, *spatial)]
+
+
+@shape_rule("MaxPool", "AveragePool", "LpPool")
+def _pool(node, shapes, values):
+    x = shapes[0]
+    if x is None:
+        return [None, None]
+    out = (x[0], x[1], *window_output(node, x[2:], node.attrs["kernel_shape"]))
+    return [out, out]
+
+
+@shape_rule("GlobalAveragePool", "GlobalMaxPool", "GlobalLpPool")
+def _global_pool(node, shapes, values):
+    x = shapes[0]
+    return [None if x is None else (x[0], x[1], *([1] * (len(x) - 2)))]
+
+
+def matmul_shape(a: Shape, b: Shape) -> Shape:
+    """Output shape of numpy-style matmul (1-D operands promoted and dropped)."""
+    a_dims, b_dims = list(a), list(b)
+    if len(a_dims) == 1:
+        a_dims = [1, *a_dims]
+    if len(b_dims) == 1:
+        b_dims = [*b_dims, 1]
+    batch = broadcast(tuple(a_dims[:-2]), tuple(b_dims[:-2])) if (a_dims[:-2] or b_dims[:-2]) else ()
+    out = [*batch, a_dims[-2], b_dims[-1]]
+    if len(a) == 1:
+        out.pop(-2)
+    if len(b) == 1:
+        out.pop(-1)
+    return tuple(out)
+
+
+@shape_rule("MatMul", "MatMulInteger", "FusedMatMul", "MatMulIntegerToFloat")
+def _matmul(node, shapes, values):
+    a, b = shapes[0], shapes[1]
+    return [None if a is None or b is None else matmul_shape(a, b)]
+
+
+@shape_rule("Gemm")
+def _gemm(node, shapes, values):
+    a, b = shapes[0], shapes[1]
+    if a is None or b is None:
+        return [None]
+    m = a[1] if node.attrs.get("transA", 0) else a[0]
+    n = b[0] if node.attrs.get("transB", 0) else b[1]
+    return [(m, n)]
+
+
+@shape_rule("Reshape")
+def _reshape(node, shapes, values):
+    x = shapes[0]
+    target = _ints(values[1]) if len(values) > 1 else node.attrs.get("shape")
+    if target is None:
+        return [None]
+    allowzero = int(node.attrs.get("allowzero", 0))
+    dims: list[Dim] = []
+    for i, d in enumerate(target):
+        if d == 0 and not allowzero:
+            if x is None:
+                return [None]
+            dims.append(x[i])
+        else:
+            dims.append(d)
+    if any(d == -1 for d in dims):
+        if x is None:
+            return [None]
+        known = product(d for d in dims if d != -1)
+        dims = [floordiv(product(x), known) if d == -1 else d for d in dims]
+    return [tuple(dims)]
+
+
+@shape_rule("Flatten")
+def _flatten(node, shapes, values):
+    x = shapes[0]
+    if x is None:
+        return [None]
+    axis = int(node.attrs.get("axis", 1))
+    axis = axis + len(x) if axis < 0 else axis
+    return [(product(x[:axis]), product(x[axis:]))]
+
+
+@shape_rule("Transpose")
+def _transpose(node, shapes, values):
+    x = shapes[0]
+    if x is None:
+        return [None]
+    perm = node.attrs.get("perm") or list(reversed(range(len(x))))
+    return [tuple(x[p] for p in perm)]
+
+
+@shape_rule("Concat")
+def _concat(node, shapes, values):
+    present = [s for s, name in zip(shapes, node.inputs, strict=False) if name]
+    if any(s is None for s in present) or not present:
+        return [None]
+    axis = int(node.attrs["axis"]) % len(present[0])
+    out = list(present[0])
+    out[axis] = normalize(sum((s[axis] for s in present[1:]), start=present[0][axis]))
+    return [tuple(out)]
+
+
+@shape_rule("Split")
+def _split(node, shapes, values):
+    x = shapes[0]
+    if x is None:
+        return [None] * len(node.outputs)
+    axis = int(node.attrs.get("axis", 0)) % len(x)
+    sizes = _operand(node, values, 1, "split")
+    count = len(node.outputs)
+    if not sizes:
+        chunk = ceildiv(x[axis], count)
+        last = x[axis] - chunk * (count - 1)
+        sizes = [chunk] * (count - 1) + [normalize(last)]
+    return [tuple(x[:axis]) + (s,) + tuple(x[axis + 1 :]) for s in sizes]
+
+
+@shape_rule("Squeeze")
+def _squeeze(node, shapes, values):
+    x = shapes[0]
+    if x is None:
+        return [None]
+    axes = _operand(node, values, 1, "axes")
+    if axes is None:
+        return [tuple(d for d in x if d != 1)]
+    drop = {a % len(x) for a in axes}
+    return [tuple(d for i, d in enumerate(x) if i not in drop)]
+
+
+@shape_rule("Unsqueeze")
+def _unsqueeze(node, shapes, values):
+    x = shapes[0]
+    axes = _operand(node, values, 1, "axes")
+    if x is None or axes is None:
+        return [None]
+    rank = len(x) + len(axes)
+    out = list(x)
+    for axis in sorted(a % rank for a in axes):
+        out.insert(axis, 1)
+    return [tuple(out)]
+
+
+@shape_rule("Gather")
+def _gather(node, shapes, values):
+    data, indices = shapes[0], shapes[1]
+    if data is None or indices is None:
+        return [None]
+    axis = int(node.attrs.get("axis", 0)) % len(data)
+    return [tuple(data[:axis]) + tuple(indices) + tuple(data[axis + 1 :])]
+
+
+@shape_rule("Expand")
+def _expand(node, shapes, values):
+    target = _ints(values[1]) if len(values) > 1 else None
+    if shapes[0] is None or target is None:
+        return [None]
+    return [broadcast(shapes[0], tuple(target))]
+
+
+@shape_rule("Tile")
+def _tile(node, shapes, values):
+    repeats = _ints(values[1]) if len(values) > 1 else None
+    if shapes[0] is None or repeats is None:
+        return [None]
+    return [tuple(normalize(d * r) for d, r in zip(shapes[0], repeats, strict=True))]
+
+
+@shape_rule("Pad")
+def _pad(node, shapes, values):
+    x = shapes[0]
+    pads = _operand(node, values, 1, "pads")
+    if x is None or pads is None:
+        return [None]
+    axes = _operand(node, values, 3, "axes") if node.opset >= 18 else None
+    axes = [a % len(x) for a in axes] if axes else list(range(len(x)))
+    out = list(x)
+    for i, axis in enumerate(axes):
+        out[axis] = normalize(out[axis] + pads[i] + pads[i + len(axes)])
+    return [tuple(out)]
+
+
+@shape_rule("Slice")
+def _slice(node, shapes, values):
+    x = shapes[0]
+    if x is None:
+        return [None]
+    if node.opset < 10:
+        starts, ends = node.attrs.get("starts"), node.attrs.get("ends")
+        axes, steps = node.attrs.get("axes"), None
+    else:
+        starts, ends = _ints(values[1]), _ints(values[2])
+        axes = _operand(node, values, 3, "")
+        steps = _operand(node, values, 4, "")
+    if starts is None or ends is None:
+        return [None]
+    axes = list(axes) if axes else list(range(len(starts)))
+    steps = list(steps) if steps else [1] * len(starts)
+    out = list(x)
+    for start, end, axis, step in zip(starts, ends, axes, steps, strict=False):
+        axis %= len(x)
+        out[axis] = _slice_length(x[axis], start, end, step)
+    return [tuple(out)]
+
+
+def _slice_length(size: Dim, start: Dim, end: Dim, step: int) -> Dim:
+    """Elements kept by start:end:step on an axis of `size` (clamped as numpy does)."""
+    if all(isinstance(v, int) for v in (size, start, end)):
+        return len(range(*slice(start, end, step).indices(size)))
+    big = 2**62
+    if step > 0 and isinstance(start, int) and start >= 0 and isinstance(end, int) and end >= big:
+        return normalize(ceildiv(size - start, step))
+    if step > 0 and isinstance(start, int) and start >= 0 and not isinstance(end, int):
+        return normalize(ceildiv(end - start, step))
+    if step == 1 and isinstance(start, int) and start >= 0 and isinstance(end, int) and end < 0:
+        return normalize(size + end - start)
+    raise ValueError("slice bounds over unbound dims")
+
+
+def _reduce_shape(node, shapes, values, axes_input: int) -> list[Shape | None]:
+    x = shapes[0]
+    if x is None:
+        return [None]
+    axes = _operand(node, values, axes_input, "axes") if axes_input else node.attrs.get("axes")
+    if axes is None and axes_input and len(node.inputs) > axes_input and node.inputs[axes_input]:
+        return [None]
+    keepdims = bool(node.attrs.get("keepdims", 1))
+    if not axes:
+        if int(node.attrs.get("noop_with_empty_axes", 0)):
+            return [x]
+        axes = list(range(len(x)))
+    drop = {a % len(x) for a in axes}
+    if keepdims:
+        return [tuple(1 if i in drop else d for i, d in enumerate(x))]
+    return [tuple(d for i, d in enumerate(x) if i not in drop)]
+
+
+REDUCE_OPS = (
+    "ReduceSum ReduceMean ReduceMax ReduceMin ReduceProd ReduceL1 ReduceL2 ReduceLogSum "
+    "ReduceLogSumExp ReduceSumSquare"
+).split()
+
+
+@shape_rule(*REDUCE_OPS)
+def _reduce(node, shapes, values):
+    axes_as_input = node.opset >= 18 or (node.op_type == "ReduceSum" and node.opset >= 13)
+    return _reduce_shape(node, shapes, values, 1 if axes_as_input else 0)
+
+
+@shape_rule("ArgMax", "ArgMin")
+def _arg(node, shapes, values):
+    x = shapes[0]
+    if x is None:
+        return [None]
+    axis = int(node.attrs.get("axis", 0)) % len(x)
+    if node.attrs.get("keepdims", 1):
+        return [tuple(1 if i == axis else d for i, d in enumerate(x))]
+    return [tuple(d for i, d in enumerate(x) if i != axis)]
+
+
+@shape_rule("Shape")
+def _shape(node, shapes, values):
+    x = shapes[0]
+    if x is None:
+        return [None]
+    start = int(node.attrs.get("start", 0))
+    end = node.attrs.get("end")
+    return [(len(x[start : None if end is None else int(end)]),)]
+
+
+@shape_rule("Resize", "Upsample")
+def _resize(node, shapes, values):
+    x = shapes[0]
+    if x is None:
+        return [None]
+    if node.op_type == "Upsample" and node.opset < 9:
+        scales = node.attrs.get("scales")
+        sizes = None
+    elif node.op_type == "Upsample":
+        scales, sizes = _ints_float(values[1]), None
+    else:
+        scales = _ints_float(values[2]) if len(values) > 2 and node.inputs[2] else None
+        sizes = _ints(values[3]) if len(values) > 3 and node.inputs[3] else None
+        if node.opset == 10:
+            scales = _ints_float(values[1])
+    if sizes:
+        return [tuple(sizes)]
+    if not scales:
+        return [None]
+    return [tuple(floordiv(normalize(d * _rational(s)), 1) for d, s in zip(x, scales, strict=True))]
+
+
+def _ints_float(value: np.ndarray | None) -> list[float] | None:
+    return None if value is None or value.size == 0 else [float(v) for v in value.reshape(-1)]
+
+
+def _rational(scale: float):
+    import sympy
+
+    return int(scale) if float(scale).is_integer() else sympy.Rational(str(scale))
+
+
+@shape_rule("TopK")
+def _topk(node, shapes, values):
+    x, k = shapes[0], _ints(values[1]) if len(values) > 1 else [node.attrs.get("k")]
+    if x is None or k is None:
+        return [None, None]
+    axis = int(node.attrs.get("axis", -1)) % len(x)
+    out = tuple(k[0] if i == axis else d for i, d in enumerate(x))
+    return [out, out]
+
+
+@shape_rule("Einsum")
+def _einsum(node, shapes, values):
+    if any(s is None for s in shapes):
+        return [None]
+    from onnxcost.rules.kernels import einsum_letters
+
+    sizes, output = einsum_letters(node.attrs["equation"], shapes)
+    return [tuple(sizes[c] for c in output)]

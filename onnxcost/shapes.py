@@ -1,0 +1,465 @@
+"""Stage 2: shapes and dtypes of every value, with user bindings, folding and symbolic dims.
+
+ONNX shape inference runs on a copy of the graph whose large weights are replaced by typed
+graph inputs, so it never serializes weight payloads. The capped folder then evaluates
+shape chains and weight generators, and the symbolic rules fill dims inference left unknown.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import onnx
+import sympy
+
+from onnxcost.dtypes import dtype_name
+from onnxcost.errors import GraphError, ShapeError
+from onnxcost.fold import FOLD_CAP_ELEMENTS, constant_attr_value, fold_node, tensor_value
+from onnxcost.load import LoadedModel
+from onnxcost.nodes import is_known_op, node_info
+from onnxcost.shape_rules import infer_output_shapes
+from onnxcost.symbolic import as_int, parse_dim_param, product, substitute, symbol
+from onnxcost.types import DEFAULT_DOMAIN, ML_DOMAIN, Dim, NodeInfo, TensorInfo
+
+# Tensors up to this many elements stay in the copy given to ONNX shape inference.
+SMALL_TENSOR_ELEMENTS = 4096
+# A dim above this is not a real model: reject it before it reaches any arithmetic.
+ABSURD_DIM = 2**40
+ABSURD_ELEMENTS = 2**53
+# Ops whose outputs differ from run to run even with constant inputs.
+NONDETERMINISTIC_OPS = frozenset(
+    {"RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Multinomial",
+     "Bernoulli"}
+)  # fmt: skip
+WEIGHT_GENERATORS = frozenset({"Constant", "ConstantOfShape"})
+STRICT_DOMAINS = (DEFAULT_DOMAIN, ML_DOMAIN)
+
+
+@dataclass(frozen=True)
+class ShapedGraph:
+    """Every node (in execution order) and every value with its shape, dtype and constness."""
+
+    nodes: tuple[NodeInfo, ...]
+    tensors: Mapping[str, TensorInfo]
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    bindings: Mapping[str, int]
+    warnings: tuple[str, ...]
+
+
+def infer_shapes(
+    loaded: LoadedModel,
+    dims: Mapping[str, int] | None = None,
+    inputs: Mapping[str, Sequence[int]] | None = None,
+) -> ShapedGraph:
+    """Shapes of all values after binding `dims` (by dim name) and `inputs` (whole shapes)."""
+    graph = loaded.proto.graph
+    dims = dict(dims or {})
+    inputs = {name: tuple(shape) for name, shape in (inputs or {}).items()}
+    initializer_names = {t.name for t in graph.initializer}
+    real_inputs = [v for v in graph.input if v.name not in initializer_names]
+    _check_bindings(real_inputs, dims, inputs)
+
+    warnings = list(loaded.warnings)
+    inferred = _run_onnx_inference(loaded, real_inputs, dims, inputs, warnings)
+    namer = _FreshNames()
+    tensors: dict[str, TensorInfo] = {}
+    for tensor in graph.initializer:
+        tensors[tensor.name] = _initializer_info(tensor)
+    for value in real_inputs:
+        tensors[value.name] = _value_info(value.name, value.type, dims, namer, inputs.get(value.name))
+    for sparse in graph.sparse_initializer:
+        tensors[sparse.values.name] = TensorInfo(
+            sparse.values.name, tuple(int(d) for d in sparse.dims),
+            dtype_name(sparse.values.data_type), is_constant=True, is_weight=True,
+        )  # fmt: skip
+
+    opsets = loaded.opsets
+    protos = order_nodes(graph.node, set(tensors))
+    nodes = []
+    for index, proto in enumerate(protos):
+        node = node_info(proto, index, opsets)
+        if node.domain in STRICT_DOMAINS and not is_known_op(node.domain, node.op_type, node.opset):
+            domain = node.domain or "ai.onnx"
+            raise GraphError(
+                f"node {node.name!r}: unknown operator {node.op_type!r} in domain {domain} "
+                f"(opset {node.opset}); the installed onnx {onnx.__version__} does not define it"
+            )
+        nodes.append(node)
+        for info in _node_outputs(node, tensors, inferred, dims, namer):
+            tensors[info.name] = info
+
+    if namer.count:
+        warnings.append(
+            f"{namer.count} dims could not be derived and are named unk_N; "
+            "figures that depend on them are formulas"
+        )
+    outputs = tuple(v.name for v in graph.output)
+    for value in graph.output:
+        if value.name not in tensors:
+            tensors[value.name] = _value_info(value.name, value.type, dims, namer, None)
+    return ShapedGraph(
+        nodes=tuple(nodes),
+        tensors=tensors,
+        inputs=tuple(v.name for v in real_inputs),
+        outputs=outputs,
+        bindings=dims,
+        warnings=tuple(warnings),
+    )
+
+
+def order_nodes(
+    protos: Iterable[onnx.NodeProto], available: set[str]
+) -> list[onnx.NodeProto]:
+    """The file's node order if it is a valid execution order, else a topological one."""
+    protos = list(protos)
+    produced = set(available)
+    valid = True
+    for proto in protos:
+        if any(name and name not in produced for name in proto.input):
+            valid = False
+            break
+        produced.update(proto.output)
+    if valid:
+        return protos
+    return _topological(protos, available)
+
+
+def _topological(protos: list[onnx.NodeProto], available: set[str]) -> list[onnx.NodeProto]:
+    """Kahn's algorithm over tensor names; a cycle or a dangling input is a GraphError."""
+    producer = {}
+    for index, proto in enumerate(protos):
+        for name in proto.output:
+            if name:
+                producer[name] = index
+    waiting = [0] * len(protos)
+    consumers: dict[int, list[int]] = {}
+    for index, proto in enumerate(protos):
+        for name in set(proto.input):
+            if not name or name in available:
+                continue
+            if name not in producer:
+                node = proto.name or f"{proto.op_type}_{index}"
+                raise GraphError(f"node {node!r} reads {name!r}, which no node or input provides")
+            waiting[index] += 1
+            consumers.setdefault(producer[name], []).append(index)
+    ready = [i for i, count in enumerate(waiting) if count == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        index = heapq.heappop(ready)
+        order.append(index)
+        for consumer in consumers.get(index, ()):
+            waiting[consumer] -= 1
+            if waiting[consumer] == 0:
+                heapq.heappush(ready, consumer)
+    if len(order) < len(protos):
+        stuck = [protos[i].name or f"{protos[i].op_type}_{i}" for i, c in enumerate(waiting) if c]
+        raise GraphError(f"graph has a cycle through nodes {', '.join(stuck[:5])}")
+    return [protos[i] for i in order]
+
+
+class _FreshNames:
+    """Deterministic names for dims nothing could derive."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self) -> sympy.Symbol:
+        self.count += 1
+        return symbol(f"unk_{self.count}")
+
+
+def _check_bindings(
+    real_inputs: Sequence[onnx.ValueInfoProto],
+    dims: Mapping[str, int],
+    inputs: Mapping[str, tuple[int, ...]],
+) -> None:
+    """Reject bindings that name nothing, or give negative, zero-rank or absurd sizes."""
+    by_name = {v.name: v for v in real_inputs}
+    for name, shape in inputs.items():
+        if name not in by_name:
+            known = ", ".join(by_name) or "none"
+            raise ShapeError(f"--input {name}: the model has no such input (inputs: {known})")
+        rank = len(by_name[name].type.tensor_type.shape.dim)
+        has_shape = by_name[name].type.tensor_type.HasField("shape")
+        if has_shape and rank != len(shape):
+            raise ShapeError(f"--input {name}: {len(shape)} dims given, the input has rank {rank}")
+        for value in shape:
+            _check_size(f"--input {name}", value)
+    names: set[str] = set()
+    for value in real_inputs:
+        for dim in value.type.tensor_type.shape.dim:
+            if dim.HasField("dim_param"):
+                parsed = parse_dim_param(dim.dim_param)
+                if parsed is not None and not isinstance(parsed, int):
+                    names.update(s.name for s in parsed.free_symbols)
+    for name, value in dims.items():
+        _check_size(f"--dim {name}", value)
+        if name not in names:
+            known = ", ".join(sorted(names)) or "none"
+            raise ShapeError(f"--dim {name}: no input dim has that name (named dims: {known})")
+
+
+def _check_size(where: str, value: int) -> None:
+    if not isinstance(value, int) or value < 0:
+        raise ShapeError(f"{where}: {value!r} is not a size (a non-negative integer)")
+    if value > ABSURD_DIM:
+        raise ShapeError(f"{where}: {value} is an absurd size (more than 2^40)")
+
+
+def _run_onnx_inference(
+    loaded: LoadedModel,
+    real_inputs: Sequence[onnx.ValueInfoProto],
+    dims: Mapping[str, int],
+    inputs: Mapping[str, tuple[int, ...]],
+    warnings: list[str],
+) -> dict[str, onnx.TypeProto]:
+    """ONNX shape inference with data propagation on a weight-free copy: name → inferred type."""
+    proto = loaded.proto
+    light = onnx.ModelProto()
+    light.ir_version = max(proto.ir_version, 4)
+    light.opset_import.extend(proto.opset_import)
+    graph = light.graph
+    graph.name = proto.graph.name
+    kept_inputs = set()
+    for value in real_inputs:
+        graph.input.append(_bound_value_info(value, dims, inputs.get(value.name)))
+        kept_inputs.add(value.name)
+    for tensor in proto.graph.initializer:
+        if product(tensor.dims) <= SMALL_TENSOR_ELEMENTS:
+            graph.initializer.append(tensor)
+        elif tensor.name not in kept_inputs:
+            graph.input.append(
+                onnx.helper.make_tensor_value_info(tensor.name, tensor.data_type, tensor.dims)
+            )
+            kept_inputs.add(tensor.name)
+    for node in proto.graph.node:
+        big = _large_constant(node)
+        if big is not None:
+            graph.input.append(
+                onnx.helper.make_tensor_value_info(node.output[0], big.data_type, big.dims)
+            )
+        else:
+            graph.node.append(node)
+    graph.output.extend(proto.graph.output)
+    graph.value_info.extend(proto.graph.value_info)
+    try:
+        inferred = onnx.shape_inference.infer_shapes(
+            light, check_type=False, strict_mode=False, data_prop=True
+        )
+    except Exception as exc:  # onnx raises its C++ InferenceError and others
+        warnings.append(f"ONNX shape inference failed ({str(exc).splitlines()[0][:200]}); "
+                        "shapes come from onnxcost's own rules")
+        inferred = light
+    types: dict[str, onnx.TypeProto] = {}
+    for value in (*inferred.graph.input, *inferred.graph.value_info, *inferred.graph.output):
+        if value.type.WhichOneof("value") is not None:
+            types[value.name] = value.type
+    return types
+
+
+def _large_constant(node: onnx.NodeProto) -> onnx.TensorProto | None:
+    """The value of a Constant node too big to hand to shape inference, else None."""
+    if node.op_type != "Constant" or node.domain not in ("", "ai.onnx"):
+        return None
+    for attr in node.attribute:
+        if attr.name == "value" and product(attr.t.dims) > SMALL_TENSOR_ELEMENTS:
+            return attr.t
+    return None
+
+
+def _bound_value_info(
+    value: onnx.ValueInfoProto, dims: Mapping[str, int], shape: tuple[int, ...] | None
+) -> onnx.ValueInfoProto:
+    """A graph input with the user's bindings written into its dims."""
+    bound = onnx.ValueInfoProto()
+    bound.CopyFrom(value)
+    if not bound.type.HasField("tensor_type"):
+        return bound
+    tensor_shape = bound.type.tensor_type.shape
+    if shape is not None:
+        bound.type.tensor_type.ClearField("shape")
+        tensor_shape = bound.type.tensor_type.shape
+        for size in shape:
+            tensor_shape.dim.add().dim_value = size
+        return bound
+    for dim in tensor_shape.dim:
+        if dim.HasField("dim_param"):
+            parsed = parse_dim_param(dim.dim_param)
+            if parsed is None or isinstance(parsed, int):
+                continue
+            result = substitute(parsed, dims)
+            if as_int(result) is not None:
+                dim.dim_value = as_int(result)
+    return bound
+
+
+def _dims_of(
+    type_proto: onnx.TypeProto, dims: Mapping[str, int], namer: _FreshNames | None
+) -> tuple[Dim | None, ...] | None:
+    """Dims of a tensor type; unknown dims are None (or fresh symbols when `namer` is given)."""
+    if not type_proto.tensor_type.HasField("shape"):
+        return None
+    out: list[Dim | None] = []
+    for dim in type_proto.tensor_type.shape.dim:
+        value: Dim | None = None
+        if dim.HasField("dim_value"):
+            if dim.dim_value < -1:
+                raise ShapeError(f"negative dim {dim.dim_value} in the model")
+            if dim.dim_value > ABSURD_DIM:
+                raise ShapeError(f"absurd dim {dim.dim_value} in the model (more than 2^40)")
+            value = None if dim.dim_value == -1 else int(dim.dim_value)
+        elif dim.HasField("dim_param") and not dim.dim_param.startswith("unk__"):
+            parsed = parse_dim_param(dim.dim_param)
+            value = None if parsed is None else substitute(parsed, dims)
+        if value is None and namer is not None:
+            value = namer()
+        out.append(value)
+    return tuple(out)
+
+
+def _value_info(
+    name: str,
+    type_proto: onnx.TypeProto,
+    dims: Mapping[str, int],
+    namer: _FreshNames,
+    bound_shape: tuple[int, ...] | None,
+) -> TensorInfo:
+    """TensorInfo of a graph input or output from its declared type."""
+    kind = type_proto.WhichOneof("value")
+    if kind != "tensor_type":
+        return TensorInfo(name, None, "", elem_type=_elem_kind(kind))
+    dtype = dtype_name(type_proto.tensor_type.elem_type)
+    shape = bound_shape if bound_shape is not None else _dims_of(type_proto, dims, namer)
+    return _checked(TensorInfo(name, shape, dtype))
+
+
+def _elem_kind(kind: str | None) -> str:
+    return {"sequence_type": "sequence", "optional_type": "optional", "map_type": "map",
+            "sparse_tensor_type": "sparse_tensor"}.get(kind or "", "unknown")  # fmt: skip
+
+
+def _initializer_info(tensor: onnx.TensorProto) -> TensorInfo:
+    """A weight: its dims and dtype from metadata, its value only when small and in the file."""
+    shape = tuple(int(d) for d in tensor.dims)
+    for d in shape:
+        if d < 0:
+            raise ShapeError(f"initializer {tensor.name!r} has a negative dim {d}")
+    return _checked(
+        TensorInfo(
+            tensor.name, shape, dtype_name(tensor.data_type),
+            is_constant=True, is_weight=True, value=tensor_value(tensor),
+        )  # fmt: skip
+    )
+
+
+def _checked(info: TensorInfo) -> TensorInfo:
+    count = info.numel
+    if isinstance(count, int) and count > ABSURD_ELEMENTS:
+        raise ShapeError(f"tensor {info.name!r} has an absurd shape {info.shape}")
+    return info
+
+
+def _node_outputs(
+    node: NodeInfo,
+    tensors: Mapping[str, TensorInfo],
+    inferred: Mapping[str, onnx.TypeProto],
+    dims: Mapping[str, int],
+    namer: _FreshNames,
+) -> list[TensorInfo]:
+    """TensorInfo for each output of `node`: inferred, folded, or derived by shape rules."""
+    present = [tensors.get(name) for name in node.inputs if name]
+    all_constant = all(t is not None and t.is_constant for t in present)
+    deterministic = node.op_type not in NONDETERMINISTIC_OPS and not _has_subgraph(node)
+    constant = all_constant and deterministic
+    if node.op_type == "Constant":
+        values: list[np.ndarray | None] | None = [constant_attr_value(node.attrs)]
+        constant = True
+    else:
+        values = fold_node(node, _fold_inputs(node, tensors)) if deterministic else None
+    in_shapes = [tensors[n].shape if n in tensors else None for n in node.inputs]
+    in_values = [tensors[n].value if n in tensors else None for n in node.inputs]
+    ruled = None
+    results = []
+    for position, name in enumerate(node.outputs):
+        if not name:
+            continue
+        value = values[position] if values and position < len(values) else None
+        type_proto = inferred.get(name)
+        kind = type_proto.WhichOneof("value") if type_proto is not None else "tensor_type"
+        if kind != "tensor_type":
+            results.append(TensorInfo(name, None, "", elem_type=_elem_kind(kind)))
+            continue
+        shape = _dims_of(type_proto, dims, None) if type_proto is not None else None
+        dtype = dtype_name(type_proto.tensor_type.elem_type) if type_proto is not None else ""
+        if value is not None:
+            shape = tuple(int(d) for d in value.shape)
+            dtype = dtype or _numpy_name(value)
+        elif shape is None or any(d is None for d in shape):
+            if ruled is None:
+                ruled = infer_output_shapes(node, in_shapes, in_values)
+            shape = _merge(shape, ruled[position] if position < len(ruled) else None)
+        if node.op_type == "Constant" and value is None:
+            shape, dtype = _constant_meta(node, shape, dtype)
+        if shape is not None:
+            shape = tuple(namer() if d is None else d for d in shape)
+        if not dtype and present and present[0] is not None:
+            dtype = present[0].dtype
+        is_constant = constant or (value is not None and value.dtype != object)
+        weight = constant and node.op_type in WEIGHT_GENERATORS
+        results.append(_checked(TensorInfo(
+            name, shape, dtype, is_constant=is_constant, is_weight=weight,
+            value=value if value is not None and value.size <= FOLD_CAP_ELEMENTS else None,
+        )))  # fmt: skip
+    return results
+
+
+def _fold_inputs(node: NodeInfo, tensors: Mapping[str, TensorInfo]) -> list[np.ndarray | None]:
+    """Values handed to the folder; Shape and Size get the input's dims as their operand."""
+    infos = [tensors.get(name) if name else None for name in node.inputs]
+    if node.op_type in ("Shape", "Size") and node.domain == "" and infos and infos[0] is not None:
+        shape = infos[0].shape
+        if shape is None:
+            return [None]
+        if all(isinstance(d, int) for d in shape):
+            return [np.array(shape, dtype=np.int64)]
+        return [np.array(list(shape), dtype=object)]
+    return [info.value if info is not None else None for info in infos]
+
+
+def _merge(
+    inferred: tuple[Dim | None, ...] | None, ruled: tuple[Dim, ...] | None
+) -> tuple[Dim | None, ...] | None:
+    """Inferred dims where known, the rule's dims where inference left a gap."""
+    if inferred is None:
+        return ruled
+    if ruled is None or len(ruled) != len(inferred):
+        return inferred
+    return tuple(r if i is None else i for i, r in zip(inferred, ruled, strict=True))
+
+
+def _constant_meta(
+    node: NodeInfo, shape: tuple[Dim | None, ...] | None, dtype: str
+) -> tuple[tuple[Dim | None, ...] | None, str]:
+    """Shape and dtype of a Constant whose value is too large to fold."""
+    tensor = node.attrs.get("value")
+    if isinstance(tensor, onnx.TensorProto):
+        return tuple(int(d) for d in tensor.dims), dtype_name(tensor.data_type)
+    sparse = node.attrs.get("sparse_value")
+    if isinstance(sparse, onnx.SparseTensorProto):
+        return tuple(int(d) for d in sparse.dims), dtype_name(sparse.values.data_type)
+    return shape, dtype
+
+
+def _numpy_name(value: np.ndarray) -> str:
+    if value.dtype == object:
+        return "int64"
+    return {"float32": "float32", "float64": "float64"}.get(value.dtype.name, value.dtype.name)
+
+
+def _has_subgraph(node: NodeInfo) -> bool:
+    return any(isinstance(v, onnx.GraphProto) for v in node.attrs.values())
