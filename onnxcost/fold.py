@@ -45,9 +45,21 @@ def fold_node(node: NodeInfo, values: Sequence[Value | None]) -> list[Value] | N
         outputs = fn(node, values)
     except (ValueError, TypeError, IndexError, KeyError, ZeroDivisionError, OverflowError):
         return None
-    if outputs is None or any(o is not None and o.size > FOLD_CAP_ELEMENTS for o in outputs):
+    if outputs is None:
         return None
-    return outputs
+    arrays = [None if o is None else _as_array(o) for o in outputs]
+    if any(a is not None and a.size > FOLD_CAP_ELEMENTS for a in arrays):
+        return None
+    return arrays
+
+
+def _as_array(value: object) -> Value:
+    """numpy helpers return bare scalars (or sympy objects) for 0-d results: wrap them."""
+    if isinstance(value, np.ndarray):
+        return value
+    if isinstance(value, np.generic):
+        return np.asarray(value)
+    return np.array(value, dtype=object)
 
 
 def tensor_value(tensor: onnx.TensorProto) -> Value | None:

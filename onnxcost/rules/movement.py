@@ -43,9 +43,11 @@ def copy_like(view: NodeView) -> Work:
 
 @rule("Slice")
 def slice_op(view: NodeView) -> Work:
-    """0 FLOPs; reads only the elements kept (= output bytes) and writes them."""
-    return Work(status="zero", bytes_read_activations=view.output(0).nbytes
-                if not view.inputs[0].is_constant else 0)  # fmt: skip
+    """0 FLOPs; reads only the elements kept (= output bytes) and writes them; index operands are negligible."""
+    kept = view.output(0).nbytes
+    if view.inputs[0].is_constant:
+        return Work(status="zero", bytes_read_weights=kept, bytes_read_activations=0)
+    return Work(status="zero", bytes_read_activations=kept, bytes_read_weights=0)
 
 
 @rule("Gather")

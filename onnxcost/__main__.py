@@ -1,0 +1,5 @@
+"""`python -m onnxcost` runs the command line."""
+
+from onnxcost.cli import main
+
+main()

@@ -1,0 +1,32 @@
+"""`onnxcost analyze`: the cost report of one model."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from onnxcost.api import analyze
+from onnxcost.cli.options import emit, output_options, parse_dims, parse_inputs, shape_options
+from onnxcost.report.table import render_table
+
+
+@click.command("analyze")
+@click.argument("model", type=click.Path(dir_okay=False))
+@shape_options
+@output_options(("table", "json"))
+@click.option("--top", default=10, show_default=True, help="How many of the costliest nodes.")
+def command(
+    model: str,
+    dims: tuple[str, ...],
+    input_shapes: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    top: int,
+) -> None:
+    """Count MACs, FLOPs, parameters and bytes of MODEL, per node and in total."""
+    report = analyze(model, dims=parse_dims(dims), inputs=parse_inputs(input_shapes))
+    if fmt == "json":
+        emit(json.dumps(report.to_dict(), indent=2), output)
+    else:
+        emit(render_table(report, top=top), output)

@@ -1,0 +1,88 @@
+"""Option decorators shared by the commands, and the parsers of their values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+F = Callable[..., Any]
+
+
+def parse_dims(values: tuple[str, ...]) -> dict[str, int]:
+    """('batch=8', 'seq=128') → {'batch': 8, 'seq': 128}."""
+    dims: dict[str, int] = {}
+    for text in values:
+        name, sep, number = text.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{text!r}: expected NAME=INT", param_hint="--dim")
+        try:
+            size = int(number)
+        except ValueError:
+            raise click.BadParameter(
+                f"{text!r}: {number!r} is not an integer", param_hint="--dim"
+            ) from None
+        if size < 0:
+            raise click.BadParameter(f"{text!r}: a dim cannot be negative", param_hint="--dim")
+        dims[name.strip()] = size
+    return dims
+
+
+def parse_inputs(values: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
+    """('x=1x3x224x224',) → {'x': (1, 3, 224, 224)}; a scalar input is 'x=' ."""
+    shapes: dict[str, tuple[int, ...]] = {}
+    for text in values:
+        name, sep, dims = text.rpartition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{text!r}: expected NAME=1x3x224x224", param_hint="--input")
+        try:
+            shape = tuple(int(d) for d in dims.lower().replace(",", "x").split("x") if d.strip())
+        except ValueError:
+            raise click.BadParameter(
+                f"{text!r}: dims must be integers joined by 'x'", param_hint="--input"
+            ) from None
+        if any(d < 0 for d in shape):
+            raise click.BadParameter(f"{text!r}: a dim cannot be negative", param_hint="--input")
+        shapes[name] = shape
+    return shapes
+
+
+def shape_options(fn: F) -> F:
+    """--dim and --input, repeatable."""
+    fn = click.option(
+        "--input", "input_shapes", multiple=True, metavar="NAME=1x3x224x224",
+        help="Bind a whole input shape (repeatable).",
+    )(fn)  # fmt: skip
+    return click.option(
+        "--dim", "dims", multiple=True, metavar="NAME=INT",
+        help="Bind a named (symbolic) dim of the inputs (repeatable).",
+    )(fn)  # fmt: skip
+
+
+def output_options(formats: tuple[str, ...], default: str = "table") -> Callable[[F], F]:
+    """--format and -o/--output."""
+
+    def decorate(fn: F) -> F:
+        fn = click.option(
+            "-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+            help="Write the result to FILE instead of standard output.",
+        )(fn)  # fmt: skip
+        return click.option(
+            "--format", "fmt", type=click.Choice(formats), default=default, show_default=True,
+            help="Output format.",
+        )(fn)  # fmt: skip
+
+    return decorate
+
+
+def emit(text: str, output: str | None) -> None:
+    """Print `text`, or write it to the file the user named."""
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text if text.endswith("\n") else text + "\n")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
