@@ -17,14 +17,18 @@ from onnxcost.types import Dim, NodeInfo
 Shape = tuple[Dim, ...]
 ShapeFn = Callable[[NodeInfo, Sequence[Shape | None], Sequence[np.ndarray | None]], list]
 SHAPE_RULES: dict[str, ShapeFn] = {}
+DOMAIN_SHAPE_RULES: dict[tuple[str, str], ShapeFn] = {}
 
 
-def shape_rule(*op_types: str) -> Callable[[ShapeFn], ShapeFn]:
-    """Register an output-shape function for default-domain ops."""
+def shape_rule(*op_types: str, domain: str = "") -> Callable[[ShapeFn], ShapeFn]:
+    """Register an output-shape function for ops of `domain` (default: ai.onnx)."""
 
     def register(fn: ShapeFn) -> ShapeFn:
         for op_type in op_types:
-            SHAPE_RULES[op_type] = fn
+            if domain:
+                DOMAIN_SHAPE_RULES[(domain, op_type)] = fn
+            else:
+                SHAPE_RULES[op_type] = fn
         return fn
 
     return register
@@ -34,7 +38,10 @@ def infer_output_shapes(
     node: NodeInfo, shapes: Sequence[Shape | None], values: Sequence[np.ndarray | None]
 ) -> list[Shape | None]:
     """Output shapes from the op's semantics, None where they cannot be derived."""
-    fn = SHAPE_RULES.get(node.op_type) if node.domain in ("", "com.microsoft") else None
+    import onnxcost.rules  # noqa: F401  (rule modules register shape rules of their own ops)
+
+    fn = SHAPE_RULES.get(node.op_type) if node.domain == "" else None
+    fn = fn or DOMAIN_SHAPE_RULES.get((node.domain, node.op_type))
     if fn is None:
         return [None] * len(node.outputs)
     try:

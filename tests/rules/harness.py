@@ -1,0 +1,121 @@
+"""Per-rule test cases as data: a one-node model, the figures worked out by hand, and a checker."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import onnx
+from onnx import helper, numpy_helper
+
+import onnxcost
+
+_ELEM = {
+    "float32": onnx.TensorProto.FLOAT, "float16": onnx.TensorProto.FLOAT16,
+    "int64": onnx.TensorProto.INT64, "int32": onnx.TensorProto.INT32,
+    "int8": onnx.TensorProto.INT8, "uint8": onnx.TensorProto.UINT8,
+    "bool": onnx.TensorProto.BOOL, "float64": onnx.TensorProto.DOUBLE,
+    "string": onnx.TensorProto.STRING, "bfloat16": onnx.TensorProto.BFLOAT16,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class In:
+    """A graph input (an activation) of a given shape and dtype."""
+
+    name: str
+    shape: Sequence[int | str]
+    dtype: str = "float32"
+
+
+@dataclass(frozen=True)
+class W:
+    """An initializer: `value` as given, or deterministic random data of `shape`."""
+
+    name: str
+    shape: Sequence[int] = ()
+    dtype: str = "float32"
+    value: Any = None
+
+    def array(self) -> np.ndarray:
+        if self.value is not None:
+            return np.asarray(self.value, dtype=self.dtype)
+        rng = np.random.default_rng(0)
+        if self.dtype.startswith("float"):
+            return rng.standard_normal(self.shape).astype(self.dtype)
+        return rng.integers(0, 3, self.shape).astype(self.dtype)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hand-checked figure set for one rule; `why` holds the arithmetic."""
+
+    op_type: str
+    inputs: Sequence[In | W | None]
+    macs: int
+    flops: int
+    why: str
+    attrs: dict[str, Any] = field(default_factory=dict)
+    outputs: int = 1
+    domain: str = ""
+    opset: int = 17
+    out_shapes: Sequence[tuple[Sequence[int], str]] | None = None
+    bytes_read: int | None = None
+    bytes_written: int | None = None
+    params: int | None = None
+    status: str | None = None
+    extra_opsets: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return f"{self.domain or 'ai.onnx'}::{self.op_type}:{self.why[:40]}"
+
+
+def build(case: Case) -> onnx.ModelProto:
+    """The one-node model of a case."""
+    graph_inputs, initializers, names = [], [], []
+    for spec in case.inputs:
+        if spec is None:
+            names.append("")
+        elif isinstance(spec, In):
+            graph_inputs.append(helper.make_tensor_value_info(spec.name, _ELEM[spec.dtype],
+                                                              list(spec.shape)))
+            names.append(spec.name)
+        else:
+            initializers.append(numpy_helper.from_array(spec.array(), spec.name))
+            names.append(spec.name)
+    outputs = [f"y{i}" for i in range(case.outputs)]
+    node = helper.make_node(case.op_type, names, outputs, domain=case.domain or None, **case.attrs)
+    if case.out_shapes is not None:
+        graph_outputs = [
+            helper.make_tensor_value_info(n, _ELEM[dtype], list(shape))
+            for n, (shape, dtype) in zip(outputs, case.out_shapes, strict=True)
+        ]
+    else:
+        graph_outputs = [helper.make_empty_tensor_value_info(n) for n in outputs]
+    graph = helper.make_graph([node], "case", graph_inputs, graph_outputs, initializers)
+    opsets = [helper.make_opsetid("", case.opset)]
+    if case.domain:
+        opsets.append(helper.make_opsetid(case.domain, case.extra_opsets.get(case.domain, 1)))
+    model = helper.make_model(graph, opset_imports=opsets)
+    model.ir_version = 8
+    return model
+
+
+def check(case: Case) -> onnxcost.NodeCost:
+    """Analyze the case's model and compare the node's figures with the hand-worked ones."""
+    report = onnxcost.analyze(build(case))
+    (node,) = [n for n in report.nodes if n.op_type == case.op_type]
+    assert node.status != "unsupported", node.note
+    assert (node.macs, node.flops) == (case.macs, case.flops), case.why
+    if case.bytes_read is not None:
+        assert node.bytes_read == case.bytes_read, case.why
+    if case.bytes_written is not None:
+        assert node.bytes_written == case.bytes_written, case.why
+    if case.params is not None:
+        assert node.params == case.params, case.why
+    if case.status is not None:
+        assert node.status == case.status, case.why
+    return node
