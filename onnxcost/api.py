@@ -9,6 +9,7 @@ from typing import Any
 import onnx
 
 from onnxcost.cost import cost_nodes
+from onnxcost.errors import OnnxcostError
 from onnxcost.graph import build_graph
 from onnxcost.load import load_model
 from onnxcost.shapes import infer_shapes
@@ -21,12 +22,20 @@ def analyze(
     dims: Mapping[str, int] | None = None,
     inputs: Mapping[str, Sequence[int]] | None = None,
     options: Mapping[str, Any] | None = None,
+    if_branch: str = "max",
 ) -> Report:
-    """Load → shapes → graph → rules → report for one model; `dims` and `inputs` bind shapes."""
+    """Load → shapes → graph → rules → report for one model; `dims` and `inputs` bind shapes.
+
+    `if_branch` says which branch an If costs: max, min (by FLOPs), then or else.
+    """
+    if if_branch not in ("max", "min", "then", "else"):
+        raise OnnxcostError(f"if_branch must be max, min, then or else, not {if_branch!r}")
     loaded = load_model(model)
     shaped = infer_shapes(loaded, dims, inputs)
     graph = build_graph(shaped)
-    costs = cost_nodes(graph, options)
+    costs = cost_nodes(
+        graph, {**(options or {}), "dims": dict(shaped.bindings), "if_branch": if_branch}
+    )
     proto = loaded.proto
     info = ModelInfo(
         path=loaded.path,
@@ -41,7 +50,7 @@ def analyze(
         bindings=dict(shaped.bindings),
         hardware=None,
         nodes=costs,
-        totals=model_totals(costs, graph.tensors),
+        totals=model_totals(costs, graph.tensors, weights=graph.weights()),
         by_op_type=by_op_type(costs),
         unsupported=unsupported_census(costs),
         warnings=shaped.warnings,

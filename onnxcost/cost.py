@@ -2,30 +2,91 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from onnxcost.dtypes import NON_PARAM_DTYPES
 from onnxcost.graph import Graph
 from onnxcost.rules.registry import NodeView, ShapeUnknown, resolve
 from onnxcost.symbolic import normalize
-from onnxcost.types import Dim, NodeCost, NodeInfo, TensorInfo, Work
+from onnxcost.types import Dim, NodeCost, NodeInfo, SubgraphCost, TensorInfo, Work
 
 
-def cost_nodes(graph: Graph, options: Mapping[str, Any] | None = None) -> tuple[NodeCost, ...]:
-    """A NodeCost per node, in execution order; each weight's params go to its first reader."""
+def cost_nodes(
+    graph: Graph, options: Mapping[str, Any] | None = None, counted: set[str] | None = None
+) -> tuple[NodeCost, ...]:
+    """A NodeCost per node, in execution order; each weight's params go to its first reader.
+
+    Bodies of If/Loop/Scan are costed first (sharing `counted`, so a weight read both inside
+    and outside a body counts once) and handed to the node's rule as `subgraph_costs`.
+    """
     import onnxcost.rules  # noqa: F401  (registers every rule family)
 
     options = dict(options or {})
+    counted = set() if counted is None else counted
     tensors = graph.tensors
-    counted: set[str] = set()
     costs = []
     for node in graph.nodes:
         inputs = tuple(tensors.get(name) if name else None for name in node.inputs)
         outputs = tuple(tensors.get(name) if name else None for name in node.outputs)
-        work = _work_of(node, NodeView(node, inputs, outputs, options=options), outputs)
-        costs.append(_node_cost(node, inputs, outputs, work, counted))
+        bodies = {
+            attr: summarize(cost_nodes(body, options, counted), body)
+            for attr, body in graph.subgraphs.get(node.name, {}).items()
+        }
+        view = NodeView(node, inputs, outputs, subgraph_costs=bodies, options=options)
+        work = _work_of(node, view, outputs)
+        cost = _node_cost(node, inputs, outputs, work, counted)
+        if bodies:
+            cost = _with_bodies(cost, bodies)
+        costs.append(cost)
     return tuple(costs)
+
+
+def summarize(costs: tuple[NodeCost, ...], graph: Graph) -> SubgraphCost:
+    """Sum a body's node costs (one run of the body)."""
+    by_dtype: dict[str, Dim] = {}
+    unsupported: dict[str, int] = {}
+    for cost in costs:
+        for dtype, macs in cost.macs_by_dtype.items():
+            by_dtype[dtype] = normalize(by_dtype.get(dtype, 0) + macs)
+        if cost.status == "unsupported":
+            label = f"{cost.domain or 'ai.onnx'}::{cost.op_type}"
+            unsupported[label] = unsupported.get(label, 0) + 1
+        for label, count in cost.subgraph_unsupported.items():
+            unsupported[label] = unsupported.get(label, 0) + count
+    return SubgraphCost(
+        macs=_total(c.macs for c in costs),
+        flops=_total(c.flops for c in costs),
+        params=_total(c.params for c in costs),
+        weight_bytes=_total(c.weight_bytes for c in costs),
+        bytes_read_weights=_total(c.bytes_read_weights for c in costs),
+        bytes_read_activations=_total(c.bytes_read_activations for c in costs),
+        bytes_written=_total(c.bytes_written for c in costs),
+        macs_by_dtype=by_dtype,
+        unsupported=unsupported,
+    )
+
+
+def _total(values: Iterable[Dim]) -> Dim:
+    total: Dim = 0
+    for value in values:
+        total = total + value
+    return normalize(total)
+
+
+def _with_bodies(cost: NodeCost, bodies: Mapping[str, SubgraphCost]) -> NodeCost:
+    """A control-flow node owns the params of all its bodies (every branch ships in the model)."""
+    unsupported: dict[str, int] = {}
+    for body in bodies.values():
+        for label, count in body.unsupported.items():
+            unsupported[label] = unsupported.get(label, 0) + count
+    return replace(
+        cost,
+        params=normalize(cost.params + _total(b.params for b in bodies.values())),
+        weight_bytes=normalize(cost.weight_bytes + _total(b.weight_bytes for b in bodies.values())),
+        subgraph_unsupported=unsupported,
+    )
 
 
 def is_param(info: TensorInfo) -> bool:
@@ -85,6 +146,9 @@ def _node_cost(
         written = work.bytes_written
     dtype = work.dtype or _compute_dtype(inputs, outputs)
     macs = normalize(work.macs)
+    by_dtype = dict(work.macs_by_dtype) if work.macs_by_dtype is not None else (
+        {dtype: macs} if macs != 0 else {}
+    )
     return NodeCost(
         name=node.name,
         op_type=node.op_type,
@@ -101,7 +165,7 @@ def _node_cost(
         dtype=dtype,
         status=work.status,
         note=work.note,
-        macs_by_dtype={dtype: macs} if macs != 0 else {},
+        macs_by_dtype=by_dtype,
     )
 
 

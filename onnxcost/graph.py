@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 
@@ -22,6 +22,18 @@ class Graph:
     outputs: tuple[str, ...]
     producers: Mapping[str, str]
     consumers: Mapping[str, tuple[str, ...]]
+    subgraphs: Mapping[str, Mapping[str, Graph]] = field(default_factory=dict)
+    scope: frozenset[str] = frozenset()
+
+    def weights(self) -> dict[str, TensorInfo]:
+        """Every weight tensor of this graph and of its bodies, at any depth, by name."""
+        found = {
+            name: t for name, t in self.tensors.items() if t.is_weight and name not in self.scope
+        }
+        for bodies in self.subgraphs.values():
+            for body in bodies.values():
+                found.update(body.weights())
+        return found
 
 
 def build_graph(shaped: ShapedGraph) -> Graph:
@@ -47,6 +59,10 @@ def build_graph(shaped: ShapedGraph) -> Graph:
                 digraph.edges[source, node.name]["tensors"].append(name)
             else:
                 digraph.add_edge(source, node.name, tensors=[name])
+    subgraphs = {
+        nodes[index].name: {attr: build_graph(body) for attr, body in bodies.items()}
+        for index, bodies in shaped.subgraphs.items()
+    }
     return Graph(
         nodes=nodes,
         digraph=digraph,
@@ -55,6 +71,8 @@ def build_graph(shaped: ShapedGraph) -> Graph:
         outputs=shaped.outputs,
         producers=producers,
         consumers={name: tuple(users) for name, users in consumers.items()},
+        subgraphs=subgraphs,
+        scope=shaped.scope,
     )
 
 

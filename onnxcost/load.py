@@ -66,7 +66,7 @@ def _read(path: str) -> onnx.ModelProto:
     try:
         proto = onnx.load(path, load_external_data=False)
     except (DecodeError, ValueError, RuntimeError, UnicodeDecodeError) as exc:
-        raise ModelLoadError(f"{path}: not a readable ONNX file (corrupt or truncated: {exc})")
+        raise ModelLoadError(f"{path}: not a readable ONNX file (corrupt or truncated: {exc})") from None
     except OSError as exc:
         raise ModelLoadError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if not proto.HasField("graph") or not (proto.graph.node or proto.graph.output):

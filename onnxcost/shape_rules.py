@@ -76,16 +76,77 @@ def _operand(node: NodeInfo, values: Sequence[np.ndarray | None], index: int, at
     return node.attrs.get(attr)
 
 
-SAME_SHAPE_OPS = (
-    "Abs Acos Acosh Asin Asinh Atan Atanh Ceil Celu Cos Cosh Elu Erf Exp Floor Gelu HardSigmoid "
-    "HardSwish Hardmax Identity IsInf IsNaN LeakyRelu Log LogSoftmax LpNormalization Mish Neg Not "
-    "Reciprocal Relu Round Selu Shrink Sigmoid Sign Sin Sinh Softmax Softplus Softsign Sqrt Tan "
-    "Tanh ThresholdedRelu Cast CastLike Clip BatchNormalization InstanceNormalization "
-    "LayerNormalization GroupNormalization LRN MeanVarianceNormalization Dropout Swish "
-    "RMSNormalization CumSum Trilu BitwiseNot QuantizeLinear DequantizeLinear PRelu "
-    "SkipLayerNormalization SimplifiedLayerNormalization FastGelu BiasGelu QuickGelu "
-    "SkipSimplifiedLayerNormalization"
-).split()
+SAME_SHAPE_OPS = [
+    "Abs",
+    "Acos",
+    "Acosh",
+    "Asin",
+    "Asinh",
+    "Atan",
+    "Atanh",
+    "Ceil",
+    "Celu",
+    "Cos",
+    "Cosh",
+    "Elu",
+    "Erf",
+    "Exp",
+    "Floor",
+    "Gelu",
+    "HardSigmoid",
+    "HardSwish",
+    "Hardmax",
+    "Identity",
+    "IsInf",
+    "IsNaN",
+    "LeakyRelu",
+    "Log",
+    "LogSoftmax",
+    "LpNormalization",
+    "Mish",
+    "Neg",
+    "Not",
+    "Reciprocal",
+    "Relu",
+    "Round",
+    "Selu",
+    "Shrink",
+    "Sigmoid",
+    "Sign",
+    "Sin",
+    "Sinh",
+    "Softmax",
+    "Softplus",
+    "Softsign",
+    "Sqrt",
+    "Tan",
+    "Tanh",
+    "ThresholdedRelu",
+    "Cast",
+    "CastLike",
+    "Clip",
+    "BatchNormalization",
+    "InstanceNormalization",
+    "LayerNormalization",
+    "GroupNormalization",
+    "LRN",
+    "MeanVarianceNormalization",
+    "Dropout",
+    "Swish",
+    "RMSNormalization",
+    "CumSum",
+    "Trilu",
+    "BitwiseNot",
+    "QuantizeLinear",
+    "DequantizeLinear",
+    "PRelu",
+    "SkipLayerNormalization",
+    "SimplifiedLayerNormalization",
+    "FastGelu",
+    "BiasGelu",
+    "QuickGelu",
+    "SkipSimplifiedLayerNormalization",
+]
 
 
 @shape_rule(*SAME_SHAPE_OPS)
@@ -93,10 +154,32 @@ def _same(node, shapes, values):
     return [shapes[0], shapes[0]] if node.op_type == "Dropout" else [shapes[0]]
 
 
-BROADCAST_OPS = (
-    "Add Sub Mul Div Pow Mod And Or Xor Equal Greater Less GreaterOrEqual LessOrEqual Max Min "
-    "Mean Sum BitShift BitwiseAnd BitwiseOr BitwiseXor Where BiasAdd"
-).split()
+BROADCAST_OPS = [
+    "Add",
+    "Sub",
+    "Mul",
+    "Div",
+    "Pow",
+    "Mod",
+    "And",
+    "Or",
+    "Xor",
+    "Equal",
+    "Greater",
+    "Less",
+    "GreaterOrEqual",
+    "LessOrEqual",
+    "Max",
+    "Min",
+    "Mean",
+    "Sum",
+    "BitShift",
+    "BitwiseAnd",
+    "BitwiseOr",
+    "BitwiseXor",
+    "Where",
+    "BiasAdd",
+]
 
 
 @shape_rule(*BROADCAST_OPS)
@@ -107,9 +190,7 @@ def _broadcast(node, shapes, values):
     return [broadcast(*present)]
 
 
-def _spatial_out(
-    size: Dim, kernel: int, stride: int, dilation: int, pad_total: int, ceil_mode: bool
-) -> Dim:
+def _spatial_out(size: Dim, kernel: int, stride: int, dilation: int, pad_total: int, ceil_mode: bool) -> Dim:
     """out = floor((size + pads − dilation·(k−1) − 1) / stride) + 1 (ceil with ceil_mode)."""
     span = size + pad_total - dilation * (kernel - 1) - 1
     return (ceildiv(span, stride) if ceil_mode else floordiv(span, stride)) + 1
@@ -282,7 +363,7 @@ def _split(node, shapes, values):
         chunk = ceildiv(x[axis], count)
         last = x[axis] - chunk * (count - 1)
         sizes = [chunk] * (count - 1) + [normalize(last)]
-    return [tuple(x[:axis]) + (s,) + tuple(x[axis + 1 :]) for s in sizes]
+    return [(*tuple(x[:axis]), s, *tuple(x[axis + 1:])) for s in sizes]
 
 
 @shape_rule("Squeeze")
@@ -404,10 +485,18 @@ def _reduce_shape(node, shapes, values, axes_input: int) -> list[Shape | None]:
     return [tuple(d for i, d in enumerate(x) if i not in drop)]
 
 
-REDUCE_OPS = (
-    "ReduceSum ReduceMean ReduceMax ReduceMin ReduceProd ReduceL1 ReduceL2 ReduceLogSum "
-    "ReduceLogSumExp ReduceSumSquare"
-).split()
+REDUCE_OPS = [
+    "ReduceSum",
+    "ReduceMean",
+    "ReduceMax",
+    "ReduceMin",
+    "ReduceProd",
+    "ReduceL1",
+    "ReduceL2",
+    "ReduceLogSum",
+    "ReduceLogSumExp",
+    "ReduceSumSquare",
+]
 
 
 @shape_rule(*REDUCE_OPS)

@@ -8,8 +8,9 @@ shape chains and weight generators, and the symbolic rules fill dims inference l
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import onnx
@@ -40,7 +41,11 @@ STRICT_DOMAINS = (DEFAULT_DOMAIN, ML_DOMAIN)
 
 @dataclass(frozen=True)
 class ShapedGraph:
-    """Every node (in execution order) and every value with its shape, dtype and constness."""
+    """Every node (in execution order) and every value with its shape, dtype and constness.
+
+    `subgraphs` maps a node's index to its graph attributes (If branches, Loop/Scan bodies),
+    each shaped with the enclosing scope's values visible.
+    """
 
     nodes: tuple[NodeInfo, ...]
     tensors: Mapping[str, TensorInfo]
@@ -48,6 +53,24 @@ class ShapedGraph:
     outputs: tuple[str, ...]
     bindings: Mapping[str, int]
     warnings: tuple[str, ...]
+    subgraphs: Mapping[int, Mapping[str, ShapedGraph]] = field(default_factory=dict)
+    scope: frozenset[str] = frozenset()
+
+
+@dataclass
+class _Context:
+    """What every level of the recursive walk shares."""
+
+    inferred: Mapping[str, onnx.TypeProto]
+    opsets: Mapping[str, int]
+    dims: Mapping[str, int]
+    namer: _FreshNames
+
+
+def trip_symbol_name(node_name: str) -> str:
+    """The dim name a Loop's unknown trip count gets ('--dim NAME=INT' binds it)."""
+    cleaned = re.sub(r"[^A-Za-z0-9_]", "_", node_name).strip("_") or "loop"
+    return f"{'n_' if cleaned[0].isdigit() else ''}{cleaned}_trips"
 
 
 def infer_shapes(
@@ -61,27 +84,59 @@ def infer_shapes(
     inputs = {name: tuple(shape) for name, shape in (inputs or {}).items()}
     initializer_names = {t.name for t in graph.initializer}
     real_inputs = [v for v in graph.input if v.name not in initializer_names]
-    _check_bindings(real_inputs, dims, inputs)
+    _check_bindings(real_inputs, dims, inputs, _loop_names(graph))
 
     warnings = list(loaded.warnings)
     inferred = _run_onnx_inference(loaded, real_inputs, dims, inputs, warnings)
-    namer = _FreshNames()
+    context = _Context(inferred, loaded.opsets, dims, _FreshNames())
     tensors: dict[str, TensorInfo] = {}
+    for value in real_inputs:
+        tensors[value.name] = _value_info(value.name, value.type, dims, context.namer, inputs.get(value.name))
+    shaped = _shape_graph(graph, {}, tensors, context, order_by_file=True)
+    if context.namer.count:
+        warnings.append(
+            f"{context.namer.count} dims could not be derived and are named unk_N; "
+            "figures that depend on them are formulas"
+        )
+    return ShapedGraph(
+        nodes=shaped.nodes,
+        tensors=shaped.tensors,
+        inputs=tuple(v.name for v in real_inputs),
+        outputs=shaped.outputs,
+        bindings=dims,
+        warnings=tuple(warnings),
+        subgraphs=shaped.subgraphs,
+    )
+
+
+def _shape_graph(
+    graph: onnx.GraphProto,
+    scope: Mapping[str, TensorInfo],
+    bound_inputs: Mapping[str, TensorInfo],
+    context: _Context,
+    order_by_file: bool = False,
+) -> ShapedGraph:
+    """Walk one graph (the main one or a body) in execution order, recursing into bodies."""
+    tensors: dict[str, TensorInfo] = dict(scope)
     for tensor in graph.initializer:
         tensors[tensor.name] = _initializer_info(tensor)
-    for value in real_inputs:
-        tensors[value.name] = _value_info(value.name, value.type, dims, namer, inputs.get(value.name))
     for sparse in graph.sparse_initializer:
         tensors[sparse.values.name] = TensorInfo(
             sparse.values.name, tuple(int(d) for d in sparse.dims),
             dtype_name(sparse.values.data_type), is_constant=True, is_weight=True,
         )  # fmt: skip
-
-    opsets = loaded.opsets
+    for value in graph.input:
+        if value.name in bound_inputs:
+            tensors[value.name] = bound_inputs[value.name]
+        elif value.name not in tensors or scope:
+            type_proto = context.inferred.get(value.name, value.type)
+            tensors[value.name] = _value_info(value.name, type_proto, context.dims,
+                                              context.namer, None)  # fmt: skip
     protos = order_nodes(graph.node, set(tensors))
     nodes = []
+    subgraphs: dict[int, dict[str, ShapedGraph]] = {}
     for index, proto in enumerate(protos):
-        node = node_info(proto, index, opsets)
+        node = node_info(proto, index, context.opsets)
         if node.domain in STRICT_DOMAINS and not is_known_op(node.domain, node.op_type, node.opset):
             domain = node.domain or "ai.onnx"
             raise GraphError(
@@ -89,31 +144,43 @@ def infer_shapes(
                 f"(opset {node.opset}); the installed onnx {onnx.__version__} does not define it"
             )
         nodes.append(node)
-        for info in _node_outputs(node, tensors, inferred, dims, namer):
+        bodies = {k: v for k, v in node.attrs.items() if isinstance(v, onnx.GraphProto)}
+        if bodies:
+            subgraphs[index] = {
+                name: _shape_graph(body, tensors, {}, context) for name, body in bodies.items()
+            }
+        for info in _node_outputs(node, tensors, context.inferred, context.dims, context.namer):
             tensors[info.name] = info
-
-    if namer.count:
-        warnings.append(
-            f"{namer.count} dims could not be derived and are named unk_N; "
-            "figures that depend on them are formulas"
-        )
-    outputs = tuple(v.name for v in graph.output)
     for value in graph.output:
         if value.name not in tensors:
-            tensors[value.name] = _value_info(value.name, value.type, dims, namer, None)
+            type_proto = context.inferred.get(value.name, value.type)
+            tensors[value.name] = _value_info(value.name, type_proto, context.dims,
+                                              context.namer, None)  # fmt: skip
     return ShapedGraph(
         nodes=tuple(nodes),
         tensors=tensors,
-        inputs=tuple(v.name for v in real_inputs),
-        outputs=outputs,
-        bindings=dims,
-        warnings=tuple(warnings),
+        inputs=tuple(v.name for v in graph.input),
+        outputs=tuple(v.name for v in graph.output),
+        bindings=context.dims,
+        warnings=(),
+        subgraphs=subgraphs,
+        scope=frozenset(scope),
     )
 
 
-def order_nodes(
-    protos: Iterable[onnx.NodeProto], available: set[str]
-) -> list[onnx.NodeProto]:
+def _loop_names(graph: onnx.GraphProto) -> set[str]:
+    """Trip-count dim names of every Loop node, at any depth."""
+    names: set[str] = set()
+    for index, proto in enumerate(graph.node):
+        if proto.op_type in ("Loop", "SequenceMap"):
+            names.add(trip_symbol_name(proto.name or f"{proto.op_type}_{index}"))
+        for attr in proto.attribute:
+            for body in (attr.g,) if attr.HasField("g") else attr.graphs:
+                names |= _loop_names(body)
+    return names
+
+
+def order_nodes(protos: Iterable[onnx.NodeProto], available: set[str]) -> list[onnx.NodeProto]:
     """The file's node order if it is a valid execution order, else a topological one."""
     protos = list(protos)
     produced = set(available)
@@ -177,6 +244,7 @@ def _check_bindings(
     real_inputs: Sequence[onnx.ValueInfoProto],
     dims: Mapping[str, int],
     inputs: Mapping[str, tuple[int, ...]],
+    extra_names: set[str] = frozenset(),
 ) -> None:
     """Reject bindings that name nothing, or give negative, zero-rank or absurd sizes."""
     by_name = {v.name: v for v in real_inputs}
@@ -190,7 +258,7 @@ def _check_bindings(
             raise ShapeError(f"--input {name}: {len(shape)} dims given, the input has rank {rank}")
         for value in shape:
             _check_size(f"--input {name}", value)
-    names: set[str] = set()
+    names: set[str] = set(extra_names)
     for value in real_inputs:
         for dim in value.type.tensor_type.shape.dim:
             if dim.HasField("dim_param"):
@@ -233,16 +301,12 @@ def _run_onnx_inference(
         if product(tensor.dims) <= SMALL_TENSOR_ELEMENTS:
             graph.initializer.append(tensor)
         elif tensor.name not in kept_inputs:
-            graph.input.append(
-                onnx.helper.make_tensor_value_info(tensor.name, tensor.data_type, tensor.dims)
-            )
+            graph.input.append(onnx.helper.make_tensor_value_info(tensor.name, tensor.data_type, tensor.dims))
             kept_inputs.add(tensor.name)
     for node in proto.graph.node:
         big = _large_constant(node)
         if big is not None:
-            graph.input.append(
-                onnx.helper.make_tensor_value_info(node.output[0], big.data_type, big.dims)
-            )
+            graph.input.append(onnx.helper.make_tensor_value_info(node.output[0], big.data_type, big.dims))
         else:
             graph.node.append(node)
     graph.output.extend(proto.graph.output)
@@ -252,14 +316,25 @@ def _run_onnx_inference(
             light, check_type=False, strict_mode=False, data_prop=True
         )
     except Exception as exc:  # onnx raises its C++ InferenceError and others
-        warnings.append(f"ONNX shape inference failed ({str(exc).splitlines()[0][:200]}); "
-                        "shapes come from onnxcost's own rules")
+        warnings.append(
+            f"ONNX shape inference failed ({str(exc).splitlines()[0][:200]}); "
+            "shapes come from onnxcost's own rules"
+        )
         inferred = light
     types: dict[str, onnx.TypeProto] = {}
-    for value in (*inferred.graph.input, *inferred.graph.value_info, *inferred.graph.output):
-        if value.type.WhichOneof("value") is not None:
-            types[value.name] = value.type
+    _collect_types(inferred.graph, types)
     return types
+
+
+def _collect_types(graph: onnx.GraphProto, types: dict[str, onnx.TypeProto]) -> None:
+    """Inferred types of a graph's values and, recursively, of its bodies' values."""
+    for value in (*graph.input, *graph.value_info, *graph.output):
+        if value.type.WhichOneof("value") is not None:
+            types.setdefault(value.name, value.type)
+    for node in graph.node:
+        for attr in node.attribute:
+            for body in (attr.g,) if attr.HasField("g") else attr.graphs:
+                _collect_types(body, types)
 
 
 def _large_constant(node: onnx.NodeProto) -> onnx.TensorProto | None:
@@ -351,9 +426,13 @@ def _initializer_info(tensor: onnx.TensorProto) -> TensorInfo:
             raise ShapeError(f"initializer {tensor.name!r} has a negative dim {d}")
     return _checked(
         TensorInfo(
-            tensor.name, shape, dtype_name(tensor.data_type),
-            is_constant=True, is_weight=True, value=tensor_value(tensor),
-        )  # fmt: skip
+            tensor.name,
+            shape,
+            dtype_name(tensor.data_type),
+            is_constant=True,
+            is_weight=True,
+            value=tensor_value(tensor),
+        )
     )
 
 

@@ -26,9 +26,11 @@ def model_totals(
     tensors: Mapping[str, TensorInfo],
     estimate: Estimate | None = None,
     peak_memory_bytes: Dim | None = None,
+    weights: Mapping[str, TensorInfo] | None = None,
 ) -> Totals:
-    """Sums over nodes; params and weight bytes over every distinct weight tensor of the model."""
-    weights = [t for t in tensors.values() if is_param(t)]
+    """Sums over nodes; params and weight bytes over every distinct weight tensor of the model
+    (`weights`, which includes those inside bodies, defaults to the weights in `tensors`)."""
+    weights = [t for t in (weights or tensors).values() if is_param(t)]
     macs_by_dtype: dict[str, Dim] = {}
     for cost in costs:
         for dtype, macs in cost.macs_by_dtype.items():
@@ -41,7 +43,7 @@ def model_totals(
     activations = [
         t for t in tensors.values() if not t.is_constant and t.shape is not None
     ]
-    excluded = sorted({op_label(c.domain, c.op_type) for c in costs if c.status == "unsupported"})
+    excluded = sorted(unsupported_census(costs))
     return Totals(
         params=_sum(t.numel for t in weights),
         weight_bytes=_sum(t.nbytes for t in weights),
@@ -89,4 +91,6 @@ def unsupported_census(costs: Sequence[NodeCost]) -> dict[str, int]:
         if cost.status == "unsupported":
             label = op_label(cost.domain, cost.op_type)
             census[label] = census.get(label, 0) + 1
+        for label, count in cost.subgraph_unsupported.items():
+            census[label] = census.get(label, 0) + count
     return dict(sorted(census.items()))

@@ -16,6 +16,10 @@ from onnxcost.report.table import render_table
 @shape_options
 @output_options(("table", "json"))
 @click.option("--top", default=10, show_default=True, help="How many of the costliest nodes.")
+@click.option(
+    "--if-branch", type=click.Choice(["max", "min", "then", "else"]), default="max",
+    show_default=True, help="Which branch an If node costs (max/min by FLOPs).",
+)  # fmt: skip
 def command(
     model: str,
     dims: tuple[str, ...],
@@ -23,9 +27,12 @@ def command(
     fmt: str,
     output: str | None,
     top: int,
+    if_branch: str,
 ) -> None:
     """Count MACs, FLOPs, parameters and bytes of MODEL, per node and in total."""
-    report = analyze(model, dims=parse_dims(dims), inputs=parse_inputs(input_shapes))
+    report = analyze(
+        model, dims=parse_dims(dims), inputs=parse_inputs(input_shapes), if_branch=if_branch
+    )
     if fmt == "json":
         emit(json.dumps(report.to_dict(), indent=2), output)
     else:

@@ -43,7 +43,7 @@ def copy_like(view: NodeView) -> Work:
 
 @rule("Slice")
 def slice_op(view: NodeView) -> Work:
-    """0 FLOPs; reads only the elements kept (= output bytes) and writes them; index operands are negligible."""
+    """0 FLOPs; reads only the elements kept (= output bytes) and writes them."""
     kept = view.output(0).nbytes
     if view.inputs[0].is_constant:
         return Work(status="zero", bytes_read_weights=kept, bytes_read_activations=0)

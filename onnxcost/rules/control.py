@@ -1,0 +1,87 @@
+"""Control flow: If, Loop and Scan cost what their bodies cost, times how often they run."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from onnxcost.rules.registry import NodeView, rule
+from onnxcost.shapes import trip_symbol_name
+from onnxcost.symbolic import normalize, substitute, symbol, to_json
+from onnxcost.types import Dim, SubgraphCost, Work
+
+# A Loop whose M is at least this large is a while-loop in disguise (tf2onnx writes INT64_MAX).
+UNBOUNDED_TRIPS = 2**31
+# Unbound dims are given this value only to decide which If branch is costlier.
+RANKING_DIM = 64
+IF_BRANCHES = ("max", "min", "then", "else")
+
+
+def _scaled(body: SubgraphCost, times: Dim, note: str) -> Work:
+    """A body's cost × `times` runs."""
+    return Work(
+        macs=normalize(body.macs * times),
+        flops=normalize(body.flops * times),
+        bytes_read_weights=normalize(body.bytes_read_weights * times),
+        bytes_read_activations=normalize(body.bytes_read_activations * times),
+        bytes_written=normalize(body.bytes_written * times),
+        macs_by_dtype={k: normalize(v * times) for k, v in body.macs_by_dtype.items()},
+        note=note,
+        status="estimated" if body.unsupported else "ok",
+    )
+
+
+def _rank(value: Dim) -> float:
+    plain = to_json(value)
+    if isinstance(plain, int | float):
+        return float(plain)
+    return float(value.subs({s: RANKING_DIM for s in value.free_symbols}))
+
+
+@rule("If")
+def if_op(view: NodeView) -> Work:
+    """Cost = the costlier branch by FLOPs (--if-branch max|min|then|else picks another)."""
+    branches: Mapping[str, SubgraphCost] = view.subgraph_costs
+    choice = str(view.options.get("if_branch", "max"))
+    then_cost, else_cost = branches["then_branch"], branches["else_branch"]
+    if choice == "then":
+        picked = "then"
+    elif choice == "else":
+        picked = "else"
+    else:
+        then_bigger = _rank(then_cost.flops) >= _rank(else_cost.flops)
+        picked = "then" if then_bigger == (choice == "max") else "else"
+    body = then_cost if picked == "then" else else_cost
+    return _scaled(body, 1, f"{picked} branch ({choice})")
+
+
+def loop_trips(view: NodeView) -> Dim:
+    """Trip count: the value of M when static, else a symbol named after the node."""
+    value = view.value(0)
+    has_cond = view.has_input(1)
+    if value is not None and value.size == 1:
+        trips = int(value.reshape(-1)[0])
+        if trips < UNBOUNDED_TRIPS or not has_cond:
+            return trips
+    name = trip_symbol_name(view.node.name)
+    return substitute(symbol(name), view.options.get("dims", {}))
+
+
+@rule("Loop")
+def loop(view: NodeView) -> Work:
+    """Cost = body cost × trip count (M when static; else the symbol NODE_trips, bound with --dim)."""
+    trips = loop_trips(view)
+    note = f"body × {trips} trips" if isinstance(trips, int) else f"body × {trips} (bind with --dim)"
+    return _scaled(view.subgraph_costs["body"], trips, note)
+
+
+@rule("Scan")
+def scan(view: NodeView) -> Work:
+    """Cost = body cost × scan length (the scan axis of the first scan input)."""
+    num_scan = int(view.attr("num_scan_inputs"))
+    shape = view.in_shape(len(view.inputs) - num_scan)
+    if view.opset < 9:
+        length = shape[1]  # opset 8: axis 0 is the batch, the scan runs over axis 1
+    else:
+        axes = view.attr("scan_input_axes") or [0] * num_scan
+        length = shape[int(axes[0]) % len(shape)]
+    return _scaled(view.subgraph_costs["body"], length, f"body × {length} iterations")
