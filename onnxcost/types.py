@@ -83,6 +83,7 @@ class Work:
     bytes_read_weights: Dim | None = None
     bytes_written: Dim | None = None
     dtype: str | None = None
+    macs_by_dtype: Mapping[str, Dim] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +106,27 @@ class NodeCost:
     status: Status
     note: str = ""
     macs_by_dtype: Mapping[str, Dim] = field(default_factory=dict)
+    subgraph_unsupported: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def bytes_read(self) -> Dim:
         """Bytes read = weight bytes read + activation bytes read."""
         return self.bytes_read_weights + self.bytes_read_activations
+
+
+@dataclass(frozen=True, slots=True)
+class SubgraphCost:
+    """The summed cost of one body graph (an If branch, a Loop or Scan body), run once."""
+
+    macs: Dim
+    flops: Dim
+    params: Dim
+    weight_bytes: Dim
+    bytes_read_weights: Dim
+    bytes_read_activations: Dim
+    bytes_written: Dim
+    macs_by_dtype: Mapping[str, Dim]
+    unsupported: Mapping[str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +169,9 @@ class HardwareProfile:
     sources: Mapping[str, str]
     notes: str = ""
     path: str = ""
+    # "per_op": energy = ops × energy_pj_per_op + bytes × energy_pj_per_byte + idle power × time;
+    # "power": energy = run_power_w × latency (microcontrollers: measured power is nearly constant).
+    energy_model: Literal["per_op", "power"] = "per_op"
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,6 @@ from onnxcost.rules.registry import DuplicateRuleError, all_rules, resolve, rule
 from onnxcost.types import Work
 from tests.rules.harness import Case
 
-
 TEST_DOMAIN = "test.onnxcost"
 
 
