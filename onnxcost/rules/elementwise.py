@@ -7,6 +7,7 @@ MACs are 0. The table gives the count and the formula it comes from.
 
 from __future__ import annotations
 
+from onnxcost.nodes import schema_defaults
 from onnxcost.rules.registry import NodeView, rule
 from onnxcost.types import Work
 
@@ -51,7 +52,7 @@ UNARY_FLOPS: dict[str, tuple[int, str]] = {
     "Softplus": (3, "log(exp(x) + 1)  (exp, add, log)"),
     "Softsign": (3, "x / (1 + |x|)  (abs, add, div)"),
     "Mish": (5, "x · tanh(log(1 + exp(x)))  (exp, add, log, tanh, mul)"),
-    "Shrink": (2, "x < −lambd ? x + bias : x > lambd ? x − bias : 0  (compare, add)"),
+    "Shrink": (3, "x < −lambd ? x + bias : x > lambd ? x − bias : 0  (2 compares, add)"),
     "Swish": (6, "x · sigmoid(alpha·x)  (mul, neg, exp, add, div, mul)"),
 }
 
@@ -93,7 +94,7 @@ for _op, (_flops, _formula) in {**UNARY_FLOPS, **BINARY_FLOPS}.items():
 @rule("Sum", "Max", "Min")
 def variadic(view: NodeView) -> Work:
     """FLOPs = (inputs − 1) × output elements (pairwise add / max / min)."""
-    return Work(flops=view.out_numel(0) * max(len(view.inputs) - 1, 1))
+    return Work(flops=view.out_numel(0) * max(len(view.inputs) - 1, 0))
 
 
 @rule("Mean")
@@ -107,8 +108,12 @@ def clip(view: NodeView) -> Work:
     """FLOPs = (bounds given) × output elements: min(max(x, lo), hi), one compare per bound."""
     if view.opset >= 11:
         bounds = int(view.has_input(1)) + int(view.has_input(2))
-    else:
-        bounds = int(view.attr("min") is not None) + int(view.attr("max") is not None)
+    else:  # opset 6 fills an absent bound with ∓FLT_MAX, which clips nothing
+        defaults = dict(schema_defaults(view.node.domain, "Clip", view.opset))
+        bounds = sum(
+            1 for name in ("min", "max")
+            if view.attr(name) is not None and view.attr(name) != defaults.get(name)
+        )
     return Work(flops=view.out_numel(0) * bounds)
 
 
