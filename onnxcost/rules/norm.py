@@ -19,10 +19,10 @@ def _normalize_flops(elements: Dim, groups: Dim, affine_terms: int) -> Dim:
 
 @rule("BatchNormalization")
 def batch_normalization(view: NodeView) -> Work:
-    """Inference: y = x·a + b, a = γ/√(var+ε), b = β − mean·a: 2/elem + 4/channel; training adds 5/elem."""
+    """Inference: y = x·a + b, a = γ/√(var+ε), b = β − mean·a: 2/elem + 5/channel; training adds 5/elem."""
     x = view.in_shape(0)
     channels = x[1] if len(x) > 1 else 1
-    flops = 2 * view.in_numel(0) + 4 * channels
+    flops = 2 * view.in_numel(0) + 5 * channels
     if int(view.attr("training_mode", 0)) and view.opset >= 14:
         flops += STATS_PER_ELEMENT * view.in_numel(0)
     return Work(flops=flops)
