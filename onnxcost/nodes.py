@@ -59,7 +59,7 @@ def schema_defaults(domain: str, op_type: str, opset: int) -> tuple[tuple[str, A
     """(name, default) for every attribute the schema gives a default value."""
     schema = find_schema(domain, op_type, opset)
     if schema is None:
-        return ()
+        return runtime_schema_defaults(domain, op_type, opset)
     defaults = []
     for name, attr in schema.attributes.items():
         default = attr.default_value
@@ -69,5 +69,48 @@ def schema_defaults(domain: str, op_type: str, opset: int) -> tuple[tuple[str, A
 
 
 def is_known_op(domain: str, op_type: str, opset: int) -> bool:
-    """True when onnx.defs has a schema for the op in this domain."""
-    return find_schema(domain, op_type, opset) is not None
+    """True when onnx.defs, or onnxruntime for the ops it adds, has a schema for the op."""
+    return find_schema(domain, op_type, opset) is not None or (
+        _runtime_schema(domain, op_type, opset) is not None
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _runtime_schemas() -> dict[tuple[str, str], tuple[Any, ...]]:
+    """Schemas onnxruntime registers beyond onnx.defs (com.microsoft and the like), oldest first."""
+    try:
+        from onnxruntime.capi.onnxruntime_pybind11_state import get_all_operator_schema
+    except ImportError:
+        return {}
+    found: dict[tuple[str, str], list[Any]] = {}
+    for schema in get_all_operator_schema():
+        domain = DEFAULT_DOMAIN if schema.domain in ("", "ai.onnx") else schema.domain
+        found.setdefault((domain, schema.name), []).append(schema)
+    return {key: tuple(sorted(v, key=lambda s: s.since_version)) for key, v in found.items()}
+
+
+def _runtime_schema(domain: str, op_type: str, opset: int) -> Any:
+    """onnxruntime's schema in force at `opset` (the oldest if all are newer), or None."""
+    variants = _runtime_schemas().get((domain, op_type))
+    if not variants:
+        return None
+    chosen = variants[0]
+    for variant in variants:
+        if variant.since_version <= opset:
+            chosen = variant
+    return chosen
+
+
+@functools.lru_cache(maxsize=2048)
+def runtime_schema_defaults(domain: str, op_type: str, opset: int) -> tuple[tuple[str, Any], ...]:
+    """(name, default) of the attributes an onnxruntime-only schema gives a default value."""
+    schema = _runtime_schema(domain, op_type, opset)
+    if schema is None:
+        return ()
+    defaults = []
+    for name, attr in schema.attributes.items():
+        default = onnx.AttributeProto()
+        default.ParseFromString(getattr(attr, "_default_value", b"") or b"")
+        if default.type != onnx.AttributeProto.UNDEFINED:
+            defaults.append((name, attribute_value(default)))
+    return tuple(defaults)

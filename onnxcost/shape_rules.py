@@ -34,6 +34,35 @@ def shape_rule(*op_types: str, domain: str = "") -> Callable[[ShapeFn], ShapeFn]
     return register
 
 
+DtypeFn = Callable[[NodeInfo, Sequence[str]], list]
+DOMAIN_DTYPE_RULES: dict[tuple[str, str], DtypeFn] = {}
+
+
+def dtype_rule(*op_types: str, domain: str = "") -> Callable[[DtypeFn], DtypeFn]:
+    """Register the output dtypes of ops ONNX type inference does not know (contrib domains)."""
+
+    def register(fn: DtypeFn) -> DtypeFn:
+        for op_type in op_types:
+            DOMAIN_DTYPE_RULES[(domain, op_type)] = fn
+        return fn
+
+    return register
+
+
+def infer_output_dtypes(node: NodeInfo, dtypes: Sequence[str]) -> list[str | None]:
+    """Output dtypes from the op's semantics (input dtypes by position, '' when absent)."""
+    import onnxcost.rules  # noqa: F401  (rule modules register dtype rules of their own ops)
+
+    fn = DOMAIN_DTYPE_RULES.get((node.domain, node.op_type))
+    if fn is None:
+        return [None] * len(node.outputs)
+    try:
+        result = list(fn(node, dtypes))
+    except (ValueError, TypeError, IndexError, KeyError):
+        return [None] * len(node.outputs)
+    return result + [None] * (len(node.outputs) - len(result))
+
+
 def infer_output_shapes(
     node: NodeInfo, shapes: Sequence[Shape | None], values: Sequence[np.ndarray | None]
 ) -> list[Shape | None]:
@@ -140,12 +169,6 @@ SAME_SHAPE_OPS = [
     "QuantizeLinear",
     "DequantizeLinear",
     "PRelu",
-    "SkipLayerNormalization",
-    "SimplifiedLayerNormalization",
-    "FastGelu",
-    "BiasGelu",
-    "QuickGelu",
-    "SkipSimplifiedLayerNormalization",
 ]
 
 
@@ -178,7 +201,6 @@ BROADCAST_OPS = [
     "BitwiseOr",
     "BitwiseXor",
     "Where",
-    "BiasAdd",
 ]
 
 
@@ -216,7 +238,7 @@ def window_output(node: NodeInfo, spatial: Sequence[Dim], kernel: Sequence[int])
     return out
 
 
-@shape_rule("Conv", "ConvInteger", "FusedConv", "QLinearConv", "NhwcConv")
+@shape_rule("Conv", "ConvInteger", "QLinearConv")
 def _conv(node, shapes, values):
     x_index, w_index = (0, 3) if node.op_type == "QLinearConv" else (0, 1)
     x, w = shapes[x_index], shapes[w_index]
@@ -282,7 +304,7 @@ def matmul_shape(a: Shape, b: Shape) -> Shape:
     return tuple(out)
 
 
-@shape_rule("MatMul", "MatMulInteger", "FusedMatMul", "MatMulIntegerToFloat")
+@shape_rule("MatMul", "MatMulInteger")
 def _matmul(node, shapes, values):
     a, b = shapes[0], shapes[1]
     return [None if a is None or b is None else matmul_shape(a, b)]

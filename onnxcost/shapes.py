@@ -21,7 +21,7 @@ from onnxcost.errors import GraphError, ShapeError
 from onnxcost.fold import FOLD_CAP_ELEMENTS, constant_attr_value, fold_node, tensor_value
 from onnxcost.load import LoadedModel
 from onnxcost.nodes import is_known_op, node_info
-from onnxcost.shape_rules import infer_output_shapes
+from onnxcost.shape_rules import infer_output_dtypes, infer_output_shapes
 from onnxcost.symbolic import as_int, parse_dim_param, product, substitute, symbol
 from onnxcost.types import DEFAULT_DOMAIN, ML_DOMAIN, Dim, NodeInfo, TensorInfo
 
@@ -463,6 +463,7 @@ def _node_outputs(
     in_shapes = [tensors[n].shape if n in tensors else None for n in node.inputs]
     in_values = [tensors[n].value if n in tensors else None for n in node.inputs]
     ruled = None
+    typed = None
     results = []
     for position, name in enumerate(node.outputs):
         if not name:
@@ -486,6 +487,11 @@ def _node_outputs(
             shape, dtype = _constant_meta(node, shape, dtype)
         if shape is not None:
             shape = tuple(namer() if d is None else d for d in shape)
+        if not dtype:
+            if typed is None:
+                typed = infer_output_dtypes(node, [tensors[n].dtype if n in tensors else ""
+                                                   for n in node.inputs])  # fmt: skip
+            dtype = typed[position] or ""
         if not dtype and present and present[0] is not None:
             dtype = present[0].dtype
         is_constant = constant or (value is not None and value.dtype != object)
