@@ -1,0 +1,152 @@
+"""Shapes stage: unbound dims in every spelling, bindings, folding of shape chains and weights."""
+
+from __future__ import annotations
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto as T
+from onnx import helper as h
+from onnx import numpy_helper as nh
+
+import onnxcost
+from onnxcost.fold import FOLD_CAP_ELEMENTS
+from onnxcost.load import load_model
+from onnxcost.shapes import infer_shapes
+from onnxcost.symbolic import to_json
+
+
+def _model(nodes, inputs, outputs, inits=(), opset=17, ir=8) -> onnx.ModelProto:
+    graph = h.make_graph(nodes, "g", inputs, outputs, list(inits))
+    model = h.make_model(graph, opset_imports=[h.make_opsetid("", opset)])
+    model.ir_version = ir
+    return model
+
+
+def _relu_with_input_dim(dim: onnx.TensorShapeProto.Dimension | None) -> onnx.ModelProto:
+    x = h.make_tensor_value_info("x", T.FLOAT, [4, 8])
+    shape_dim = x.type.tensor_type.shape.dim[0]
+    shape_dim.Clear()
+    if dim is not None:
+        shape_dim.CopyFrom(dim)
+    return _model([h.make_node("Relu", ["x"], ["y"])], [x],
+                  [h.make_tensor_value_info("y", T.FLOAT, None)])  # fmt: skip
+
+
+@pytest.mark.parametrize("spelling", ["value=-1", "param=?", "empty", "param=unk__0"], ids=str)
+def test_unbound_dims_are_symbols_not_errors(spelling: str) -> None:
+    dim = onnx.TensorShapeProto.Dimension()
+    if spelling == "value=-1":
+        dim.dim_value = -1
+    elif spelling.startswith("param="):
+        dim.dim_param = spelling.split("=", 1)[1]
+    report = onnxcost.analyze(_relu_with_input_dim(dim))
+    flops = to_json(report.totals.flops)
+    # Relu: 1 FLOP per element, 8 elements per row, rows unknown → "8*unk_1"
+    assert isinstance(flops, str) and flops.startswith("8*")
+
+
+def test_formula_dim_param_is_parsed_and_binds() -> None:
+    dim = onnx.TensorShapeProto.Dimension(dim_param="2*seq + 1")
+    model = _relu_with_input_dim(dim)
+    # Relu over (2·seq + 1) × 8 elements → 16·seq + 8
+    assert to_json(onnxcost.analyze(model).totals.flops) == "16*seq + 8"
+    assert onnxcost.analyze(model, dims={"seq": 10}).totals.flops == 168
+
+
+def test_reshape_target_from_a_shape_chain_keeps_symbols() -> None:
+    # x [batch, seq, 64] → Reshape to [batch, seq, 4, 16] via Shape → Gather → Unsqueeze → Concat
+    nodes = [
+        h.make_node("Shape", ["x"], ["s"]),
+        h.make_node("Gather", ["s", "i0"], ["b"], axis=0),
+        h.make_node("Gather", ["s", "i1"], ["n"], axis=0),
+        h.make_node("Unsqueeze", ["b", "ax"], ["b1"]),
+        h.make_node("Unsqueeze", ["n", "ax"], ["n1"]),
+        h.make_node("Concat", ["b1", "n1", "heads"], ["target"], axis=0),
+        h.make_node("Reshape", ["x", "target"], ["r"]),
+        h.make_node("Transpose", ["r"], ["t"], perm=[0, 2, 1, 3]),
+        h.make_node("MatMul", ["t", "w"], ["y"]),
+    ]
+    inits = [
+        nh.from_array(np.array(0, np.int64), "i0"), nh.from_array(np.array(1, np.int64), "i1"),
+        nh.from_array(np.array([0], np.int64), "ax"),
+        nh.from_array(np.array([4, 16], np.int64), "heads"),
+        nh.from_array(np.ones((16, 32), np.float32), "w"),
+    ]  # fmt: skip
+    model = _model(nodes, [h.make_tensor_value_info("x", T.FLOAT, ["batch", "seq", 64])],
+                   [h.make_tensor_value_info("y", T.FLOAT, None)], inits)  # fmt: skip
+    report = onnxcost.analyze(model)
+    matmul = [n for n in report.nodes if n.op_type == "MatMul"][0]
+    # batch·4 heads·seq·16·32 = 2048·batch·seq
+    assert to_json(matmul.macs) == "2048*batch*seq"
+    assert report.warnings == ()
+
+
+def test_constant_of_shape_weight_is_a_known_constant_beyond_the_fold_cap() -> None:
+    # a 2048×1024 weight (2,097,152 elements > the 1 M cap) made by ConstantOfShape
+    big = 2048 * 1024
+    assert big > FOLD_CAP_ELEMENTS
+    nodes = [
+        h.make_node("Constant", [], ["shape"], value=nh.from_array(np.array([2048, 1024], np.int64))),
+        h.make_node("ConstantOfShape", ["shape"], ["w"],
+                    value=nh.from_array(np.array([0.5], np.float32))),
+        h.make_node("MatMul", ["x", "w"], ["y"]),
+    ]  # fmt: skip
+    model = _model(nodes, [h.make_tensor_value_info("x", T.FLOAT, [1, 2048])],
+                   [h.make_tensor_value_info("y", T.FLOAT, None)])  # fmt: skip
+    shaped = infer_shapes(load_model(model))
+    weight = shaped.tensors["w"]
+    assert weight.is_weight and weight.is_constant and weight.value is None
+    report = onnxcost.analyze(model)
+    assert report.totals.params == big
+    matmul = report.nodes[-1]
+    # 1·2048·1024 MACs; reads 8 KiB of activations and 8 MiB of weights
+    assert matmul.macs == big and matmul.bytes_read_weights == 4 * big
+
+
+def test_ir3_initializers_listed_as_inputs_are_weights() -> None:
+    w = nh.from_array(np.ones((8, 4), np.float32), "w")
+    model = _model([h.make_node("MatMul", ["x", "w"], ["y"])],
+                   [h.make_tensor_value_info("x", T.FLOAT, [2, 8]),
+                    h.make_tensor_value_info("w", T.FLOAT, [8, 4])],
+                   [h.make_tensor_value_info("y", T.FLOAT, [2, 4])], [w], opset=7, ir=3)  # fmt: skip
+    report = onnxcost.analyze(model)
+    assert [t.name for t in report.model.inputs] == ["x"]
+    # 2·8·4 = 64 MACs; 32 params
+    assert (report.totals.macs, report.totals.params) == (64, 32)
+
+
+def test_local_functions_are_inlined_and_opsets_and_producer_recorded() -> None:
+    body = [h.make_node("MatMul", ["a", "b"], ["ab"]), h.make_node("Relu", ["ab"], ["out"])]
+    function = h.make_function("custom", "LinearRelu", ["a", "b"], ["out"], body,
+                               [h.make_opsetid("", 17)])  # fmt: skip
+    w = nh.from_array(np.ones((16, 8), np.float32), "w")
+    graph = h.make_graph([h.make_node("LinearRelu", ["x", "w"], ["y"], domain="custom")], "g",
+                         [h.make_tensor_value_info("x", T.FLOAT, [4, 16])],
+                         [h.make_tensor_value_info("y", T.FLOAT, None)], [w])  # fmt: skip
+    model = h.make_model(graph, functions=[function], producer_name="unit", producer_version="1",
+                         opset_imports=[h.make_opsetid("", 17), h.make_opsetid("custom", 1)])  # fmt: skip
+    report = onnxcost.analyze(model)
+    # 4·16·8 = 512 MACs in the inlined MatMul, Relu 32 FLOPs
+    assert report.totals.macs == 512 and report.unsupported == {}
+    assert report.model.opsets == {"": 17, "custom": 1} and report.model.producer == "unit 1"
+
+
+def test_custom_domain_op_is_unsupported_and_excluded_not_an_error() -> None:
+    model = _model([h.make_node("Mystery", ["x"], ["y"], domain="acme.ops")],
+                   [h.make_tensor_value_info("x", T.FLOAT, [4])],
+                   [h.make_tensor_value_info("y", T.FLOAT, [4])])  # fmt: skip
+    model.opset_import.append(h.make_opsetid("acme.ops", 1))
+    report = onnxcost.analyze(model)
+    assert report.unsupported == {"acme.ops::Mystery": 1}
+    assert report.totals.excluded_ops == ("acme.ops::Mystery",)
+    assert report.nodes[0].status == "unsupported"
+
+
+def test_node_order_is_repaired_when_the_file_lists_consumers_first() -> None:
+    nodes = [h.make_node("Relu", ["a"], ["y"], name="second"),
+             h.make_node("Neg", ["x"], ["a"], name="first")]  # fmt: skip
+    model = _model(nodes, [h.make_tensor_value_info("x", T.FLOAT, [3])],
+                   [h.make_tensor_value_info("y", T.FLOAT, [3])])  # fmt: skip
+    report = onnxcost.analyze(model)
+    assert [n.name for n in report.nodes] == ["first", "second"]
