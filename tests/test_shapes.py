@@ -76,7 +76,7 @@ def test_reshape_target_from_a_shape_chain_keeps_symbols() -> None:
     model = _model(nodes, [h.make_tensor_value_info("x", T.FLOAT, ["batch", "seq", 64])],
                    [h.make_tensor_value_info("y", T.FLOAT, None)], inits)  # fmt: skip
     report = onnxcost.analyze(model)
-    matmul = [n for n in report.nodes if n.op_type == "MatMul"][0]
+    matmul = next(n for n in report.nodes if n.op_type == "MatMul")
     # batch·4 heads·seq·16·32 = 2048·batch·seq
     assert to_json(matmul.macs) == "2048*batch*seq"
     assert report.warnings == ()
