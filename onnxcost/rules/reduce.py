@@ -24,10 +24,20 @@ REDUCE_FLOPS: dict[str, tuple[int, int, str]] = {
 
 def _reduce_rule(per_input: int, per_output: int, formula: str):
     def cost(view: NodeView) -> Work:
+        if _is_noop(view):  # no reduction step: only the element-wise steps remain
+            return Work(flops=(per_input - 1 + per_output) * view.in_numel(0))
         return Work(flops=per_input * view.in_numel(0) + per_output * view.out_numel(0))
 
     cost.__doc__ = f"FLOPs = {per_input}·input elements + {per_output}·output elements: {formula}."
     return cost
+
+
+def _is_noop(view: NodeView) -> bool:
+    """noop_with_empty_axes set and the axes input absent or empty: the reduction is skipped."""
+    if not int(view.attr("noop_with_empty_axes", 0)):
+        return False
+    axes = view.value(1)
+    return not view.has_input(1) or (axes is not None and axes.size == 0)
 
 
 for _op, (_per_in, _per_out, _formula) in REDUCE_FLOPS.items():
