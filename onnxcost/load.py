@@ -1,4 +1,8 @@
-"""Stage 1: read a model file (or take a ModelProto) without touching external weight files."""
+"""Stage 1: read a model file (or take a ModelProto) without touching external weight files.
+
+Files are read by onnxcost.wire, which drops large tensor payloads before protobuf parses
+the rest: a weight costs its metadata, never its bytes.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,7 @@ import onnx
 from google.protobuf.message import DecodeError
 
 from onnxcost.errors import ModelLoadError
-
-# Protobuf refuses messages above 2 GiB; a larger single file cannot be an ONNX model.
-MAX_PROTO_BYTES = 2**31 - 1
+from onnxcost.wire import elided_bytes, read_model_bytes
 
 
 @dataclass(frozen=True)
@@ -61,10 +63,8 @@ def _read(path: str) -> onnx.ModelProto:
     size = os.path.getsize(path)
     if size == 0:
         raise ModelLoadError(f"{path}: empty file")
-    if size > MAX_PROTO_BYTES:
-        raise ModelLoadError(f"{path}: {size} bytes is above protobuf's 2 GiB limit")
     try:
-        proto = onnx.load(path, load_external_data=False)
+        proto = onnx.ModelProto.FromString(read_model_bytes(path))
     except (DecodeError, ValueError, RuntimeError, UnicodeDecodeError) as exc:
         raise ModelLoadError(f"{path}: not a readable ONNX file (corrupt or truncated: {exc})") from None
     except OSError as exc:
@@ -79,7 +79,7 @@ def _external_data_notes(proto: onnx.ModelProto, path: str) -> list[str]:
     folder = os.path.dirname(path) if path else ""
     missing: set[str] = set()
     for tensor in proto.graph.initializer:
-        if tensor.data_location != onnx.TensorProto.EXTERNAL:
+        if tensor.data_location != onnx.TensorProto.EXTERNAL or elided_bytes(tensor) is not None:
             continue
         location = next((e.value for e in tensor.external_data if e.key == "location"), "")
         if path and location and not os.path.exists(os.path.join(folder, location)):
