@@ -29,10 +29,16 @@ def shape_of(view: NodeView) -> Work:
     return Work(status="zero", bytes_read_activations=0, bytes_read_weights=0)
 
 
-@rule("Constant", "ConstantOfShape")
+@rule("Constant")
 def constant(view: NodeView) -> Work:
     """0 FLOPs, 0 bytes moved: a constant is part of the model, not computed."""
     return view_op("constant")
+
+
+@rule("ConstantOfShape")
+def constant_of_shape(view: NodeView) -> Work:
+    """0 FLOPs; a fill at run time (a constant shape is folded first): reads the shape, writes the output."""
+    return data_movement("fill")
 
 
 @rule("Transpose", "Concat", "Split", "Tile", "Expand", "Cast", "CastLike", "Pad")
