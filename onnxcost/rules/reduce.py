@@ -26,7 +26,8 @@ def _reduce_rule(per_input: int, per_output: int, formula: str):
     def cost(view: NodeView) -> Work:
         if _is_noop(view):  # no reduction step: only the element-wise steps remain
             return Work(flops=(per_input - 1 + per_output) * view.in_numel(0))
-        return Work(flops=per_input * view.in_numel(0) + per_output * view.out_numel(0))
+        per_outputs = per_output * view.out_numel(0) if per_output else 0
+        return Work(flops=per_input * view.in_numel(0) + per_outputs)
 
     cost.__doc__ = f"FLOPs = {per_input}·input elements + {per_output}·output elements: {formula}."
     return cost

@@ -63,6 +63,10 @@ CASES = [
          attrs={"noop_with_empty_axes": 1}, opset=18,
          # empty axes input + noop: exp and log per element, no sum: 2 × 15 = 30
          macs=0, flops=30, why="ReduceLogSumExp-18 empty axes noop: exp, log × 15"),
+    Case("ReduceMax", [In("x", (2, 6, 8)), In("axes", (1,), "int64")], opset=18,
+         # axes only known at run time, so the output shape is unknown; max needs only the
+         # input: one compare per input element = 96
+         macs=0, flops=96, why="ReduceMax-18 run-time axes: 96 compares"),
     Case("ReduceMean", [In("x", (1, 64, 7, 7))], attrs={"axes": [2, 3]}, opset=13,
          # global average: 64·49 = 3,136 adds + 64 divides = 3,200
          macs=0, flops=3_200, why="ReduceMean-13 over H,W: 3,136 + 64"),
