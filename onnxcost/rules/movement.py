@@ -20,6 +20,8 @@ def dropout(view: NodeView) -> Work:
     training = view.input(2)
     if training is not None and (training.value is None or bool(training.value.reshape(-1)[0])):
         return Work(flops=2 * view.out_numel(0), note="training mode")
+    if view.opset < 7 and not int(view.attr("is_test", 0)):  # Dropout-1/6: is_test = 0 trains
+        return Work(flops=2 * view.out_numel(0), note="training mode (is_test = 0)")
     return view_op("inference: identity")
 
 

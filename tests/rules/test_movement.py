@@ -49,6 +49,13 @@ CASES = [
          macs=0, flops=0, bytes_read=0, bytes_written=0, status="zero",
          why="Identity view: 0 bytes"),
     # --- Dropout: identity at inference, mask and scale in training -------------------------
+    Case("Dropout", [In("x", (4, 10))], attrs={"is_test": 1}, opset=6,
+         # Dropout-6 is_test = 1 (what Caffe2-era exports carry): identity, 0 bytes
+         macs=0, flops=0, bytes_read=0, bytes_written=0, status="zero",
+         why="Dropout-6 is_test=1: identity"),
+    Case("Dropout", [In("x", (4, 10))], opset=6,
+         # Dropout-6 default is_test = 0 means training: mask compare and scale = 2·40 = 80
+         macs=0, flops=80, why="Dropout-6 default is_test=0: training, 2·40"),
     Case("Dropout", [In("x", (4, 10))], opset=10,
          # Dropout-10: inference identity: 0 FLOPs, 0 bytes
          macs=0, flops=0, bytes_read=0, bytes_written=0, status="zero",
