@@ -23,18 +23,24 @@ def analyze(
     inputs: Mapping[str, Sequence[int]] | None = None,
     options: Mapping[str, Any] | None = None,
     if_branch: str = "max",
+    qdq: str = "as-run",
 ) -> Report:
     """Load → shapes → graph → rules → report for one model; `dims` and `inputs` bind shapes.
 
     `if_branch` says which branch an If costs: max, min (by FLOPs), then or else.
+    `qdq` "as-run" costs DQ → op → Q as the integer op a runtime executes; "as-written" costs
+    every node as the graph spells it.
     """
     if if_branch not in ("max", "min", "then", "else"):
         raise OnnxcostError(f"if_branch must be max, min, then or else, not {if_branch!r}")
+    if qdq not in ("as-run", "as-written"):
+        raise OnnxcostError(f"qdq must be as-run or as-written, not {qdq!r}")
     loaded = load_model(model)
     shaped = infer_shapes(loaded, dims, inputs)
     graph = build_graph(shaped)
     costs = cost_nodes(
-        graph, {**(options or {}), "dims": dict(shaped.bindings), "if_branch": if_branch}
+        graph,
+        {**(options or {}), "dims": dict(shaped.bindings), "if_branch": if_branch, "qdq": qdq},
     )
     proto = loaded.proto
     info = ModelInfo(
@@ -50,7 +56,8 @@ def analyze(
         bindings=dict(shaped.bindings),
         hardware=None,
         nodes=costs,
-        totals=model_totals(costs, graph.tensors, weights=graph.weights()),
+        totals=model_totals(costs, graph.tensors, weights=graph.weights(),
+                            quantized=graph.all_quantized_payloads()),
         by_op_type=by_op_type(costs),
         unsupported=unsupported_census(costs),
         warnings=shaped.warnings,

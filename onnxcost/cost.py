@@ -8,6 +8,7 @@ from typing import Any
 
 from onnxcost.dtypes import NON_PARAM_DTYPES
 from onnxcost.graph import Graph
+from onnxcost.quantization import QuantPlan, plan_quantization
 from onnxcost.rules.registry import NodeView, ShapeUnknown, resolve
 from onnxcost.symbolic import normalize
 from onnxcost.types import Dim, NodeCost, NodeInfo, SubgraphCost, TensorInfo, Work
@@ -25,22 +26,65 @@ def cost_nodes(
 
     options = dict(options or {})
     counted = set() if counted is None else counted
+    plan = plan_quantization(graph) if options.get("qdq", "as-run") == "as-run" else QuantPlan()
+    absorbed = _absorbed_inputs(graph, plan)
     tensors = graph.tensors
     costs = []
     for node in graph.nodes:
         inputs = tuple(tensors.get(name) if name else None for name in node.inputs)
         outputs = tuple(tensors.get(name) if name else None for name in node.outputs)
+        if node.name in plan.fused:
+            costs.append(_fused_cost(node, inputs, outputs, plan.fused[node.name]))
+            continue
+        if node.name in plan.integer_ops:
+            inputs = _replace(inputs, plan.runtime_inputs.get(node.name, {}))
+            outputs = _replace(outputs, plan.runtime_outputs.get(node.name, {}))
         bodies = {
             attr: summarize(cost_nodes(body, options, counted), body)
             for attr, body in graph.subgraphs.get(node.name, {}).items()
         }
         view = NodeView(node, inputs, outputs, subgraph_costs=bodies, options=options)
         work = _work_of(node, view, outputs)
-        cost = _node_cost(node, inputs, outputs, work, counted)
+        cost = _node_cost(node, inputs, outputs, work, counted, absorbed.get(node.name, ()),
+                          graph.quantized_payloads)  # fmt: skip
         if bodies:
             cost = _with_bodies(cost, bodies)
         costs.append(cost)
     return tuple(costs)
+
+
+def _replace(
+    infos: tuple[TensorInfo | None, ...], replacements: Mapping[int, TensorInfo]
+) -> tuple[TensorInfo | None, ...]:
+    """The tensors an integer op really touches in place of its float ones."""
+    if not replacements:
+        return infos
+    return tuple(replacements.get(i, info) for i, info in enumerate(infos))
+
+
+def _absorbed_inputs(graph: Graph, plan: QuantPlan) -> dict[str, tuple[TensorInfo, ...]]:
+    """For each integer op, the inputs of the Q/DQ nodes fused into it (scales, zero points,
+    integer weights): their params belong to the op."""
+    by_name = {node.name: node for node in graph.nodes}
+    absorbed: dict[str, list[TensorInfo]] = {}
+    for fused_name, op_name in plan.fused.items():
+        for name in by_name[fused_name].inputs:
+            info = graph.tensors.get(name) if name else None
+            if info is not None and info.is_constant:
+                absorbed.setdefault(op_name, []).append(info)
+    return {op: tuple(infos) for op, infos in absorbed.items()}
+
+
+def _fused_cost(
+    node: NodeInfo,
+    inputs: tuple[TensorInfo | None, ...],
+    outputs: tuple[TensorInfo | None, ...],
+    into: str,
+) -> NodeCost:
+    """A Q/DQ node a runtime fuses into its integer op: no work, no bytes, no params."""
+    work = Work(status="zero", note=f"fused into {into}", bytes_read_activations=0,
+                bytes_read_weights=0, bytes_written=0)  # fmt: skip
+    return _node_cost(node, inputs, outputs, work, counted=None)
 
 
 def summarize(costs: tuple[NodeCost, ...], graph: Graph) -> SubgraphCost:
@@ -89,9 +133,12 @@ def _with_bodies(cost: NodeCost, bodies: Mapping[str, SubgraphCost]) -> NodeCost
     )
 
 
-def is_param(info: TensorInfo) -> bool:
-    """A learned parameter: a weight (initializer, Constant, ConstantOfShape) of a numeric dtype."""
-    return info.is_weight and info.dtype not in NON_PARAM_DTYPES and info.shape is not None
+def is_param(info: TensorInfo, quantized: frozenset[str] = frozenset()) -> bool:
+    """A learned parameter: a weight (initializer, Constant, ConstantOfShape) of a numeric dtype,
+    or an integer weight a DequantizeLinear reads (a quantized int32 bias is a parameter)."""
+    if not info.is_weight or info.shape is None:
+        return False
+    return info.dtype not in NON_PARAM_DTYPES or info.name in quantized
 
 
 def _work_of(node: NodeInfo, view: NodeView, outputs: tuple[TensorInfo | None, ...]) -> Work:
@@ -116,9 +163,12 @@ def _node_cost(
     inputs: tuple[TensorInfo | None, ...],
     outputs: tuple[TensorInfo | None, ...],
     work: Work,
-    counted: set[str],
+    counted: set[str] | None,
+    absorbed: tuple[TensorInfo, ...] = (),
+    quantized: frozenset[str] = frozenset(),
 ) -> NodeCost:
-    """Combine the rule's arithmetic with the node's bytes and the params it first reads."""
+    """Combine the rule's arithmetic with the node's bytes and the params it first reads
+    (`counted` None: attribute none; `absorbed`: constants of Q/DQ nodes fused into it)."""
     seen: set[str] = set()
     read_weights: Dim = 0
     read_activations: Dim = 0
@@ -133,10 +183,12 @@ def _node_cost(
             read_weights += size
         else:
             read_activations += size
-        if info.name not in counted and is_param(info):
-            counted.add(info.name)
-            params += info.numel
-            weight_bytes += size
+    if counted is not None:
+        for info in (*(i for i in inputs if i is not None), *absorbed):
+            if info.name not in counted and is_param(info, quantized):
+                counted.add(info.name)
+                params += info.numel
+                weight_bytes += info.nbytes
     written: Dim = sum((o.nbytes for o in outputs if o is not None and o.shape is not None), 0)
     if work.bytes_read_weights is not None:
         read_weights = work.bytes_read_weights

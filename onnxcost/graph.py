@@ -24,6 +24,15 @@ class Graph:
     consumers: Mapping[str, tuple[str, ...]]
     subgraphs: Mapping[str, Mapping[str, Graph]] = field(default_factory=dict)
     scope: frozenset[str] = frozenset()
+    quantized_payloads: frozenset[str] = frozenset()
+
+    def all_quantized_payloads(self) -> frozenset[str]:
+        """Integer weights dequantized at run time (int32 biases too), at any depth."""
+        found = set(self.quantized_payloads)
+        for bodies in self.subgraphs.values():
+            for body in bodies.values():
+                found |= body.all_quantized_payloads()
+        return frozenset(found)
 
     def weights(self) -> dict[str, TensorInfo]:
         """Every weight tensor of this graph and of its bodies, at any depth, by name."""
@@ -73,6 +82,10 @@ def build_graph(shaped: ShapedGraph) -> Graph:
         consumers={name: tuple(users) for name, users in consumers.items()},
         subgraphs=subgraphs,
         scope=shaped.scope,
+        quantized_payloads=frozenset(
+            node.inputs[0] for node in nodes
+            if node.op_type == "DequantizeLinear" and node.inputs and node.inputs[0]
+        ),  # fmt: skip
     )
 
 

@@ -27,10 +27,11 @@ def model_totals(
     estimate: Estimate | None = None,
     peak_memory_bytes: Dim | None = None,
     weights: Mapping[str, TensorInfo] | None = None,
+    quantized: frozenset[str] = frozenset(),
 ) -> Totals:
     """Sums over nodes; params and weight bytes over every distinct weight tensor of the model
     (`weights`, which includes those inside bodies, defaults to the weights in `tensors`)."""
-    weights = [t for t in (weights or tensors).values() if is_param(t)]
+    weights = [t for t in (weights or tensors).values() if is_param(t, quantized)]
     macs_by_dtype: dict[str, Dim] = {}
     for cost in costs:
         for dtype, macs in cost.macs_by_dtype.items():

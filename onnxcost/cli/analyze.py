@@ -20,6 +20,10 @@ from onnxcost.report.table import render_table
     "--if-branch", type=click.Choice(["max", "min", "then", "else"]), default="max",
     show_default=True, help="Which branch an If node costs (max/min by FLOPs).",
 )  # fmt: skip
+@click.option(
+    "--qdq", type=click.Choice(["as-run", "as-written"]), default="as-run", show_default=True,
+    help="Cost DQ→op→Q patterns as the integer op a runtime runs, or node by node as written.",
+)  # fmt: skip
 def command(
     model: str,
     dims: tuple[str, ...],
@@ -28,10 +32,12 @@ def command(
     output: str | None,
     top: int,
     if_branch: str,
+    qdq: str,
 ) -> None:
     """Count MACs, FLOPs, parameters and bytes of MODEL, per node and in total."""
     report = analyze(
-        model, dims=parse_dims(dims), inputs=parse_inputs(input_shapes), if_branch=if_branch
+        model, dims=parse_dims(dims), inputs=parse_inputs(input_shapes), if_branch=if_branch,
+        qdq=qdq,
     )
     if fmt == "json":
         emit(json.dumps(report.to_dict(), indent=2), output)
