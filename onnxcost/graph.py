@@ -85,7 +85,7 @@ def build_graph(shaped: ShapedGraph) -> Graph:
         quantized_payloads=frozenset(
             node.inputs[0] for node in nodes
             if node.op_type == "DequantizeLinear" and node.inputs and node.inputs[0]
-        ),  # fmt: skip
+        ),
     )
 
 
