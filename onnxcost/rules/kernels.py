@@ -93,3 +93,68 @@ def sdpa_macs(batch_heads: Dim, q_len: Dim, kv_len: Dim, head_dim: Dim, v_dim: D
 def window_reads(out_numel: Dim, kernel: Sequence[Dim]) -> Dim:
     """Elements a pooling window reads = output elements · ∏(kernel)."""
     return out_numel * product(kernel)
+
+
+def recurrent_macs(
+    seq: Dim, batch: Dim, input_size: Dim, hidden: Dim, directions: Dim, gates: int
+) -> Dim:
+    """Recurrent-cell MACs = seq·batch·directions·gates·hidden·(input + hidden) (W·x and R·h per gate)."""
+    return seq * batch * directions * gates * hidden * (input_size + hidden)
+
+
+def lstm_macs(seq: Dim, batch: Dim, input_size: Dim, hidden: Dim, directions: Dim) -> Dim:
+    """LSTM MACs = seq·batch·directions·4·hidden·(input + hidden) (gates i, o, f, c)."""
+    return recurrent_macs(seq, batch, input_size, hidden, directions, 4)
+
+
+def gru_macs(seq: Dim, batch: Dim, input_size: Dim, hidden: Dim, directions: Dim) -> Dim:
+    """GRU MACs = seq·batch·directions·3·hidden·(input + hidden) (gates z, r, h)."""
+    return recurrent_macs(seq, batch, input_size, hidden, directions, 3)
+
+
+def rnn_macs(seq: Dim, batch: Dim, input_size: Dim, hidden: Dim, directions: Dim) -> Dim:
+    """Simple RNN MACs = seq·batch·directions·hidden·(input + hidden)."""
+    return recurrent_macs(seq, batch, input_size, hidden, directions, 1)
+
+
+def is_power_of_two(n: Dim) -> bool:
+    """True for an int n = 2^k, k ≥ 0 (False for a symbol)."""
+    return isinstance(n, int) and n > 0 and n & (n - 1) == 0
+
+
+def fft_flops(n: int) -> int:
+    """Radix-2 complex FFT of power-of-two length n: 5·n·log2(n) real FLOPs (FFTW's convention)."""
+    return 5 * n * (n.bit_length() - 1)
+
+
+def naive_dft_macs(n_in: Dim, n_out: Dim) -> Dim:
+    """Direct DFT real MACs = 4·n_in·n_out (n_out bins, each n_in complex MACs of 4 real MACs)."""
+    return 4 * n_in * n_out
+
+
+def interpolation_flops(values: Dim, taps: Dim) -> Dim:
+    """Weighted sum of `taps` neighbours per value: values·(taps multiplies + taps − 1 adds)."""
+    return values * (2 * taps - 1)
+
+
+def lu_det_macs(m: Dim) -> Dim:
+    """Gaussian elimination of an m×m matrix: Σ_{k<m} (m−k)² = (m−1)·m·(2m−1)/6 multiply-subtracts."""
+    return floordiv((m - 1) * m * (2 * m - 1), 6)
+
+
+def box_pairs(boxes: Dim, kept: Dim | None = None) -> Dim:
+    """IoU evaluations of greedy NMS, worst case: n(n−1)/2, or n·kept when at most `kept` survive."""
+    pairs = floordiv(boxes * (boxes - 1), 2)
+    if kept is None or not isinstance(kept, int) or not isinstance(boxes, int):
+        return pairs
+    return min(pairs, boxes * kept)
+
+
+def linear_weight_flops(rank: int) -> int:
+    """N-linear weights at a point: floor, t, 1 − t per dim + 2^r corner products = 3r + 2^r·(r−1)."""
+    return 3 * rank + 2**rank * (rank - 1)
+
+
+def cubic_weight_flops(rank: int) -> int:
+    """N-cubic weights at a point: floor, t, 4 Horner cubics (6) per dim + 4^r products = 26r + 4^r·(r−1)."""
+    return 26 * rank + 4**rank * (rank - 1)
