@@ -10,11 +10,12 @@ import onnx
 
 from onnxcost.cost import cost_nodes
 from onnxcost.errors import OnnxcostError
-from onnxcost.graph import build_graph
+from onnxcost.graph import Graph, build_graph
 from onnxcost.load import load_model
+from onnxcost.quantization import plan_quantization
 from onnxcost.shapes import infer_shapes
 from onnxcost.totals import by_op_type, model_totals, unsupported_census
-from onnxcost.types import ModelInfo, Report
+from onnxcost.types import ModelInfo, Report, TensorInfo
 
 
 def analyze(
@@ -56,9 +57,17 @@ def analyze(
         bindings=dict(shaped.bindings),
         hardware=None,
         nodes=costs,
-        totals=model_totals(costs, graph.tensors, weights=graph.weights(),
+        totals=model_totals(costs, _runtime_tensors(graph, qdq), weights=graph.weights(),
                             quantized=graph.all_quantized_payloads()),
         by_op_type=by_op_type(costs),
         unsupported=unsupported_census(costs),
         warnings=shaped.warnings,
     )
+
+
+def _runtime_tensors(graph: Graph, qdq: str) -> dict[str, TensorInfo]:
+    """The values a runtime materializes: as run, the float tensors of fused QDQ patterns go."""
+    if qdq != "as-run":
+        return dict(graph.tensors)
+    elided = plan_quantization(graph).elided
+    return {name: info for name, info in graph.tensors.items() if name not in elided}

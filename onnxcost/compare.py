@@ -1,0 +1,185 @@
+"""Two reports side by side: totals with the ratio B/A, and layers matched across the graphs.
+
+Quantizers and optimizers rename tensors (`w` → `w_quantized`, `w_DequantizeLinear_Output`)
+and replace ops (Conv → QLinearConv, ConvInteger, FusedConv). Layers are matched first by
+their weight names with those suffixes removed, then, for what is left, by aligning the two
+sequences of compute nodes on (op family, MACs): MACs do not change with the number format.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from onnxcost.symbolic import to_json
+from onnxcost.types import Dim, NodeCost, Report
+
+_RENAMES = re.compile(
+    r"(_(DequantizeLinear|QuantizeLinear|dequantized|quantized|output_quantized|fp16|"
+    r"casted|scale|zero_point|packed|transposed|Output))+$"
+)
+# Ops that are the same layer in another number format or after fusion.
+FAMILIES = {
+    "QLinearConv": "Conv", "ConvInteger": "Conv", "FusedConv": "Conv", "NhwcConv": "Conv",
+    "QLinearMatMul": "MatMul", "MatMulInteger": "MatMul", "FusedMatMul": "MatMul",
+    "MatMulIntegerToFloat": "MatMul", "DynamicQuantizeMatMul": "MatMul", "MatMulNBits": "MatMul",
+    "QGemm": "Gemm", "FusedGemm": "Gemm", "QLinearAdd": "Add", "QLinearMul": "Mul",
+    "QLinearSigmoid": "Sigmoid", "QLinearLeakyRelu": "LeakyRelu", "QLinearConcat": "Concat",
+    "QLinearGlobalAveragePool": "GlobalAveragePool", "QLinearAveragePool": "AveragePool",
+    "QLinearSoftmax": "Softmax", "DynamicQuantizeLSTM": "LSTM", "QAttention": "Attention",
+}  # fmt: skip
+TOTAL_FIGURES = ("params", "weight_bytes", "macs", "flops", "bytes_read", "bytes_written",
+                 "activation_bytes", "peak_memory_bytes", "latency_s", "energy_j")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LayerMatch:
+    """One layer found in both models, with the figures of each side."""
+
+    a: NodeCost
+    b: NodeCost
+    matched_by: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A and B, their matched layers and what only one of them has."""
+
+    a: Report
+    b: Report
+    layers: tuple[LayerMatch, ...]
+    only_a: Mapping[str, int]
+    only_b: Mapping[str, int]
+
+    def to_dict(self, top: int = 10) -> dict[str, Any]:
+        """{"a": report, "b": report, "diff": {...}}: each report in onnxcost.report/1 form."""
+        return {"a": self.a.to_dict(), "b": self.b.to_dict(), "diff": diff_document(self, top)}
+
+
+def family(op_type: str) -> str:
+    """The float op a quantized or fused op stands for."""
+    return FAMILIES.get(op_type, op_type)
+
+
+def base_name(tensor: str) -> str:
+    """A weight name with quantizer/optimizer suffixes removed."""
+    return _RENAMES.sub("", tensor)
+
+
+def compare_reports(a: Report, b: Report) -> Comparison:
+    """Match the compute layers of two reports and list the op families only one has."""
+    layers_a = [n for n in a.nodes if n.macs != 0]
+    layers_b = [n for n in b.nodes if n.macs != 0]
+    matches: list[LayerMatch] = []
+    by_weight_b: dict[str, NodeCost] = {}
+    for node in layers_b:
+        for name in _weight_names(node):
+            by_weight_b.setdefault(name, node)
+    used_b: set[str] = set()
+    rest_a = []
+    for node in layers_a:
+        partner = next(
+            (by_weight_b[w] for w in _weight_names(node)
+             if w in by_weight_b and by_weight_b[w].name not in used_b),
+            None,
+        )  # fmt: skip
+        if partner is not None and family(partner.op_type) == family(node.op_type):
+            matches.append(LayerMatch(node, partner, "weight name"))
+            used_b.add(partner.name)
+        else:
+            rest_a.append(node)
+    rest_b = [n for n in layers_b if n.name not in used_b]
+    matches.extend(_align(rest_a, rest_b))
+    order = {n.name: i for i, n in enumerate(layers_a)}
+    matches.sort(key=lambda m: order[m.a.name])
+    families_a = Counter(family(n.op_type) for n in a.nodes if n.status != "zero")
+    families_b = Counter(family(n.op_type) for n in b.nodes if n.status != "zero")
+    return Comparison(
+        a=a,
+        b=b,
+        layers=tuple(matches),
+        only_a={k: v for k, v in sorted(families_a.items()) if k not in families_b},
+        only_b={k: v for k, v in sorted(families_b.items()) if k not in families_a},
+    )
+
+
+def _weight_names(node: NodeCost) -> list[str]:
+    """Base names of a node's inputs other than its first (the activation)."""
+    return [base_name(name) for name in node.inputs[1:] if name]
+
+
+def _align(rest_a: Sequence[NodeCost], rest_b: Sequence[NodeCost]) -> list[LayerMatch]:
+    """Pair the unmatched layers in order on equal (family, MACs)."""
+    keys_a = [(family(n.op_type), to_json(n.macs)) for n in rest_a]
+    keys_b = [(family(n.op_type), to_json(n.macs)) for n in rest_b]
+    matcher = difflib.SequenceMatcher(a=keys_a, b=keys_b, autojunk=False)
+    found = []
+    for block in matcher.get_matching_blocks():
+        for offset in range(block.size):
+            found.append(LayerMatch(rest_a[block.a + offset], rest_b[block.b + offset],
+                                    "op order and MACs"))  # fmt: skip
+    return found
+
+
+def ratio(a: Dim | float | None, b: Dim | float | None) -> float | None:
+    """B / A, or None when either is missing, zero or a formula."""
+    plain_a, plain_b = to_json(a), to_json(b)
+    if not isinstance(plain_a, int | float) or not isinstance(plain_b, int | float) or not plain_a:
+        return None
+    return plain_b / plain_a
+
+
+def layer_score(match: LayerMatch) -> float:
+    """How much a layer changed: |log(B/A)| of its latency when estimated, else of its bytes."""
+    a_cost = match.a.bytes_read + match.a.bytes_written
+    b_cost = match.b.bytes_read + match.b.bytes_written
+    value = ratio(a_cost, b_cost)
+    return abs(math.log(value)) if value else 0.0
+
+
+def diff_document(comparison: Comparison, top: int = 10) -> dict[str, Any]:
+    """Totals with B/A ratios, MACs by dtype, matched layers (most changed first), one-sided ops."""
+    a, b = comparison.a.totals, comparison.b.totals
+    totals = {}
+    for key in TOTAL_FIGURES:
+        value_a, value_b = getattr(a, key), getattr(b, key)
+        totals[key] = {"a": to_json(value_a), "b": to_json(value_b), "ratio": ratio(value_a, value_b)}
+    dtypes = sorted(set(a.macs_by_dtype) | set(b.macs_by_dtype))
+    ranked = sorted(comparison.layers, key=layer_score, reverse=True)
+    return {
+        "totals": totals,
+        "macs_by_dtype": {
+            d: {"a": to_json(a.macs_by_dtype.get(d, 0)), "b": to_json(b.macs_by_dtype.get(d, 0))}
+            for d in dtypes
+        },
+        "weight_bytes_by_dtype": {
+            d: {
+                "a": to_json(a.weight_bytes_by_dtype.get(d, 0)),
+                "b": to_json(b.weight_bytes_by_dtype.get(d, 0)),
+            }
+            for d in sorted(set(a.weight_bytes_by_dtype) | set(b.weight_bytes_by_dtype))
+        },  # fmt: skip
+        "layers_matched": len(comparison.layers),
+        "layers_a": sum(1 for n in comparison.a.nodes if n.macs != 0),
+        "layers_b": sum(1 for n in comparison.b.nodes if n.macs != 0),
+        "layers": [_layer_document(m) for m in ranked[:top]],
+        "only_in_a": dict(comparison.only_a),
+        "only_in_b": dict(comparison.only_b),
+    }
+
+
+def _layer_document(match: LayerMatch) -> dict[str, Any]:
+    def side(node: NodeCost) -> dict[str, Any]:
+        return {"name": node.name, "op_type": node.op_type, "dtype": node.dtype,
+                "macs": to_json(node.macs), "bytes": to_json(node.bytes_read + node.bytes_written),
+                "weight_bytes": to_json(node.bytes_read_weights)}  # fmt: skip
+
+    a_bytes = match.a.bytes_read + match.a.bytes_written
+    b_bytes = match.b.bytes_read + match.b.bytes_written
+    return {"a": side(match.a), "b": side(match.b), "matched_by": match.matched_by,
+            "bytes_ratio": ratio(a_bytes, b_bytes)}  # fmt: skip
