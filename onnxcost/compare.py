@@ -163,7 +163,7 @@ def diff_document(comparison: Comparison, top: int = 10) -> dict[str, Any]:
                 "b": to_json(b.weight_bytes_by_dtype.get(d, 0)),
             }
             for d in sorted(set(a.weight_bytes_by_dtype) | set(b.weight_bytes_by_dtype))
-        },  # fmt: skip
+        },
         "layers_matched": len(comparison.layers),
         "layers_a": sum(1 for n in comparison.a.nodes if n.macs != 0),
         "layers_b": sum(1 for n in comparison.b.nodes if n.macs != 0),
