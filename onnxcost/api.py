@@ -8,13 +8,13 @@ from typing import Any
 
 import onnx
 
-from onnxcost.cost import cost_nodes
+from onnxcost.cost import cost_nodes, unsupported_census
 from onnxcost.errors import OnnxcostError
 from onnxcost.graph import Graph, build_graph
 from onnxcost.load import load_model
 from onnxcost.quantization import plan_quantization
 from onnxcost.shapes import infer_shapes
-from onnxcost.totals import by_op_type, model_totals, unsupported_census
+from onnxcost.totals import by_op_type, model_totals
 from onnxcost.types import ModelInfo, Report, TensorInfo
 
 

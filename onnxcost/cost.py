@@ -10,7 +10,7 @@ from onnxcost.dtypes import NON_PARAM_DTYPES
 from onnxcost.graph import Graph
 from onnxcost.quantization import QuantPlan, plan_quantization
 from onnxcost.rules.registry import NodeView, ShapeUnknown, resolve
-from onnxcost.symbolic import normalize
+from onnxcost.symbolic import normalize, total
 from onnxcost.types import Dim, NodeCost, NodeInfo, SubgraphCost, TensorInfo, Work
 
 
@@ -89,34 +89,43 @@ def _fused_cost(
 
 def summarize(costs: tuple[NodeCost, ...], graph: Graph) -> SubgraphCost:
     """Sum a body's node costs (one run of the body)."""
-    by_dtype: dict[str, Dim] = {}
-    unsupported: dict[str, int] = {}
-    for cost in costs:
-        for dtype, macs in cost.macs_by_dtype.items():
-            by_dtype[dtype] = normalize(by_dtype.get(dtype, 0) + macs)
-        if cost.status == "unsupported":
-            label = f"{cost.domain or 'ai.onnx'}::{cost.op_type}"
-            unsupported[label] = unsupported.get(label, 0) + 1
-        for label, count in cost.subgraph_unsupported.items():
-            unsupported[label] = unsupported.get(label, 0) + count
     return SubgraphCost(
-        macs=_total(c.macs for c in costs),
-        flops=_total(c.flops for c in costs),
-        params=_total(c.params for c in costs),
-        weight_bytes=_total(c.weight_bytes for c in costs),
-        bytes_read_weights=_total(c.bytes_read_weights for c in costs),
-        bytes_read_activations=_total(c.bytes_read_activations for c in costs),
-        bytes_written=_total(c.bytes_written for c in costs),
-        macs_by_dtype=by_dtype,
-        unsupported=unsupported,
+        macs=total(c.macs for c in costs),
+        flops=total(c.flops for c in costs),
+        params=total(c.params for c in costs),
+        weight_bytes=total(c.weight_bytes for c in costs),
+        bytes_read_weights=total(c.bytes_read_weights for c in costs),
+        bytes_read_activations=total(c.bytes_read_activations for c in costs),
+        bytes_written=total(c.bytes_written for c in costs),
+        macs_by_dtype=macs_by_dtype(costs),
+        unsupported=unsupported_census(costs),
     )
 
 
-def _total(values: Iterable[Dim]) -> Dim:
-    total: Dim = 0
-    for value in values:
-        total = total + value
-    return normalize(total)
+def op_label(domain: str, op_type: str) -> str:
+    """'domain::op_type', with the default domain spelled ai.onnx."""
+    return f"{domain or 'ai.onnx'}::{op_type}"
+
+
+def macs_by_dtype(costs: Iterable[NodeCost]) -> dict[str, Dim]:
+    """MACs summed per compute dtype."""
+    found: dict[str, Dim] = {}
+    for cost in costs:
+        for dtype, macs in cost.macs_by_dtype.items():
+            found[dtype] = normalize(found.get(dtype, 0) + macs)
+    return dict(sorted(found.items()))
+
+
+def unsupported_census(costs: Iterable[NodeCost]) -> dict[str, int]:
+    """'domain::op_type' → how many nodes (bodies included) have no rule or no known shape."""
+    census: dict[str, int] = {}
+    for cost in costs:
+        if cost.status == "unsupported":
+            label = op_label(cost.domain, cost.op_type)
+            census[label] = census.get(label, 0) + 1
+        for label, count in cost.subgraph_unsupported.items():
+            census[label] = census.get(label, 0) + count
+    return dict(sorted(census.items()))
 
 
 def _with_bodies(cost: NodeCost, bodies: Mapping[str, SubgraphCost]) -> NodeCost:
@@ -127,8 +136,8 @@ def _with_bodies(cost: NodeCost, bodies: Mapping[str, SubgraphCost]) -> NodeCost
             unsupported[label] = unsupported.get(label, 0) + count
     return replace(
         cost,
-        params=normalize(cost.params + _total(b.params for b in bodies.values())),
-        weight_bytes=normalize(cost.weight_bytes + _total(b.weight_bytes for b in bodies.values())),
+        params=normalize(cost.params + total(b.params for b in bodies.values())),
+        weight_bytes=normalize(cost.weight_bytes + total(b.weight_bytes for b in bodies.values())),
         subgraph_unsupported=unsupported,
     )
 

@@ -49,6 +49,14 @@ def product(values: Iterable[Dim]) -> Dim:
     return normalize(result) if not isinstance(result, int) else result
 
 
+def total(values: Iterable[Dim]) -> Dim:
+    """Sum of dims; stays an int when every term is an int."""
+    result: Dim = 0
+    for value in values:
+        result = result + value
+    return result if isinstance(result, int) else normalize(result)
+
+
 def floordiv(numerator: Dim, denominator: Dim) -> Dim:
     """floor(numerator / denominator) for ints and symbols."""
     if isinstance(numerator, int) and isinstance(denominator, int):

@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
-from onnxcost.cost import is_param
-from onnxcost.symbolic import normalize
+from onnxcost.cost import is_param, macs_by_dtype, op_label, unsupported_census
+from onnxcost.symbolic import normalize, total
 from onnxcost.types import Dim, Estimate, NodeCost, OpTypeTotals, TensorInfo, Totals
-
-
-def op_label(domain: str, op_type: str) -> str:
-    """'domain::op_type', with the default domain spelled ai.onnx."""
-    return f"{domain or 'ai.onnx'}::{op_type}"
-
-
-def _sum(values: Iterable[Dim]) -> Dim:
-    total: Dim = 0
-    for value in values:
-        total = total + value
-    return normalize(total) if not isinstance(total, int) else total
 
 
 def model_totals(
@@ -32,39 +20,31 @@ def model_totals(
     """Sums over nodes; params and weight bytes over every distinct weight tensor of the model
     (`weights`, which includes those inside bodies, defaults to the weights in `tensors`)."""
     weights = [t for t in (weights or tensors).values() if is_param(t, quantized)]
-    macs_by_dtype: dict[str, Dim] = {}
-    for cost in costs:
-        for dtype, macs in cost.macs_by_dtype.items():
-            macs_by_dtype[dtype] = normalize(macs_by_dtype.get(dtype, 0) + macs)
     weight_bytes_by_dtype: dict[str, Dim] = {}
     for tensor in weights:
         weight_bytes_by_dtype[tensor.dtype] = normalize(
             weight_bytes_by_dtype.get(tensor.dtype, 0) + tensor.nbytes
         )
-    activations = [
-        t for t in tensors.values() if not t.is_constant and t.shape is not None
-    ]
+    activations = [t for t in tensors.values() if not t.is_constant and t.shape is not None]
     excluded = sorted(unsupported_census(costs))
     return Totals(
-        params=_sum(t.numel for t in weights),
-        weight_bytes=_sum(t.nbytes for t in weights),
-        macs=_sum(c.macs for c in costs),
-        flops=_sum(c.flops for c in costs),
-        bytes_read=_sum(c.bytes_read for c in costs),
-        bytes_written=_sum(c.bytes_written for c in costs),
-        activation_bytes=_sum(t.nbytes for t in activations),
+        params=total(t.numel for t in weights),
+        weight_bytes=total(t.nbytes for t in weights),
+        macs=total(c.macs for c in costs),
+        flops=total(c.flops for c in costs),
+        bytes_read=total(c.bytes_read for c in costs),
+        bytes_written=total(c.bytes_written for c in costs),
+        activation_bytes=total(t.nbytes for t in activations),
         peak_memory_bytes=peak_memory_bytes,
         latency_s=estimate.latency_s if estimate else None,
         energy_j=estimate.energy_j if estimate else None,
-        macs_by_dtype=dict(sorted(macs_by_dtype.items())),
+        macs_by_dtype=macs_by_dtype(costs),
         weight_bytes_by_dtype=dict(sorted(weight_bytes_by_dtype.items())),
         excluded_ops=tuple(excluded),
     )
 
 
-def by_op_type(
-    costs: Sequence[NodeCost], estimate: Estimate | None = None
-) -> dict[str, OpTypeTotals]:
+def by_op_type(costs: Sequence[NodeCost], estimate: Estimate | None = None) -> dict[str, OpTypeTotals]:
     """Per op type: count and summed figures, costliest (by FLOPs when numeric) first."""
     latency = {e.name: e.latency_s for e in estimate.nodes} if estimate else {}
     groups: dict[str, list[NodeCost]] = {}
@@ -75,23 +55,11 @@ def by_op_type(
     for key, members in groups.items():
         result[key] = OpTypeTotals(
             count=len(members),
-            macs=_sum(c.macs for c in members),
-            flops=_sum(c.flops for c in members),
-            params=_sum(c.params for c in members),
-            bytes_read=_sum(c.bytes_read for c in members),
-            bytes_written=_sum(c.bytes_written for c in members),
+            macs=total(c.macs for c in members),
+            flops=total(c.flops for c in members),
+            params=total(c.params for c in members),
+            bytes_read=total(c.bytes_read for c in members),
+            bytes_written=total(c.bytes_written for c in members),
             latency_s=sum(latency.get(c.name, 0.0) for c in members) if estimate else None,
         )
     return result
-
-
-def unsupported_census(costs: Sequence[NodeCost]) -> dict[str, int]:
-    """'domain::op_type' → how many nodes have no cost rule (or an unknown shape)."""
-    census: dict[str, int] = {}
-    for cost in costs:
-        if cost.status == "unsupported":
-            label = op_label(cost.domain, cost.op_type)
-            census[label] = census.get(label, 0) + 1
-        for label, count in cost.subgraph_unsupported.items():
-            census[label] = census.get(label, 0) + count
-    return dict(sorted(census.items()))
