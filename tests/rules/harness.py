@@ -78,6 +78,19 @@ class Case:
         return f"{self.domain or 'ai.onnx'}::{self.op_type}:{self.why[:40]}"
 
 
+def _type_proto(dtype: str, shape: Sequence[int | str]) -> onnx.TypeProto:
+    """A tensor type, or a container written as "seq(float32)", "optional(float32)",
+    "optional(seq(float32))" or "map(int64,float32)" (`shape` is the element tensor's shape)."""
+    if dtype.startswith("seq(") and dtype.endswith(")"):
+        return helper.make_sequence_type_proto(_type_proto(dtype[4:-1], shape))
+    if dtype.startswith("optional(") and dtype.endswith(")"):
+        return helper.make_optional_type_proto(_type_proto(dtype[9:-1], shape))
+    if dtype.startswith("map(") and dtype.endswith(")"):
+        key, value = dtype[4:-1].split(",", 1)
+        return helper.make_map_type_proto(_ELEM[key.strip()], _type_proto(value.strip(), shape))
+    return helper.make_tensor_type_proto(_ELEM[dtype], list(shape))
+
+
 def build(case: Case) -> onnx.ModelProto:
     """The one-node model of a case."""
     graph_inputs, initializers, names = [], [], []
@@ -85,8 +98,8 @@ def build(case: Case) -> onnx.ModelProto:
         if spec is None:
             names.append("")
         elif isinstance(spec, In):
-            graph_inputs.append(helper.make_tensor_value_info(spec.name, _ELEM[spec.dtype],
-                                                              list(spec.shape)))
+            graph_inputs.append(helper.make_value_info(spec.name, _type_proto(spec.dtype,
+                                                                                spec.shape)))
             names.append(spec.name)
         else:
             initializers.append(numpy_helper.from_array(spec.array(), spec.name))
