@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import sympy
+
 from onnxcost.shape_rules import broadcast
-from onnxcost.symbolic import floordiv, product
+from onnxcost.symbolic import floordiv, normalize, product
 from onnxcost.types import Dim
 
 
@@ -145,9 +147,11 @@ def lu_det_macs(m: Dim) -> Dim:
 def box_pairs(boxes: Dim, kept: Dim | None = None) -> Dim:
     """IoU evaluations of greedy NMS, worst case: n(n−1)/2, or n·kept when at most `kept` survive."""
     pairs = floordiv(boxes * (boxes - 1), 2)
-    if kept is None or not isinstance(kept, int) or not isinstance(boxes, int):
+    if kept is None:
         return pairs
-    return min(pairs, boxes * kept)
+    if isinstance(pairs, int) and isinstance(kept, int):
+        return min(pairs, boxes * kept)
+    return normalize(sympy.Min(pairs, boxes * kept))
 
 
 def linear_weight_flops(rank: int) -> int:

@@ -59,3 +59,17 @@ def test_sequence_lens_makes_an_upper_bound() -> None:
                 # MACs = 4·2·6·(3 + 6) = 432; per unit tanh 1, units 48 → 48; FLOPs = 912
                 macs=432, flops=912, outputs=2, status="estimated", why="RNN with sequence_lens")
     assert "upper bound" in check(case).note
+
+
+def test_unbound_sequence_and_batch_give_a_formula() -> None:
+    import onnxcost
+    from onnxcost.symbolic import symbol
+    from tests.rules.harness import build
+
+    case = Case("LSTM", [In("x", ("seq", "batch", 64)), W("w", (1, 512, 64)), W("r", (1, 512, 128))],
+                attrs={"hidden_size": 128}, macs=0, flops=0, outputs=3, why="symbolic")
+    (node,) = [n for n in onnxcost.analyze(build(case)).nodes if n.op_type == "LSTM"]
+    seq, batch = symbol("seq"), symbol("batch")
+    # per step and row: 4·128·(64 + 128) = 98,304 MACs; FLOPs 2·98,304 + 128·(14 + 4) = 198,912
+    assert node.macs == 98_304 * seq * batch
+    assert node.flops == 198_912 * seq * batch

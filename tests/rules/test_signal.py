@@ -54,3 +54,18 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_rule(case: Case) -> None:
     check(case)
+
+
+def test_stft_frames_over_an_unbound_length() -> None:
+    import sympy
+
+    import onnxcost
+    from onnxcost.symbolic import symbol
+    from tests.rules.harness import build
+
+    case = Case("STFT", [In("signal", (1, "samples", 1)), W("step", dtype="int64", value=160),
+                         W("window", (400,))], macs=0, flops=0, why="symbolic length")
+    (node,) = [n for n in onnxcost.analyze(build(case)).nodes if n.op_type == "STFT"]
+    frames = sympy.floor((symbol("samples") - 400) / sympy.Integer(160)) + 1
+    # per frame: 4 · 400 · 201 = 321,600 MACs
+    assert sympy.simplify(node.macs - 321_600 * frames) == 0
