@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from onnxcost.rules.kernels import sdpa_macs
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.symbolic import floordiv
+from onnxcost.shape_rules import shape_rule
+from onnxcost.symbolic import floordiv, normalize
 from onnxcost.types import Dim, Work
 
 SOFTMAX_FLOPS = 5  # max, subtract, exp, sum, divide (as the Softmax rule)
@@ -47,6 +48,21 @@ def attention(view: NodeView) -> Work:
         per_score += SOFTCAP_FLOPS
     scores = q[0] * heads_q * q_len * kv_len
     return Work(macs=macs, flops=2 * macs + per_score * scores)
+
+
+@shape_rule("Attention")
+def _attention_shapes(node, shapes, values):
+    q, k, v = shapes[0], shapes[1], shapes[2]
+    if q is None or k is None or v is None:
+        return [None] * 4
+    heads_q, q_len, _ = _heads_and_dim(q, node.attrs.get("q_num_heads"))
+    heads_kv, kv_len, key_dim = _heads_and_dim(k, node.attrs.get("kv_num_heads"))
+    _, _, value_dim = _heads_and_dim(v, node.attrs.get("kv_num_heads"))
+    past = shapes[4] if len(shapes) > 4 and node.inputs[4] else None
+    total = normalize(kv_len + past[2]) if past is not None else kv_len
+    out = (q[0], heads_q, q_len, value_dim) if len(q) == 4 else (q[0], q_len, normalize(heads_q * value_dim))
+    return [out, (k[0], heads_kv, total, key_dim), (k[0], heads_kv, total, value_dim),
+            (q[0], heads_q, q_len, total)]  # fmt: skip
 
 
 @rule("LinearAttention")

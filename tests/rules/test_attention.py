@@ -20,7 +20,8 @@ CASES = [
          # GQA 32 q heads over 8 kv heads, dk = 2048/32 = 64; kv length 100 past + 16 = 116
          # MACs = 32 · 16 · 116 · (64 + 64) = 7,602,176; scores 32·16·116 = 59,392 × 7
          # (causal) = 415,744; FLOPs = 15,204,352 + 415,744 = 15,620,096
-         macs=7_602_176, flops=15_620_096, why="GQA 3-D with kv cache, causal"),
+         # bytes written: Y 16·2048·4 = 131,072 + present K and V 2 · 8·116·64·4 = 475,136
+         macs=7_602_176, flops=15_620_096, bytes_written=606_208, why="GQA 3-D with kv cache, causal"),
     Case("Attention", [In("q", (1, 4, 10, 16)), In("k", (1, 4, 20, 16)), In("v", (1, 4, 20, 32)),
                        In("mask", (10, 20), "bool")],
          attrs={"softcap": 30.0}, opset=23,
