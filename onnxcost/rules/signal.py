@@ -1,8 +1,9 @@
 """Signal processing: DFT, STFT, the window generators and the mel filter bank.
 
 Transform cost, the choice made here: a transform whose length N is a power of two is
-counted as a radix-2 FFT, 5·N·log2(N) real FLOPs (the convention FFTW's benchmarks use for a
-complex transform; real input and one-sided output are not discounted), status "estimated";
+counted as a radix-2 FFT, 5·N·log2(N) real FLOPs (the convention of the benchFFT methodology,
+http://www.fftw.org/speed/method.html, for a complex transform; real input and one-sided output
+are not discounted, so a real FFT is counted at up to twice its 2.5·N·log2(N)), status "estimated";
 any other N (or an unbound one) as the direct DFT the spec defines: each of the N_out output
 bins sums N complex products, 4 real MACs each.
 """
