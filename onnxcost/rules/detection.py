@@ -40,7 +40,7 @@ def non_max_suppression(view: NodeView) -> Work:
         per_class += boxes
     per_box = BOX_AREA_FLOPS + CENTER_TO_CORNER_FLOPS * int(view.attr("center_point_box"))
     flops = batch * classes * per_class + batch * boxes * per_box
-    return Work(flops=flops, status="estimated", note="worst case: every box pair compared")
+    return Work(flops=flops, status="estimated", note="worst case: each box compared with every kept one")
 
 
 @rule("RoiAlign")
