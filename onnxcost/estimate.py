@@ -1,0 +1,355 @@
+"""Stage 6: the roofline estimate of every node on a hardware profile, and the whole-model totals.
+
+Per node (see docs/method.md for the reasons):
+
+- compute_s = Σ_dtype ops ÷ peak_for(profile, dtype) ÷ compute_efficiency(node FLOPs); the ops of
+  a MAC run at the peak of the MAC's dtype (NodeCost.macs_by_dtype), the remaining FLOPs at the
+  peak of the node's dtype (so the element-wise work of an int8 node runs at the int8 rate);
+- memory_s = (weight bytes ÷ bandwidth of profile.weights_level + activation bytes ÷ bandwidth of
+  the fastest level that holds the node's activation working set) ÷ memory_efficiency(node bytes);
+- latency_s = max(compute_s, memory_s) (profile.overlap) or their sum, + kernel_overhead_s for
+  every node that launches a kernel (not fused, and not a zero-cost view);
+- energy: "per_op" = ops × pJ/op + bytes × pJ/byte of their level + idle power × latency;
+  "power" = run power × latency.
+
+Nodes run one after another: the model's latency is the sum of its nodes' latencies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from onnxcost.errors import OnnxcostError
+from onnxcost.hardware import (
+    efficiency,
+    energy_per_op_pj,
+    main_memory,
+    memory_level,
+    normalize_dtype,
+    peak_for,
+)
+from onnxcost.symbolic import as_int, evaluate, free_names, normalize
+from onnxcost.types import (
+    MS_DOMAIN,
+    Dim,
+    Estimate,
+    HardwareProfile,
+    MemoryLevel,
+    NodeCost,
+    NodeEstimate,
+    TensorInfo,
+)
+
+# Ops whose output may take a fused element-wise epilogue.
+FUSION_HEADS: frozenset[tuple[str, str]] = frozenset(
+    {("", op) for op in ("Conv", "ConvTranspose", "Gemm", "MatMul", "ConvInteger", "MatMulInteger",
+                         "QLinearConv", "QLinearMatMul")}
+    | {(MS_DOMAIN, op) for op in ("FusedConv", "FusedGemm", "FusedMatMul", "QLinearConv")}
+)  # fmt: skip
+CONV_HEADS: frozenset[str] = frozenset({"Conv", "ConvTranspose", "ConvInteger", "QLinearConv", "FusedConv"})
+
+# Element-wise epilogues: activations (their extra inputs are constants), per-channel affine ops
+# with a constant operand, batch norm after a convolution, and the Q/DQ of a QDQ pair.
+FUSABLE_ACTIVATIONS: frozenset[str] = frozenset(
+    {"Relu", "Clip", "LeakyRelu", "PRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Elu",
+     "Selu", "Celu", "Softplus", "Gelu", "FastGelu", "BiasGelu", "QuickGelu", "Mish",
+     "ThresholdedRelu", "Swish"}
+)  # fmt: skip
+FUSABLE_WITH_CONSTANT: frozenset[str] = frozenset({"Add", "Sub", "Mul", "Div"})
+FUSABLE_QDQ: frozenset[str] = frozenset({"QuantizeLinear", "DequantizeLinear"})
+
+_FIGURES = ("macs", "flops", "bytes_read_weights", "bytes_read_activations", "bytes_written")
+
+
+@dataclass(frozen=True, slots=True)
+class _Fusion:
+    """Bytes a fused epilogue does not pay: its read of the fused input, its producer's write."""
+
+    fused: frozenset[str]
+    read_saved: Mapping[str, int]
+    write_saved: Mapping[str, int]
+
+
+def estimate(
+    costs: Sequence[NodeCost],
+    profile: HardwareProfile,
+    *,
+    fuse: bool = True,
+    batch: int = 1,
+    tensors: Mapping[str, TensorInfo] | None = None,
+    bindings: Mapping[str, int] | None = None,
+) -> Estimate:
+    """The roofline estimate of `costs` on `profile` (pure: nothing is mutated).
+
+    Every figure must be a number: bind the dims first, or pass `bindings` to evaluate formulas.
+    """
+    costs = [_bound(cost, bindings or {}) for cost in costs]
+    skipped = [cost for cost in costs if cost.status == "unsupported"]
+    runnable = [cost for cost in costs if cost.status != "unsupported"]
+    fusion = _plan_fusion(runnable, tensors or {}) if fuse else _Fusion(frozenset(), {}, {})
+    nodes = tuple(_node_estimate(cost, profile, fusion) for cost in runnable)
+
+    latency = sum(node.latency_s for node in nodes)
+    energy = sum(node.energy_j for node in nodes)
+    ops = _ops_by_dtype_total(runnable)
+    flops = sum(cost.flops for cost in runnable)
+    dominant = max(ops, key=lambda dtype: ops[dtype]) if ops else "float32"
+    peak = peak_for(profile, dominant)
+    return Estimate(
+        profile=profile.name,
+        nodes=nodes,
+        latency_s=latency,
+        energy_j=energy,
+        throughput_per_s=batch / latency if latency > 0 else 0.0,
+        utilization=flops / (latency * peak) if latency > 0 else 0.0,
+        assumptions=_assumptions(profile, fuse, fusion, batch, skipped, dominant),
+    )
+
+
+def _bound(cost: NodeCost, bindings: Mapping[str, int]) -> NodeCost:
+    """The cost with every figure an int; a formula left over is an error naming its dims."""
+    values = {figure: _number(getattr(cost, figure), cost.name, figure, bindings) for figure in _FIGURES}
+    by_dtype = {
+        dtype: _number(macs, cost.name, "macs", bindings) for dtype, macs in cost.macs_by_dtype.items()
+    }
+    if all(values[f] is getattr(cost, f) for f in _FIGURES) and by_dtype == dict(cost.macs_by_dtype):
+        return cost
+    return replace(cost, macs_by_dtype=by_dtype, **values)
+
+
+def _number(value: Dim, node: str, figure: str, bindings: Mapping[str, int]) -> int | float:
+    """A figure as a number: formulas are evaluated with `bindings`, else an error names the dims."""
+    if isinstance(value, int | float):
+        return value
+    try:
+        return evaluate(value, bindings)
+    except KeyError:
+        names = ", ".join(sorted(free_names(value)))
+        raise OnnxcostError(
+            f"node {node!r}: {figure} depends on unbound dims ({names}); a latency needs numbers: "
+            f"bind them with --dim NAME=INT or --input NAME=1x3x224x224 "
+            f"(Python: analyze(dims=...), or estimate(..., bindings=...))"
+        ) from None
+
+
+def _ops_by_dtype(cost: NodeCost) -> dict[str, float]:
+    """{profile dtype: ops}: 2 per MAC at the MAC's dtype, the other FLOPs at the node's dtype."""
+    ops: dict[str, float] = {}
+    mac_ops = 0
+    for dtype, macs in cost.macs_by_dtype.items():
+        key = normalize_dtype(dtype)
+        ops[key] = ops.get(key, 0) + 2 * macs
+        mac_ops += 2 * macs
+    rest = cost.flops - mac_ops
+    if rest > 0:
+        key = normalize_dtype(cost.dtype or "float32")
+        ops[key] = ops.get(key, 0) + rest
+    return ops
+
+
+def _ops_by_dtype_total(costs: Sequence[NodeCost]) -> dict[str, float]:
+    """Ops per profile dtype over the whole model."""
+    ops: dict[str, float] = {}
+    for cost in costs:
+        for dtype, count in _ops_by_dtype(cost).items():
+            ops[dtype] = ops.get(dtype, 0) + count
+    return ops
+
+
+def _is_view(cost: NodeCost) -> bool:
+    """A node that costs nothing at all: no arithmetic, no bytes (no kernel is launched)."""
+    return cost.flops == 0 and cost.bytes_read == 0 and cost.bytes_written == 0
+
+
+def _plan_fusion(costs: Sequence[NodeCost], tensors: Mapping[str, TensorInfo]) -> _Fusion:
+    """Which element-wise nodes run as the epilogue of their producer, and the bytes they save.
+
+    A node fuses when it is an epilogue op, its activation input is the single output of a
+    fusion head (or of an already fused node) that has exactly one consumer, and its other
+    inputs are constants. Q/DQ nodes that the cost stage already folded into an integer op
+    (zero cost, no bytes) are transparent: a chain runs on through them.
+    """
+    producer = {out: cost for cost in costs for out in cost.outputs if out}
+    consumers: dict[str, int] = {}
+    for cost in costs:
+        for name in dict.fromkeys(n for n in cost.inputs if n):
+            consumers[name] = consumers.get(name, 0) + 1
+    heads: dict[str, str] = {}  # head or fused node -> op type of its chain's head
+    read_saved: dict[str, int] = {}
+    write_saved: dict[str, int] = {}
+    for cost in costs:
+        if (cost.domain, cost.op_type) in FUSION_HEADS:
+            heads[cost.name] = cost.op_type
+            continue
+        if _is_view(cost):
+            continue
+        source = _activation_input(cost, tensors)
+        before = _chain_producer(source, producer, consumers)
+        if source is None or before is None or before.name not in heads:
+            continue
+        if cost.op_type == "BatchNormalization" and heads[before.name] not in CONV_HEADS:
+            continue
+        size = _tensor_bytes(source, tensors, before)
+        if size is None:
+            continue
+        heads[cost.name] = heads[before.name]
+        read_saved[cost.name] = min(size, cost.bytes_read_activations)
+        write_saved[before.name] = min(size, before.bytes_written)
+    fused = frozenset(name for name in heads if name in read_saved)
+    return _Fusion(fused, read_saved, write_saved)
+
+
+def _chain_producer(
+    name: str | None, producer: Mapping[str, NodeCost], consumers: Mapping[str, int]
+) -> NodeCost | None:
+    """The node whose single output reaches `name` with one consumer at every step (folded Q/DQ
+    passed through), or None."""
+    while name is not None and consumers.get(name, 0) == 1 and name in producer:
+        node = producer[name]
+        if [out for out in node.outputs if out] != [name]:
+            return None
+        if not (_is_view(node) and node.op_type in FUSABLE_QDQ):
+            return node
+        name = next((n for n in node.inputs if n), None)
+    return None
+
+
+def _activation_input(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> str | None:
+    """The input an epilogue op takes from its producer, if `cost` is an epilogue op at all."""
+    names = [n for n in cost.inputs if n]
+    if not names or cost.domain not in ("", "ai.onnx", MS_DOMAIN):
+        return None
+    if cost.op_type in FUSABLE_ACTIVATIONS | FUSABLE_QDQ | {"BatchNormalization"}:
+        first, rest = names[0], names[1:]
+    elif cost.op_type in FUSABLE_WITH_CONSTANT and len(names) == 2:
+        flags = [_is_constant(n, tensors) for n in names]
+        if flags == [False, True]:
+            first, rest = names[0], names[1:]
+        elif flags == [True, False]:
+            first, rest = names[1], names[:1]
+        elif not tensors and cost.bytes_read_weights > 0:
+            first, rest = names[0], names[1:]  # no tensor table: the weight read is the constant
+        else:
+            return None
+    else:
+        return None
+    if tensors and not all(_is_constant(n, tensors) for n in rest):
+        return None
+    if tensors and _is_constant(first, tensors):
+        return None
+    return first
+
+
+def _is_constant(name: str, tensors: Mapping[str, TensorInfo]) -> bool:
+    """True when the tensor is known to be a constant (an initializer or a folded value)."""
+    info = tensors.get(name)
+    return info is not None and info.is_constant
+
+
+def _tensor_bytes(name: str, tensors: Mapping[str, TensorInfo], producer: NodeCost) -> int | None:
+    """The bytes of a handed-on tensor: from the tensor table, else its single producer's write."""
+    info = tensors.get(name)
+    if info is not None and info.nbytes is not None:
+        size = as_int(normalize(info.nbytes))
+        if size is not None:
+            return size
+    return int(producer.bytes_written) if isinstance(producer.bytes_written, int) else None
+
+
+def _activation_level(profile: HardwareProfile, working_set: float) -> MemoryLevel:
+    """The fastest level, no slower than activations_level, whose capacity holds the working set."""
+    home = memory_level(profile, profile.activations_level)
+    for level in profile.memory:
+        if working_set <= level.capacity_bytes:
+            return level
+        if level.name == home.name:
+            break
+    return home
+
+
+def _node_estimate(cost: NodeCost, profile: HardwareProfile, fusion: _Fusion) -> NodeEstimate:
+    """One node on the profile: compute and memory time, overhead, verdict and energy."""
+    fused = cost.name in fusion.fused
+    flops = cost.flops
+    ops = _ops_by_dtype(cost)
+    compute_eff = efficiency(profile.compute_efficiency, flops)
+    compute_s = sum(count / peak_for(profile, dtype) for dtype, count in ops.items()) / compute_eff
+
+    weights = cost.bytes_read_weights
+    activations = (cost.bytes_read_activations - fusion.read_saved.get(cost.name, 0)
+                   + cost.bytes_written - fusion.write_saved.get(cost.name, 0))  # fmt: skip
+    moved = weights + activations
+    weight_level = memory_level(profile, profile.weights_level)
+    act_level = _activation_level(profile, activations)
+    raw_memory_s = (weights / weight_level.bandwidth_bytes_per_s
+                    + activations / act_level.bandwidth_bytes_per_s)  # fmt: skip
+    memory_s = raw_memory_s / efficiency(profile.memory_efficiency, moved)
+
+    launches = not fused and not _is_view(cost)
+    overhead_s = profile.kernel_overhead_s if launches else 0.0
+    busy = max(compute_s, memory_s) if profile.overlap else compute_s + memory_s
+    latency = busy + overhead_s
+
+    dominant = max(ops, key=lambda dtype: ops[dtype]) if ops else normalize_dtype(cost.dtype or "float32")
+    peak = peak_for(profile, dominant)
+    if moved > 0:
+        intensity = flops / moved
+        bandwidth = moved / raw_memory_s
+        attainable = min(peak, intensity * bandwidth)
+    else:
+        intensity = 0.0
+        attainable = peak if flops > 0 else 0.0
+    if profile.energy_model == "power":
+        energy = profile.run_power_w * latency
+    else:
+        dynamic_pj = sum(count * energy_per_op_pj(profile, dtype) for dtype, count in ops.items())
+        dynamic_pj += weights * weight_level.energy_pj_per_byte + activations * act_level.energy_pj_per_byte
+        energy = dynamic_pj * 1e-12 + profile.idle_power_w * latency
+    return NodeEstimate(
+        name=cost.name,
+        compute_s=compute_s,
+        memory_s=memory_s,
+        overhead_s=overhead_s,
+        latency_s=latency,
+        energy_j=energy,
+        bound="compute" if compute_s > memory_s else "memory",
+        intensity_flop_per_byte=float(intensity),
+        attainable_flop_per_s=float(attainable),
+        utilization=flops / latency / peak if latency > 0 else 0.0,
+        fused=fused,
+    )
+
+
+def _assumptions(
+    profile: HardwareProfile,
+    fuse: bool,
+    fusion: _Fusion,
+    batch: int,
+    skipped: Sequence[NodeCost],
+    dominant: str,
+) -> dict[str, object]:
+    """What the figures assume, as plain JSON values (the report prints them)."""
+    return {
+        "execution": "sequential: one node at a time, latency = sum of node latencies",
+        "fusion": (
+            "on: element-wise epilogues (activation, bias/scale by a constant, batch norm after "
+            "Conv, Q/DQ) of a Conv/Gemm/MatMul with one consumer pay no memory round trip and "
+            "no kernel launch" if fuse else "off: every node reads and writes its tensors"
+        ),
+        "fused_nodes": len(fusion.fused),
+        "weights_level": profile.weights_level,
+        "activations_level": (
+            f"fastest level holding the node's activations (read + written), else {profile.activations_level}"
+        ),
+        "main_memory": main_memory(profile).name,
+        "overlap": "max(compute, memory)" if profile.overlap else "compute + memory",
+        "kernel_overhead_s": profile.kernel_overhead_s,
+        "energy_model": (
+            "run_power_w x latency" if profile.energy_model == "power"
+            else "ops x pJ/op + bytes x pJ/byte of their level + idle_power_w x latency"
+        ),
+        "utilization_dtype": dominant,
+        "batch": batch,
+        "skipped_unsupported": [f"{cost.name} ({cost.op_type})" for cost in skipped],
+    }
