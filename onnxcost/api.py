@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import onnx
@@ -13,6 +14,7 @@ from onnxcost.errors import OnnxcostError
 from onnxcost.graph import Graph, build_graph
 from onnxcost.load import load_model
 from onnxcost.quantization import plan_quantization
+from onnxcost.schedule import MemoryOptions, peak_memory
 from onnxcost.shapes import infer_shapes
 from onnxcost.totals import by_op_type, model_totals
 from onnxcost.types import ModelInfo, Report, TensorInfo
@@ -52,7 +54,7 @@ def analyze(
         inputs=tuple(graph.tensors[name] for name in graph.inputs),
         outputs=tuple(graph.tensors[name] for name in graph.outputs if name in graph.tensors),
     )
-    return Report(
+    report = Report(
         model=info,
         bindings=dict(shaped.bindings),
         hardware=None,
@@ -63,6 +65,9 @@ def analyze(
         unsupported=unsupported_census(costs),
         warnings=shaped.warnings,
     )
+    # the file order's peak of live activations (in-place on), None when dims are unbound
+    peak = peak_memory(graph, MemoryOptions(qdq=qdq))
+    return replace(report, totals=replace(report.totals, peak_memory_bytes=peak))
 
 
 def _runtime_tensors(graph: Graph, qdq: str) -> dict[str, TensorInfo]:

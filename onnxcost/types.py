@@ -215,6 +215,13 @@ class Schedule:
     lower_bound_bytes: int
     arena_bytes: int
     buffers: tuple[Mapping[str, Any], ...]
+    strategy: str = "topo"  # "topo" or "min-memory"
+    method: str = ""  # how the order was found (exact, beam search on some segments)
+    inplace: bool = True
+    fuse: bool = True
+    topo_peak_bytes: int | None = None  # the file order's peak, for comparison
+    warnings: tuple[str, ...] = ()
+    fit: Mapping[str, Any] | None = None  # the deployment check against a hardware profile
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,95 @@
+"""The memory API: one call from a model to its Schedule (order, peak, arena plan) and its fit."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+import onnx
+
+from onnxcost.errors import OnnxcostError
+from onnxcost.fit import fit_memory, largest_batch
+from onnxcost.graph import Graph, build_graph
+from onnxcost.load import LoadedModel, load_model
+from onnxcost.schedule import MemoryOptions, make_schedule
+from onnxcost.shapes import infer_shapes
+from onnxcost.symbolic import as_int
+from onnxcost.types import HardwareProfile, Schedule
+
+
+def schedule_model(
+    model: str | os.PathLike[str] | onnx.ModelProto,
+    dims: Mapping[str, int] | None = None,
+    inputs: Mapping[str, Sequence[int]] | None = None,
+    order: str = "topo",
+    options: MemoryOptions | None = None,
+    hardware: HardwareProfile | None = None,
+) -> tuple[Schedule, dict[str, int]]:
+    """Load → shapes → graph → schedule (→ fit when a profile is given); also the bindings used."""
+    loaded = load_model(model)
+    shaped = infer_shapes(loaded, dims, inputs)
+    graph = build_graph(shaped)
+    schedule = make_schedule(graph, order, options)
+    warnings = (*shaped.warnings, *schedule.warnings)
+    if hardware is not None:
+        fit = fit_memory(hardware, schedule.arena_bytes, weight_bytes(graph))
+        if hardware.kind != "mcu":
+            fit["batch"] = _batch_fit(loaded, graph, schedule, dict(dims or {}), inputs, order,
+                                      options, hardware)  # fmt: skip
+        schedule = replace(schedule, fit=fit)
+    return replace(schedule, warnings=tuple(dict.fromkeys(warnings))), dict(shaped.bindings)
+
+
+def weight_bytes(graph: Graph) -> int:
+    """Bytes of every stored weight (initializers, Constant values, weight generators)."""
+    total = 0
+    for tensor in graph.weights().values():
+        size = None if tensor.shape is None else as_int(tensor.nbytes)
+        total += size or 0
+    return total
+
+
+def _batch_fit(
+    loaded: LoadedModel,
+    graph: Graph,
+    schedule: Schedule,
+    dims: dict[str, int],
+    inputs: Mapping[str, Sequence[int]] | None,
+    order: str,
+    options: MemoryOptions | None,
+    hardware: HardwareProfile,
+) -> dict:
+    """The largest batch: rebind the batch dim (first dim of the first input) and re-plan."""
+    name, now = _batch_dim(loaded, graph, inputs)
+
+    def arena_at(batch: int) -> int | None:
+        try:
+            shaped = infer_shapes(loaded, {**dims, name: batch}, inputs)
+            return make_schedule(build_graph(shaped), order, options).arena_bytes
+        except OnnxcostError:
+            return None
+
+    return largest_batch(hardware, weight_bytes(graph), arena_at, name, now, schedule.arena_bytes)
+
+
+def _batch_dim(
+    loaded: LoadedModel, graph: Graph, inputs: Mapping[str, Sequence[int]] | None
+) -> tuple[str | None, int]:
+    """(the batch dim's name if the first input's first dim is a named one, its current value)."""
+    initializers = {t.name for t in loaded.proto.graph.initializer}
+    for value in loaded.proto.graph.input:
+        if value.name in initializers:
+            continue
+        shape = value.type.tensor_type.shape
+        if not value.type.HasField("tensor_type") or not shape.dim:
+            continue
+        info = graph.tensors.get(value.name)
+        current = info.shape[0] if info is not None and info.shape else 1
+        current = as_int(current) or 1
+        first = shape.dim[0]
+        named = first.HasField("dim_param") and first.dim_param.isidentifier()
+        if named and not (inputs and value.name in inputs):
+            return first.dim_param, current
+        return None, current
+    return None, 1
