@@ -127,8 +127,8 @@ def _number(value: Dim, node: str, figure: str, bindings: Mapping[str, int]) -> 
     except KeyError:
         names = ", ".join(sorted(free_names(value)))
         raise OnnxcostError(
-            f"node {node!r}: {figure} depends on unbound dims ({names}); a latency needs numbers: "
-            f"bind them with --dim NAME=INT or --input NAME=1x3x224x224 "
+            f"a hardware estimate needs numbers, but {figure} of node {node!r} depends on unbound "
+            f"dims ({names}): bind them with --dim NAME=INT or --input NAME=1x3x224x224 "
             f"(Python: analyze(dims=...), or estimate(..., bindings=...))"
         ) from None
 

@@ -22,6 +22,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
+from onnxcost.errors import OnnxcostError
 from onnxcost.types import EfficiencyStep, HardwareProfile, MemoryLevel
 
 if TYPE_CHECKING:
@@ -91,8 +92,9 @@ _LEVEL_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 _PACKAGE = "onnxcost.hardware_profiles"
 
 
-class ProfileError(ValueError):
-    """An invalid or unknown hardware profile; the message is one line naming file and key."""
+class ProfileError(OnnxcostError, ValueError):
+    """An invalid or unknown hardware profile; the message is one line naming file and key
+    (an OnnxcostError: the CLI prints it alone and exits with code 2)."""
 
 
 def _fail(where: str, key: str, problem: str) -> ProfileError:

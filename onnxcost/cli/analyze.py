@@ -7,7 +7,14 @@ import json
 import click
 
 from onnxcost.api import analyze
-from onnxcost.cli.options import emit, output_options, parse_dims, parse_inputs, shape_options
+from onnxcost.cli.options import (
+    emit,
+    hardware_options,
+    output_options,
+    parse_dims,
+    parse_inputs,
+    shape_options,
+)
 from onnxcost.report.table import render_table
 
 
@@ -24,6 +31,7 @@ from onnxcost.report.table import render_table
     "--qdq", type=click.Choice(["as-run", "as-written"]), default="as-run", show_default=True,
     help="Cost DQ→op→Q patterns as the integer op a runtime runs, or node by node as written.",
 )  # fmt: skip
+@hardware_options()
 def command(
     model: str,
     dims: tuple[str, ...],
@@ -33,11 +41,13 @@ def command(
     top: int,
     if_branch: str,
     qdq: str,
+    hw: str | None,
+    fuse: bool,
 ) -> None:
     """Count MACs, FLOPs, parameters and bytes of MODEL, per node and in total."""
     report = analyze(
         model, dims=parse_dims(dims), inputs=parse_inputs(input_shapes), if_branch=if_branch,
-        qdq=qdq,
+        qdq=qdq, hardware=hw, fuse=fuse,
     )
     if fmt == "json":
         emit(json.dumps(report.to_dict(), indent=2), output)

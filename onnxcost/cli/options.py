@@ -60,6 +60,24 @@ def shape_options(fn: F) -> F:
     )(fn)  # fmt: skip
 
 
+def hardware_options(required: bool = False) -> Callable[[F], F]:
+    """--hw NAME|PATH (a hardware profile for the roofline estimate) and --fuse/--no-fuse."""
+
+    def decorate(fn: F) -> F:
+        fn = click.option(
+            "--fuse/--no-fuse", default=True, show_default=True,
+            help="Fuse element-wise epilogues (activation, bias, batch norm, Q/DQ) into the "
+            "Conv/Gemm/MatMul before them: no memory round trip, no kernel launch.",
+        )(fn)  # fmt: skip
+        return click.option(
+            "--hw", "hw", required=required, metavar="NAME|PATH",
+            help="Hardware profile (bundled name, see `onnxcost hardware list`, or a .toml file): "
+            "adds latency, throughput, energy and the bound of every node.",
+        )(fn)  # fmt: skip
+
+    return decorate
+
+
 def output_options(formats: tuple[str, ...], default: str = "table") -> Callable[[F], F]:
     """--format and -o/--output."""
 

@@ -54,9 +54,13 @@ def _summary(report: Report) -> Table:
     if report.estimate is not None:
         table.add_row("hardware", report.hardware or "")
         table.add_row("latency", seconds(report.estimate.latency_s))
-        table.add_row("throughput", f"{report.estimate.throughput_per_s:.4g} /s")
+        batch = report.estimate.assumptions.get("batch", 1)
+        table.add_row("throughput", f"{report.estimate.throughput_per_s:.4g} inferences/s (batch {batch})")
         table.add_row("energy", joules(report.estimate.energy_j))
         table.add_row("utilization", f"{report.estimate.utilization:.1%}")
+        fused = report.estimate.assumptions.get("fused_nodes", 0)
+        fusion = str(report.estimate.assumptions.get("fusion", ""))
+        table.add_row("fusion", f"on, {fused} nodes fused" if fusion.startswith("on") else "off")
     return table
 
 
@@ -88,14 +92,17 @@ def _top_nodes(report: Report, top: int) -> Table:
 
     def key(cost: NodeCost) -> float:
         if latency:
-            return -latency[cost.name].latency_s
+            found = latency.get(cost.name)
+            return -found.latency_s if found else 0.0
         return -_rank(cost.flops)
 
     for cost in sorted(report.nodes, key=key)[:top]:
         row = [cost.name, cost.op_type, si(cost.macs), si(cost.flops),
                iec(cost.bytes_read + cost.bytes_written), cost.dtype, cost.status]  # fmt: skip
         if latency:
-            row += [seconds(latency[cost.name].latency_s), latency[cost.name].bound]
+            found = latency.get(cost.name)
+            bound = "-" if found is None else found.bound + (" (fused)" if found.fused else "")
+            row += [seconds(found.latency_s) if found else "-", bound]
         table.add_row(*row)
     return table
 
