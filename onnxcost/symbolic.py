@@ -36,6 +36,8 @@ def as_int(value: Dim) -> int | None:
 
 def normalize(value: Dim) -> Dim:
     """Turn a sympy number back into a plain int."""
+    if isinstance(value, int | float):
+        return value
     if isinstance(value, sympy.Basic) and value.is_Integer:
         return int(value)
     return value

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Union
 
 import numpy as np
 import sympy
 
 # A dimension, a count or a byte size: an exact int, or a sympy expression over unbound dims.
-Dim = int | sympy.Expr
+# The string keeps sympy unloaded while every dim is an int (see onnxcost.lazy).
+Dim = Union[int, "sympy.Expr"]
 
 Status = Literal["ok", "zero", "estimated", "unsupported"]
 Bound = Literal["compute", "memory"]
