@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import onnx
+import onnxruntime as ort
 import pytest
 from onnxruntime.quantization import (
     CalibrationDataReader,
@@ -122,3 +123,35 @@ def test_shipped_int8_models_through_the_optimizer(name: str, tmp_path) -> None:
     source = MODELS / f"{name}.onnx"
     optimized = ort_optimize(source, tmp_path / f"{name}_ort.onnx")
     assert analyze_clean(optimized).totals.macs == analyze_clean(source).totals.macs
+
+
+def test_nhwc_qlinear_layout_is_costed(quantized, float_macs, tmp_path) -> None:
+    # ORT_ENABLE_ALL moves QLinearConv to channels-last com.microsoft kernels
+    optimized = ort_optimize(quantized[("mobilenetv2", "qoperator")], tmp_path / "nhwc.onnx",
+                             ort.GraphOptimizationLevel.ORT_ENABLE_ALL)  # fmt: skip
+    assert ("com.microsoft", "QLinearConv") in op_types(optimized)
+    report = analyze_clean(optimized)
+    assert report.totals.macs == float_macs["mobilenetv2"]
+    assert integer_share(report) == 1.0
+
+
+def test_matmul_4bits_quantizer(float_macs, tmp_path) -> None:
+    nbits = pytest.importorskip("onnxruntime.quantization.matmul_nbits_quantizer")
+    model = onnx.load(str(MODELS / "transformer_encoder_static.onnx"))
+    quantizer = nbits.MatMulNBitsQuantizer(model, block_size=32, is_symmetric=True,
+                                           op_types_to_quantize=("MatMul", "Gather"))  # fmt: skip
+    quantizer.process()
+    path = tmp_path / "nbits.onnx"
+    quantizer.model.save_model_to_file(str(path))
+    ops = op_types(path)
+    assert ops[("com.microsoft", "MatMulNBits")] == 12
+    report = analyze_clean(path)
+    assert report.totals.macs == float_macs["transformer_encoder_static"]
+    protos = {n.name: n for n in onnx.load(str(path), load_external_data=False).graph.node}
+    for node in (n for n in report.nodes if n.op_type == "MatMulNBits"):
+        proto = protos[node.name]
+        attrs = {a.name: onnx.helper.get_attribute_value(a) for a in proto.attribute}
+        n, blocks = attrs["N"], -(-attrs["K"] // 32)
+        bias = 4 * n if len(proto.input) > 5 and proto.input[5] else 0
+        # symmetric 4-bit: N·⌈K/32⌉ blocks of 16 bytes + one fp32 scale per block (+ fp32 bias)
+        assert node.weight_bytes == n * blocks * 16 + n * blocks * 4 + bias, node.name

@@ -9,6 +9,7 @@ import pytest
 from tests.rules.harness import Case, In, W, check
 
 MS = "com.microsoft"
+NCHWC = "com.microsoft.nchwc"
 
 
 def ms(op_type, inputs, **kw) -> Case:
@@ -403,6 +404,44 @@ CASES = [
        # 2,048 elements × (3 tables × 2 dequantize + 2 adds + 7 LayerNorm) + 5·32 rows
        # + γ, β dequantized (4·64) = 30,720 + 160 + 256 = 31,136
        macs=0, flops=31_136, bytes_written=2_048 * 4, why="int8 BERT embeddings"),
+    # ------------------------------------------------- NCHWc blocked layout (ORT_ENABLE_ALL)
+    Case("Conv", [In("x", (1, 16, 32, 32)), W("w", (32, 16, 3, 3)), W("b", (32,))], domain=NCHWC,
+         attrs={"pads": [1, 1, 1, 1], "kernel_shape": [3, 3], "activation": "Relu"},
+         # as FusedConv: MACs = 32,768 outputs · 16 · 9 = 4,718,592; FLOPs = 2·MACs + 32,768·2
+         macs=4_718_592, flops=9_502_720, bytes_written=32_768 * 4, why="NCHWc conv + bias + Relu"),
+    Case("Conv", [In("x", (1, 32, 16, 16)), W("w", (32, 1, 3, 3)), W("b", (32,)),
+                  In("sum", (1, 32, 16, 16))], domain=NCHWC,
+         attrs={"pads": [1, 1, 1, 1], "kernel_shape": [3, 3], "group": 32},
+         # depthwise: 8,192 · 1 · 9 = 73,728 MACs; FLOPs = 147,456 + 8,192·(1 bias + 1 Sum)
+         macs=73_728, flops=163_840, why="NCHWc depthwise + residual Sum"),
+    Case("MaxPool", [In("x", (1, 16, 32, 32))], domain=NCHWC,
+         attrs={"kernel_shape": [2, 2], "strides": [2, 2]},
+         # out 16·16·16 = 4,096 × 4 compares
+         macs=0, flops=16_384, bytes_written=4_096 * 4, why="NCHWc max pool 2×2/2"),
+    Case("AveragePool", [In("x", (1, 64, 25, 5))], domain=NCHWC, attrs={"kernel_shape": [25, 5]},
+         # 64 outputs × (125 adds + 1 divide)
+         macs=0, flops=8_064, bytes_written=256, why="NCHWc average pool 25×5"),
+    Case("GlobalMaxPool", [In("x", (1, 32, 7, 7))], domain=NCHWC,
+         # 1,568 compares
+         macs=0, flops=1_568, bytes_written=128, why="NCHWc global max"),
+    Case("GlobalAveragePool", [In("x", (1, 32, 7, 7))], domain=NCHWC,
+         # 1,568 adds + 32 divides
+         macs=0, flops=1_600, bytes_written=128, why="NCHWc global average"),
+    Case("Upsample", [In("x", (1, 16, 8, 8))], domain=NCHWC,
+         attrs={"scales": [1, 1, 2, 2], "mode": "nearest"},
+         # nearest: a copy into (1, 16, 16, 16)
+         macs=0, flops=0, bytes_written=4_096 * 4, status="zero", why="NCHWc nearest ×2"),
+    Case("Upsample", [In("x", (1, 16, 8, 8))], domain=NCHWC,
+         attrs={"scales": [1, 1, 2, 2], "mode": "linear"},
+         # bilinear: 4,096 outputs × 2 resized axes × 3 (one lerp each)
+         macs=0, flops=24_576, why="NCHWc bilinear ×2"),
+    Case("ReorderInput", [In("x", (1, 8, 8, 16))], domain=NCHWC, attrs={"channels_last": 1},
+         # NHWC → NCHWc copy: reads and writes 1,024 floats
+         macs=0, flops=0, bytes_read=4_096, bytes_written=4_096, status="zero",
+         why="NHWC → NCHWc"),
+    Case("ReorderOutput", [In("x", (1, 16, 8, 8))], domain=NCHWC, attrs={"channels": 10},
+         # back to NCHW, the 6 padding channels dropped: writes (1, 10, 8, 8) = 640 floats
+         macs=0, flops=0, bytes_written=2_560, status="zero", why="NCHWc → NCHW, 10 channels"),
     ms("DynamicQuantizeLSTM",
        [In("x", (10, 2, 32)), W("w", (1, 32, 256), "int8"), W("r", (1, 64, 256), "int8"),
         W("b", (1, 512)), None, None, None, None, W("ws", (1,)), W("wz", (1,), "int8"),
