@@ -130,3 +130,62 @@ def test_dynamo_export_fused(tmp_path) -> None:
     before, after = analyze_clean(exported), analyze_clean(fused)
     assert after.totals.macs == before.totals.macs == 3_276_800
     assert after.totals.flops == pytest.approx(before.totals.flops, rel=0.01)
+
+
+class RMSNorm(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(HIDDEN))
+
+    def forward(self, x):
+        return self.weight * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-6))
+
+
+class DecoderBlock(nn.Module):
+    """A pre-norm causal decoder block with RMSNorm (LLaMA/T5 style)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.norm1, self.norm2 = RMSNorm(), RMSNorm()
+        self.qkv = nn.Linear(HIDDEN, 3 * HIDDEN, bias=False)
+        self.out = nn.Linear(HIDDEN, HIDDEN, bias=False)
+        self.up, self.down = nn.Linear(HIDDEN, FFN, bias=False), nn.Linear(FFN, HIDDEN, bias=False)
+
+    def forward(self, x):
+        b, s, _ = x.shape
+        q, k, v = (t.view(b, s, HEADS, -1).transpose(1, 2) for t in self.qkv(self.norm1(x)).split(HIDDEN, -1))
+        context = nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True)
+        x = x + self.out(context.transpose(1, 2).reshape(b, s, HIDDEN))
+        return x + self.down(torch.relu(self.up(self.norm2(x))))
+
+
+class TinyDecoder(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.embed = nn.Embedding(VOCAB, HIDDEN)
+        self.blocks = nn.ModuleList(DecoderBlock() for _ in range(LAYERS))
+        self.norm = RMSNorm()
+
+    def forward(self, ids):
+        x = self.embed(ids)
+        for block in self.blocks:
+            x = block(x)
+        return self.norm(x)
+
+
+def test_rms_norm_fusions_keep_macs_and_flops(tmp_path) -> None:
+    torch.manual_seed(0)
+    source = tmp_path / "decoder.onnx"
+    torch.onnx.export(TinyDecoder().eval(), (torch.randint(0, VOCAB, (1, 16)),), str(source),
+                      input_names=["ids"], dynamic_axes={"ids": {0: "batch", 1: "seq"}},
+                      opset_version=17, dynamo=False)  # fmt: skip
+    fused = optimizer.optimize_model(str(source), model_type="t5", num_heads=HEADS, hidden_size=HIDDEN)
+    target = tmp_path / "decoder_fused.onnx"
+    fused.save_model_to_file(str(target))
+    # SimplifiedLayerNormalization is in the onnx domain (onnxruntime registers it there)
+    assert "SkipSimplifiedLayerNormalization" in contrib_ops(target)
+    before, after = analyze_clean(source, dims=DIMS), analyze_clean(target, dims=DIMS)
+    assert any(n.op_type == "SimplifiedLayerNormalization" for n in after.nodes)
+    assert after.totals.macs == before.totals.macs
+    # RMSNorm fused or not: x², Σ, ·1/rms, ·γ per element and ÷n, +ε, √, 1/x per row
+    assert after.totals.flops == before.totals.flops
