@@ -230,7 +230,7 @@ def _size(node: NodeInfo, values: Sequence[Value | None]) -> list[Value] | None:
     dims = values[0]
     if dims is None:
         return None
-    total = product(list(dims))
+    total = product(int(d) if isinstance(d, np.integer) else d for d in dims.reshape(-1))
     return [np.array(total, dtype=np.int64 if isinstance(total, int) else object)]
 
 

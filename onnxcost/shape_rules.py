@@ -494,9 +494,15 @@ def _reduce_shape(node, shapes, values, axes_input: int) -> list[Shape | None]:
     if x is None:
         return [None]
     axes = _operand(node, values, axes_input, "axes") if axes_input else node.attrs.get("axes")
-    if axes is None and axes_input and len(node.inputs) > axes_input and node.inputs[axes_input]:
-        return [None]
     keepdims = bool(node.attrs.get("keepdims", 1))
+    if axes is None and axes_input and len(node.inputs) > axes_input and node.inputs[axes_input]:
+        # axes known only by count: the rank is known, the dims are not
+        count = shapes[axes_input][0] if shapes[axes_input] else None
+        if not isinstance(count, int) or count < 0 or count > len(x):
+            return [None]
+        if count:
+            return [(None,) * (len(x) if keepdims else len(x) - count)]
+        axes = []  # an empty axes tensor: reduce all (or nothing, with noop_with_empty_axes)
     if not axes:
         if int(node.attrs.get("noop_with_empty_axes", 0)):
             return [x]

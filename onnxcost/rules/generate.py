@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 from onnxcost.rules.indexing import ceil_log2
 from onnxcost.rules.registry import NodeView, rule
+from onnxcost.shape_rules import shape_rule
+from onnxcost.symbolic import ceildiv, normalize
 from onnxcost.types import Work
 
 
@@ -26,3 +30,17 @@ def multinomial(view: NodeView) -> Work:
     samples = int(view.attr("sample_size", 1))
     flops = batch * 2 * classes + batch * samples * (1 + ceil_log2(classes))
     return Work(flops=flops, status="estimated", note="inverse-CDF sampling; RNG cost as 1 FLOP")
+
+
+@shape_rule("Range")
+def _range_shape(node, shapes, values):
+    """Length = max(⌈(limit − start) / delta⌉, 0); over symbols (a Shape chain) the max is dropped."""
+    if len(values) < 3 or any(v is None or v.size != 1 for v in values[:3]):
+        return [None]
+    start, limit, delta = (normalize(v.reshape(-1)[0].item() if v.dtype != object
+                                     else v.reshape(-1)[0]) for v in values[:3])  # fmt: skip
+    if all(isinstance(v, int | float) for v in (start, limit, delta)):
+        return [(max(math.ceil((limit - start) / delta), 0),)]
+    if not isinstance(delta, int) or delta == 0:
+        return [None]
+    return [(normalize(ceildiv(limit - start, delta)),)]

@@ -101,3 +101,19 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_rule(case: Case) -> None:
     check(case)
+
+
+def test_range_length_follows_a_symbolic_limit() -> None:
+    import numpy as np
+
+    from onnxcost.rules.generate import _range_shape
+    from onnxcost.symbolic import symbol, to_json
+
+    # Range(0, L, 2) inside a body whose L comes from Shape(): ⌈L/2⌉ elements
+    values = [np.array(0), np.array(symbol("L"), dtype=object), np.array(2)]
+    (shape,) = _range_shape(None, [(), (), ()], values)
+    assert to_json(shape[0]) == "ceiling(L/2)"
+    # plain numbers: ⌈(10 − 1) / 3⌉ = 3; an empty range is 0 long
+    ints = [np.array(1), np.array(10), np.array(3)]
+    assert _range_shape(None, [(), (), ()], ints) == [(3,)]
+    assert _range_shape(None, [(), (), ()], [np.array(5.0), np.array(1.0), np.array(1.0)]) == [(0,)]
