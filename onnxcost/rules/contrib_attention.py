@@ -190,12 +190,13 @@ def group_query_attention(view: NodeView) -> Work:
     elif view.has_input(3):
         total = view.in_shape(3)[2] + seq
         note = "total length taken as past + new (less when the KV buffer is shared)"
-    window = int(view.attr("local_window_size"))
+    # Older onnxruntime schemas lack `local_window_size` and `causal`: the spec's defaults then.
+    window = int(view.attr("local_window_size", -1))
     if window >= 0 and isinstance(total, int):
         total = min(total, window + 1)
     macs = sdpa_macs(batch * heads, seq, total, head_size, head_size)
     scores = batch * heads * seq * total
-    masks = int(view.attr("causal")) + int(view.has_input(10))
+    masks = int(view.attr("causal", 1)) + int(view.has_input(10))
     rotated = batch * seq * (heads + kv_heads) * head_size
     extra: Dim = 0
     if int(view.attr("do_rotary") or 0):
