@@ -7,7 +7,7 @@ import click
 from onnxcost.api import analyze
 from onnxcost.cli.options import hardware_options, parse_dims, parse_inputs, shape_options
 from onnxcost.hardware import load_profile
-from onnxcost.report.roofline import write_roofline
+from onnxcost.report.roofline import check_chart_path, write_roofline
 
 
 @click.command("roofline")
@@ -32,6 +32,7 @@ def command(
     qdq: str,
 ) -> None:
     """Draw the roofline of MODEL on a hardware profile: ceilings, ridge point, one point per node."""
+    check_chart_path(output)
     profile = load_profile(hw)
     report = analyze(model, dims=parse_dims(dims), inputs=parse_inputs(input_shapes),
                      qdq=qdq, hardware=profile, fuse=fuse)  # fmt: skip

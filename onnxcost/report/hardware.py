@@ -56,7 +56,7 @@ def render_profile(profile: HardwareProfile, width: int = 120) -> str:
     for key, value in figures.items():
         console.print(f"  {key.ljust(pad)}{_format(key, value)}", highlight=False, soft_wrap=True)
         source = profile.sources.get(key, "(no source)")
-        for line in textwrap.wrap(source, width - 6, break_on_hyphens=False):
+        for line in textwrap.wrap(source, width - 6, break_on_hyphens=False, break_long_words=False):
             console.print(f"      {line}", highlight=False, soft_wrap=True)
     return buffer.getvalue()
 

@@ -24,9 +24,7 @@ MAX_COLORED_OPS = 9  # op types beyond these (by time) are drawn grey as "other"
 
 def write_roofline(report: Report, profile: HardwareProfile, path: str | Path) -> Path:
     """Draw the chart into `path` (.png, .svg or .pdf) and return the path."""
-    target = Path(path)
-    if target.suffix.lower() not in FORMATS:
-        raise OnnxcostError(f"{target}: the chart format comes from the extension: use one of {FORMATS}")
+    target = check_chart_path(path)
     if report.estimate is None:
         raise OnnxcostError("the roofline needs an estimate: analyze the model with a hardware profile")
     plt = _pyplot()
@@ -63,6 +61,16 @@ def write_roofline(report: Report, profile: HardwareProfile, path: str | Path) -
             raise OnnxcostError(f"cannot write {target}: {error.strerror or error}") from None
     finally:
         plt.close(figure)
+    return target
+
+
+def check_chart_path(path: str | Path) -> Path:
+    """The chart path, if its extension names a format we draw (else a one-line error)."""
+    target = Path(path)
+    if target.suffix.lower() not in FORMATS:
+        raise OnnxcostError(
+            f"{target}: the chart format comes from the extension: use {', '.join(FORMATS)}"
+        )
     return target
 
 
