@@ -66,8 +66,10 @@ def analyze(
     runtime = _runtime_tensors(graph, qdq)
     estimated = None
     if profile is not None:
-        estimated = estimate(costs, profile, fuse=fuse, tensors=runtime,
-                             batch=batch if batch is not None else _batch(shaped.bindings, info))
+        estimated = estimate(
+            costs, profile, fuse=fuse, tensors=graph.tensors, graph_outputs=graph.outputs,
+            batch=batch if batch is not None else _batch(shaped.bindings, info),
+        )  # fmt: skip
     report = Report(
         model=info,
         bindings=dict(shaped.bindings),

@@ -17,7 +17,7 @@ Nodes run one after another: the model's latency is the sum of its nodes' latenc
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from onnxcost.errors import OnnxcostError
@@ -29,7 +29,7 @@ from onnxcost.hardware import (
     normalize_dtype,
     peak_for,
 )
-from onnxcost.symbolic import as_int, evaluate, free_names, normalize
+from onnxcost.symbolic import evaluate, free_names
 from onnxcost.types import (
     MS_DOMAIN,
     Dim,
@@ -79,15 +79,21 @@ def estimate(
     batch: int = 1,
     tensors: Mapping[str, TensorInfo] | None = None,
     bindings: Mapping[str, int] | None = None,
+    graph_outputs: Collection[str] = (),
 ) -> Estimate:
     """The roofline estimate of `costs` on `profile` (pure: nothing is mutated).
 
+    `tensors` tells constants apart for fusion (without it, a node's weight read marks its
+    constant operand); a value in `graph_outputs` is always written, never fused away.
     Every figure must be a number: bind the dims first, or pass `bindings` to evaluate formulas.
     """
     costs = [_bound(cost, bindings or {}) for cost in costs]
     skipped = [cost for cost in costs if cost.status == "unsupported"]
     runnable = [cost for cost in costs if cost.status != "unsupported"]
-    fusion = _plan_fusion(runnable, tensors or {}) if fuse else _Fusion(frozenset(), {}, {})
+    fusion = (
+        _plan_fusion(runnable, tensors or {}, frozenset(graph_outputs)) if fuse
+        else _Fusion(frozenset(), {}, {})
+    )  # fmt: skip
     nodes = tuple(_node_estimate(cost, profile, fusion) for cost in runnable)
 
     latency = sum(node.latency_s for node in nodes)
@@ -162,16 +168,18 @@ def _is_view(cost: NodeCost) -> bool:
     return cost.flops == 0 and cost.bytes_read == 0 and cost.bytes_written == 0
 
 
-def _plan_fusion(costs: Sequence[NodeCost], tensors: Mapping[str, TensorInfo]) -> _Fusion:
+def _plan_fusion(
+    costs: Sequence[NodeCost], tensors: Mapping[str, TensorInfo], graph_outputs: frozenset[str]
+) -> _Fusion:
     """Which element-wise nodes run as the epilogue of their producer, and the bytes they save.
 
     A node fuses when it is an epilogue op, its activation input is the single output of a
-    fusion head (or of an already fused node) that has exactly one consumer, and its other
-    inputs are constants. Q/DQ nodes that the cost stage already folded into an integer op
-    (zero cost, no bytes) are transparent: a chain runs on through them.
+    fusion head (or of an already fused node) that has exactly one consumer and is not a graph
+    output, and its other inputs are constants. Q/DQ nodes that the cost stage already folded
+    into an integer op (zero cost, no bytes) are transparent: a chain runs on through them.
     """
     producer = {out: cost for cost in costs for out in cost.outputs if out}
-    consumers: dict[str, int] = {}
+    consumers: dict[str, int] = dict.fromkeys(graph_outputs, 1)  # a graph output is read once more
     for cost in costs:
         for name in dict.fromkeys(n for n in cost.inputs if n):
             consumers[name] = consumers.get(name, 0) + 1
@@ -186,16 +194,15 @@ def _plan_fusion(costs: Sequence[NodeCost], tensors: Mapping[str, TensorInfo]) -
             continue
         source = _activation_input(cost, tensors)
         before = _chain_producer(source, producer, consumers)
-        if source is None or before is None or before.name not in heads:
+        if before is None or before.name not in heads:
             continue
         if cost.op_type == "BatchNormalization" and heads[before.name] not in CONV_HEADS:
             continue
-        size = _tensor_bytes(source, tensors, before)
-        if size is None:
-            continue
         heads[cost.name] = heads[before.name]
-        read_saved[cost.name] = min(size, cost.bytes_read_activations)
-        write_saved[before.name] = min(size, before.bytes_written)
+        # the producer's write is its single output, the tensor handed on (in the integer dtype
+        # when the cost stage folded Q/DQ around it)
+        read_saved[cost.name] = min(before.bytes_written, cost.bytes_read_activations)
+        write_saved[before.name] = before.bytes_written
     fused = frozenset(name for name in heads if name in read_saved)
     return _Fusion(fused, read_saved, write_saved)
 
@@ -245,16 +252,6 @@ def _is_constant(name: str, tensors: Mapping[str, TensorInfo]) -> bool:
     """True when the tensor is known to be a constant (an initializer or a folded value)."""
     info = tensors.get(name)
     return info is not None and info.is_constant
-
-
-def _tensor_bytes(name: str, tensors: Mapping[str, TensorInfo], producer: NodeCost) -> int | None:
-    """The bytes of a handed-on tensor: from the tensor table, else its single producer's write."""
-    info = tensors.get(name)
-    if info is not None and info.nbytes is not None:
-        size = as_int(normalize(info.nbytes))
-        if size is not None:
-            return size
-    return int(producer.bytes_written) if isinstance(producer.bytes_written, int) else None
 
 
 def _activation_level(profile: HardwareProfile, working_set: float) -> MemoryLevel:

@@ -316,6 +316,24 @@ def test_bias_add_with_a_constant_fuses_and_a_residual_add_does_not() -> None:
     assert fused == {"mm": False, "bias": True, "relu": True, "residual": False}
 
 
+def test_a_graph_output_is_never_fused_away() -> None:
+    model = conv_chain_model()
+    model.graph.output.append(h.make_tensor_value_info("c", T.FLOAT, [1, 8, 16, 16]))
+    report = onnxcost.analyze(model, hardware=single_level())
+    assert not any(n.fused for n in report.estimate.nodes)
+
+
+def test_epilogues_fuse_through_folded_qdq_and_as_written_qdq_fuses_too() -> None:
+    # AD autoencoder int8, as run: MatMul(int8) → [Q → DQ folded] → Add(bias) fuses; 10 dense layers
+    as_run = onnxcost.analyze(MODELS / "ad_autoencoder_int8.onnx", hardware="stm32l4r5")
+    fused = {n.name for n in as_run.estimate.nodes if n.fused}
+    assert {f"dense{i}/Add" for i in range(1, 11)} <= fused
+    # as written: Conv(float) → QuantizeLinear → DequantizeLinear is an epilogue chain
+    written = onnxcost.analyze(MODELS / "ic_resnet8_int8.onnx", hardware="stm32l4r5", qdq="as-written")
+    fused = {n.name for n in written.estimate.nodes if n.fused}
+    assert {"relu_QuantizeLinear", "relu_DequantizeLinear"} <= fused
+
+
 # ------------------------------------------------------------------------ energy models
 
 
