@@ -21,16 +21,18 @@ from onnxcost.rules.contrib import SOFTMAX_FLOPS, embedding_reads
 from onnxcost.rules.elementwise import UNARY_FLOPS
 from onnxcost.rules.kernels import conv_macs, matmul_macs, recurrent_macs, window_reads
 from onnxcost.rules.norm import STATS_PER_ELEMENT, STATS_PER_GROUP
+from onnxcost.rules.quant import (
+    DYNAMIC_RANGE_FLOPS,
+    DYNAMIC_SCALAR_FLOPS,
+    QUANTIZE_FLOPS,
+    REQUANTIZE_FLOPS,
+)
 from onnxcost.rules.registry import NodeView, rule
 from onnxcost.shape_rules import broadcast, dtype_rule, matmul_shape, shape_rule, window_output
 from onnxcost.symbolic import ceildiv, normalize, product
 from onnxcost.types import MS_DOMAIN, Dim, Work
 
 MS = MS_DOMAIN
-REQUANTIZE_FLOPS = 5  # ·scale, round, + zero point, clamp low, clamp high
-QUANTIZE_FLOPS = 4  # x / scale, round, clamp low, clamp high (+1 with a zero point)
-DYNAMIC_RANGE_FLOPS = 2  # running min and max per element
-DYNAMIC_SCALAR_FLOPS = 9  # scale and zero point from the range, once per tensor
 DYNAMIC_QUANTIZE_FLOPS = DYNAMIC_RANGE_FLOPS + QUANTIZE_FLOPS + 1  # per element, with zp
 
 
