@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-
-import networkx as nx
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from onnxcost.shapes import ShapedGraph
 from onnxcost.types import NodeInfo, TensorInfo
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 
 @dataclass(frozen=True)
 class Graph:
-    """Nodes in execution order, the DiGraph over their names, and every value's TensorInfo."""
+    """Nodes in execution order, every value's TensorInfo, and (built on first use) the DiGraph
+    over the node names."""
 
     nodes: tuple[NodeInfo, ...]
-    digraph: nx.DiGraph
     tensors: Mapping[str, TensorInfo]
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
@@ -25,6 +28,25 @@ class Graph:
     subgraphs: Mapping[str, Mapping[str, Graph]] = field(default_factory=dict)
     scope: frozenset[str] = frozenset()
     quantized_payloads: frozenset[str] = frozenset()
+
+    @cached_property
+    def digraph(self) -> nx.DiGraph:
+        """One vertex per node (attribute `info`), an edge per handed-on tensor (`tensors`)."""
+        import networkx as nx
+
+        digraph = nx.DiGraph()
+        for node in self.nodes:
+            digraph.add_node(node.name, info=node)
+        for node in self.nodes:
+            for name in dict.fromkeys(node.inputs):
+                source = self.producers.get(name) if name else None
+                if source is None:
+                    continue
+                if digraph.has_edge(source, node.name):
+                    digraph.edges[source, node.name]["tensors"].append(name)
+                else:
+                    digraph.add_edge(source, node.name, tensors=[name])
+        return digraph
 
     def all_quantized_payloads(self) -> frozenset[str]:
         """Integer weights dequantized at run time (int32 biases too), at any depth."""
@@ -46,35 +68,24 @@ class Graph:
 
 
 def build_graph(shaped: ShapedGraph) -> Graph:
-    """A DiGraph with one vertex per node (unique names) and an edge per tensor handed on."""
+    """The Graph of a shaped model: unique node names, producer and consumers of every tensor."""
     nodes = _unique_names(shaped.nodes)
-    digraph = nx.DiGraph()
     producers: dict[str, str] = {}
     consumers: dict[str, list[str]] = {}
     for node in nodes:
-        digraph.add_node(node.name, info=node)
         for name in node.outputs:
             if name:
                 producers[name] = node.name
     for node in nodes:
         for name in dict.fromkeys(node.inputs):
-            if not name:
-                continue
-            consumers.setdefault(name, []).append(node.name)
-            source = producers.get(name)
-            if source is None:
-                continue
-            if digraph.has_edge(source, node.name):
-                digraph.edges[source, node.name]["tensors"].append(name)
-            else:
-                digraph.add_edge(source, node.name, tensors=[name])
+            if name:
+                consumers.setdefault(name, []).append(node.name)
     subgraphs = {
         nodes[index].name: {attr: build_graph(body) for attr, body in bodies.items()}
         for index, bodies in shaped.subgraphs.items()
     }
     return Graph(
         nodes=nodes,
-        digraph=digraph,
         tensors=shaped.tensors,
         inputs=shaped.inputs,
         outputs=shaped.outputs,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import onnx
@@ -22,7 +22,7 @@ from onnxcost.fold import FOLD_CAP_ELEMENTS, constant_attr_value, fold_node, ten
 from onnxcost.load import LoadedModel
 from onnxcost.nodes import is_known_op, node_info
 from onnxcost.shape_rules import infer_output_dtypes, infer_output_shapes
-from onnxcost.symbolic import as_int, parse_dim_param, product, substitute, symbol
+from onnxcost.symbolic import as_int, bind_dim_param, dim_param_names, product, symbol
 from onnxcost.types import DEFAULT_DOMAIN, ML_DOMAIN, Dim, NodeInfo, TensorInfo
 
 # Tensors up to this many elements stay in the copy given to ONNX shape inference.
@@ -149,6 +149,12 @@ def _shape_graph(
             subgraphs[index] = {
                 name: _shape_graph(body, tensors, {}, context) for name, body in bodies.items()
             }
+        taken = _static_branch(node, tensors, subgraphs.get(index, {}))
+        if taken is not None:
+            for name, info in zip(node.outputs, taken, strict=False):
+                if name:
+                    tensors[name] = replace(info, name=name)
+            continue
         for info in _node_outputs(node, tensors, context.inferred, context.dims, context.namer):
             tensors[info.name] = info
     for value in graph.output:
@@ -166,6 +172,28 @@ def _shape_graph(
         subgraphs=subgraphs,
         scope=frozenset(scope),
     )
+
+
+def static_condition(node: NodeInfo, tensors: Mapping[str, TensorInfo]) -> bool | None:
+    """The value of an If's condition when it is known before run time, else None."""
+    cond = tensors.get(node.inputs[0]) if node.inputs else None
+    if cond is None or cond.value is None or cond.value.size != 1 or cond.value.dtype == object:
+        return None
+    return bool(cond.value.reshape(-1)[0])
+
+
+def _static_branch(
+    node: NodeInfo, tensors: Mapping[str, TensorInfo], bodies: Mapping[str, ShapedGraph]
+) -> list[TensorInfo] | None:
+    """An If whose condition is known runs one branch: its outputs are that branch's outputs."""
+    if node.op_type != "If" or node.domain != "" or not bodies:
+        return None
+    condition = static_condition(node, tensors)
+    if condition is None:
+        return None
+    branch = bodies["then_branch" if condition else "else_branch"]
+    found = [branch.tensors.get(name) for name in branch.outputs]
+    return None if any(info is None for info in found) else found
 
 
 def _loop_names(graph: onnx.GraphProto) -> set[str]:
@@ -262,9 +290,7 @@ def _check_bindings(
     for value in real_inputs:
         for dim in value.type.tensor_type.shape.dim:
             if dim.HasField("dim_param"):
-                parsed = parse_dim_param(dim.dim_param)
-                if parsed is not None and not isinstance(parsed, int):
-                    names.update(s.name for s in parsed.free_symbols)
+                names.update(dim_param_names(dim.dim_param))
     for name, value in dims.items():
         _check_size(f"--dim {name}", value)
         if name not in names:
@@ -363,12 +389,9 @@ def _bound_value_info(
             tensor_shape.dim.add().dim_value = size
         return bound
     for dim in tensor_shape.dim:
-        if dim.HasField("dim_param"):
-            parsed = parse_dim_param(dim.dim_param)
-            if parsed is None or isinstance(parsed, int):
-                continue
-            result = substitute(parsed, dims)
-            if as_int(result) is not None:
+        if dim.HasField("dim_param") and dim_param_names(dim.dim_param):
+            result = bind_dim_param(dim.dim_param, dims)
+            if result is not None and as_int(result) is not None:
                 dim.dim_value = as_int(result)
     return bound
 
@@ -389,8 +412,7 @@ def _dims_of(
                 raise ShapeError(f"absurd dim {dim.dim_value} in the model (more than 2^40)")
             value = None if dim.dim_value == -1 else int(dim.dim_value)
         elif dim.HasField("dim_param") and not dim.dim_param.startswith("unk__"):
-            parsed = parse_dim_param(dim.dim_param)
-            value = None if parsed is None else substitute(parsed, dims)
+            value = bind_dim_param(dim.dim_param, dims)
         if value is None and namer is not None:
             value = namer()
         out.append(value)

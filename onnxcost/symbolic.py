@@ -107,6 +107,24 @@ def parse_dim_param(text: str, fresh: Iterable[str] = ()) -> Dim | None:
     return symbol(_sanitize(text))
 
 
+def bind_dim_param(text: str, bindings: Mapping[str, int]) -> Dim | None:
+    """parse_dim_param with `bindings` substituted; a bound plain name never touches sympy."""
+    name = text.strip()
+    if name in bindings and _IDENTIFIER.fullmatch(name):
+        return bindings[name]
+    parsed = parse_dim_param(text)
+    return None if parsed is None else substitute(parsed, bindings)
+
+
+def dim_param_names(text: str) -> set[str]:
+    """Names of the dims a dim_param string uses ('2*seq' → {'seq'}; '?' → none)."""
+    name = text.strip()
+    if _IDENTIFIER.fullmatch(name):
+        return {name}
+    parsed = parse_dim_param(text)
+    return set() if parsed is None or isinstance(parsed, int) else {s.name for s in parsed.free_symbols}
+
+
 def _sanitize(text: str) -> str:
     """A symbol name for a dim_param that is not a formula."""
     cleaned = re.sub(r"[^A-Za-z0-9_]", "_", text).strip("_")
