@@ -138,3 +138,16 @@ def test_roofline_binds_dims_and_rejects_bad_paths(tmp_path: Path) -> None:
     assert code == 2 and ".png" in err
     code, _, _ = run("roofline", str(model), "-o", str(chart))
     assert code == 2  # --hw is required
+
+
+def test_roofline_without_matplotlib_is_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib raises ImportError
+    code, _, err = run("roofline", str(MODELS / "kws_dscnn_int8.onnx"), "--hw", "stm32l4r5",
+                       "-o", str(tmp_path / "k.png"))  # fmt: skip
+    assert code == 2
+    assert "matplotlib" in err and "onnxcost[plot]" in err
+    assert len(err.strip().splitlines()) == 1
