@@ -10,6 +10,7 @@ from onnxcost.dtypes import NON_PARAM_DTYPES
 from onnxcost.graph import Graph
 from onnxcost.quantization import QuantPlan, plan_quantization
 from onnxcost.rules.registry import NodeView, ShapeUnknown, resolve
+from onnxcost.shapes import static_condition
 from onnxcost.symbolic import normalize, total
 from onnxcost.types import Dim, NodeCost, NodeInfo, SubgraphCost, TensorInfo, Work
 
@@ -43,6 +44,8 @@ def cost_nodes(
             attr: summarize(cost_nodes(body, options, counted), body)
             for attr, body in graph.subgraphs.get(node.name, {}).items()
         }
+        if node.op_type == "If" and bodies:
+            bodies = _untaken_branch_cleared(node, tensors, bodies)
         view = NodeView(node, inputs, outputs, subgraph_costs=bodies, options=options)
         work = _work_of(node, view, outputs)
         cost = _node_cost(node, inputs, outputs, work, counted, absorbed.get(node.name, ()),
@@ -51,6 +54,20 @@ def cost_nodes(
             cost = _with_bodies(cost, bodies)
         costs.append(cost)
     return tuple(costs)
+
+
+def _untaken_branch_cleared(
+    node: NodeInfo, tensors: Mapping[str, TensorInfo], bodies: dict[str, SubgraphCost]
+) -> dict[str, SubgraphCost]:
+    """An If whose condition is known never runs the other branch: what that branch could not
+    cost (its shapes often exist only on the taken path) is not reported."""
+    condition = static_condition(node, tensors)
+    if condition is None:
+        return bodies
+    untaken = "else_branch" if condition else "then_branch"
+    if untaken in bodies:
+        bodies[untaken] = replace(bodies[untaken], unsupported={})
+    return bodies
 
 
 def _replace(
@@ -207,8 +224,8 @@ def _node_cost(
         written = work.bytes_written
     dtype = work.dtype or _compute_dtype(inputs, outputs)
     macs = normalize(work.macs)
-    by_dtype = dict(work.macs_by_dtype) if work.macs_by_dtype is not None else (
-        {dtype: macs} if macs != 0 else {}
+    by_dtype = (
+        dict(work.macs_by_dtype) if work.macs_by_dtype is not None else ({dtype: macs} if macs != 0 else {})
     )
     return NodeCost(
         name=node.name,
@@ -230,9 +247,7 @@ def _node_cost(
     )
 
 
-def _compute_dtype(
-    inputs: tuple[TensorInfo | None, ...], outputs: tuple[TensorInfo | None, ...]
-) -> str:
+def _compute_dtype(inputs: tuple[TensorInfo | None, ...], outputs: tuple[TensorInfo | None, ...]) -> str:
     """The dtype the work runs in: the first activation input's, else the first input's or output's."""
     for info in inputs:
         if info is not None and not info.is_constant and info.dtype:

@@ -604,3 +604,15 @@ def _einsum(node, shapes, values):
 
     sizes, output = einsum_letters(node.attrs["equation"], shapes)
     return [tuple(sizes[c] for c in output)]
+
+
+@shape_rule("ConstantOfShape")
+def _constant_of_shape(node, shapes, values):
+    """The shape operand's values when known (symbols included), else its length in unknown dims."""
+    dims = _ints(values[0]) if values and values[0] is not None else None
+    if dims is not None:
+        return [tuple(dims)]
+    operand = shapes[0] if shapes else None
+    if operand is None or len(operand) != 1 or not isinstance(operand[0], int):
+        return [None]
+    return [(None,) * operand[0]]

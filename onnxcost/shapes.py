@@ -147,7 +147,8 @@ def _shape_graph(
         bodies = {k: v for k, v in node.attrs.items() if isinstance(v, onnx.GraphProto)}
         if bodies:
             subgraphs[index] = {
-                name: _shape_graph(body, tensors, {}, context) for name, body in bodies.items()
+                name: _shape_graph(body, tensors, _body_inputs(node, body, tensors, context), context)
+                for name, body in bodies.items()
             }
         taken = _static_branch(node, tensors, subgraphs.get(index, {}))
         if taken is not None:
@@ -156,6 +157,8 @@ def _shape_graph(
                     tensors[name] = replace(info, name=name)
             continue
         for info in _node_outputs(node, tensors, context.inferred, context.dims, context.namer):
+            if info.shape is None and node.op_type == "If" and index in subgraphs:
+                info = _widest_branch_output(node, info, subgraphs[index])
             tensors[info.name] = info
     for value in graph.output:
         if value.name not in tensors:
@@ -172,6 +175,42 @@ def _shape_graph(
         subgraphs=subgraphs,
         scope=frozenset(scope),
     )
+
+
+def _body_inputs(
+    node: NodeInfo, body: onnx.GraphProto, tensors: Mapping[str, TensorInfo], context: _Context
+) -> dict[str, TensorInfo]:
+    """Types of a Loop/Scan body's inputs taken from the node's operands where the body
+    declares none: Loop (iteration, cond, carried...), Scan (states..., one slice per scan input)."""
+    declared = [v for v in body.input]
+    operands: list[TensorInfo | None] = []
+    if node.op_type == "Loop":
+        scalar = (
+            TensorInfo(declared[0].name, (), "int64") if declared else None,
+            TensorInfo(declared[1].name, (), "bool") if len(declared) > 1 else None,
+        )
+        operands = [*scalar, *(tensors.get(n) for n in node.inputs[2:])]
+    elif node.op_type == "Scan" and node.opset >= 9:
+        scans = int(node.attrs.get("num_scan_inputs", 0))
+        states = [tensors.get(n) for n in node.inputs[: len(node.inputs) - scans]]
+        axes = list(node.attrs.get("scan_input_axes") or [0] * scans)
+        slices = []
+        for position, name in enumerate(node.inputs[len(node.inputs) - scans :]):
+            info = tensors.get(name)
+            if info is None or info.shape is None:
+                slices.append(None)
+                continue
+            axis = int(axes[position]) % len(info.shape)
+            shape = info.shape[:axis] + info.shape[axis + 1 :]
+            slices.append(TensorInfo(name, shape, info.dtype))
+        operands = [*states, *slices]
+    bound: dict[str, TensorInfo] = {}
+    for value, operand in zip(declared, operands, strict=False):
+        known = _dims_of(context.inferred.get(value.name, value.type), context.dims, None)
+        if operand is None or (known is not None and all(d is not None for d in known)):
+            continue
+        bound[value.name] = TensorInfo(value.name, operand.shape, operand.dtype)
+    return bound
 
 
 def static_condition(node: NodeInfo, tensors: Mapping[str, TensorInfo]) -> bool | None:
@@ -194,6 +233,22 @@ def _static_branch(
     branch = bodies["then_branch" if condition else "else_branch"]
     found = [branch.tensors.get(name) for name in branch.outputs]
     return None if any(info is None for info in found) else found
+
+
+def _widest_branch_output(node: NodeInfo, info: TensorInfo, bodies: Mapping[str, ShapedGraph]) -> TensorInfo:
+    """An If output whose branches disagree on rank takes the higher-rank branch's shape
+    (both broadcast the same way downstream); the runtime decides which one really comes."""
+    position = node.outputs.index(info.name)
+    candidates = []
+    for body in bodies.values():
+        if position < len(body.outputs):
+            found = body.tensors.get(body.outputs[position])
+            if found is not None and found.shape is not None:
+                candidates.append(found)
+    if not candidates:
+        return info
+    widest = max(candidates, key=lambda t: len(t.shape or ()))
+    return replace(info, shape=widest.shape, dtype=info.dtype or widest.dtype)
 
 
 def _loop_names(graph: onnx.GraphProto) -> set[str]:

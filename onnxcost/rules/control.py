@@ -39,10 +39,15 @@ def _rank(value: Dim) -> float:
 
 @rule("If")
 def if_op(view: NodeView) -> Work:
-    """Cost = the costlier branch by FLOPs (--if-branch max|min|then|else picks another)."""
+    """Cost = the branch a known condition takes, else the costlier by FLOPs (--if-branch picks)."""
     branches: Mapping[str, SubgraphCost] = view.subgraph_costs
     choice = str(view.options.get("if_branch", "max"))
     then_cost, else_cost = branches["then_branch"], branches["else_branch"]
+    condition = view.value(0)
+    if condition is not None and condition.size == 1 and condition.dtype != object:
+        taken = bool(condition.reshape(-1)[0])
+        return _scaled(then_cost if taken else else_cost, 1,
+                       f"{'then' if taken else 'else'} branch (condition known)")  # fmt: skip
     if choice == "then":
         picked = "then"
     elif choice == "else":
