@@ -1,36 +1,25 @@
 """Which nodes a runtime runs as one kernel: element-wise epilogues fused into Conv/Gemm/MatMul.
 
-The notion (shared by the schedule and, for kernel counts, the estimator): an element-wise
+The notion (the estimator's, onnxcost.estimate, applied to the graph): an element-wise
 activation or a bias-add / scale by a constant that directly follows a Conv, Gemm or MatMul
 whose output has exactly one consumer (and is not a graph output) is fused into it; so is the
 next such op after it, and so on down the chain. The tensors inside a chain never materialize:
 only the chain's last output is written to memory. Every deployment runtime does this (TFLite
 and X-CUBE-AI fuse the activation into the conv, ONNX Runtime's Conv+Relu / Gemm+bias fusions,
-TensorRT epilogues); batch norm counts as a per-channel scale-and-bias and fuses too.
+TensorRT epilogues); batch norm after a convolution folds into it too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from onnxcost.estimate import CONV_HEADS, FUSABLE_ACTIVATIONS, FUSABLE_WITH_CONSTANT, FUSION_HEADS
 from onnxcost.graph import Graph
 from onnxcost.types import MS_DOMAIN, NodeInfo
 
-# Ops that start a fused group: their output may take an epilogue.
-FUSION_HEADS: frozenset[tuple[str, str]] = frozenset(
-    {("", op) for op in ("Conv", "ConvTranspose", "Gemm", "MatMul", "ConvInteger", "MatMulInteger",
-                         "QLinearConv", "QLinearMatMul")}
-    | {(MS_DOMAIN, op) for op in ("FusedConv", "FusedMatMul", "FusedGemm", "QLinearConv")}
-)  # fmt: skip
-
-# One-input activations an epilogue applies (their extra inputs, if any, must be constants).
-FUSABLE_ACTIVATIONS: frozenset[str] = frozenset(
-    {"Relu", "Clip", "LeakyRelu", "PRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Elu",
-     "Selu", "Celu", "Softplus", "Gelu", "Mish", "ThresholdedRelu", "BatchNormalization"}
-)  # fmt: skip
-
-# Binary ops fused when their other operand is a constant (bias add, scale).
-FUSABLE_WITH_CONSTANT: frozenset[str] = frozenset({"Add", "Sub", "Mul", "Div"})
+# One notion for the whole tool: the estimator's sets (heads, activations, ops fused with a
+# constant operand; batch norm only after a convolution).
+__all__ = ["CONV_HEADS", "FUSABLE_ACTIVATIONS", "FUSABLE_WITH_CONSTANT", "FUSION_HEADS"]
 
 
 def is_fusion_head(node: NodeInfo) -> bool:
@@ -38,12 +27,19 @@ def is_fusion_head(node: NodeInfo) -> bool:
     return node.key in FUSION_HEADS
 
 
-def epilogue_input(node: NodeInfo, is_constant: Callable[[str], bool]) -> str | None:
-    """The one activation a fusable epilogue op reads (its other inputs constant), else None."""
-    if node.domain not in ("", "ai.onnx"):
+def epilogue_input(
+    node: NodeInfo, is_constant: Callable[[str], bool], head: NodeInfo | None = None
+) -> str | None:
+    """The one activation a fusable epilogue op reads (its other inputs constant), else None.
+
+    Batch norm fuses only into a convolution `head`.
+    """
+    if node.domain not in ("", "ai.onnx", MS_DOMAIN):
         return None
     data = [name for name in node.inputs if name]
-    if node.op_type in FUSABLE_ACTIVATIONS:
+    if node.op_type == "BatchNormalization":
+        candidates = data[:1] if head is not None and head.op_type in CONV_HEADS else []
+    elif node.op_type in FUSABLE_ACTIVATIONS:
         candidates = data[:1]
     elif node.op_type in FUSABLE_WITH_CONSTANT and len(data) == 2:
         candidates = [name for name in data if not is_constant(name)]
@@ -67,7 +63,7 @@ def fusion_groups(graph: Graph) -> tuple[tuple[str, ...], ...]:
         chain = [node.name]
         current = node
         while True:
-            follower = _fused_follower(graph, current, by_name, outputs)
+            follower = _fused_follower(graph, current, node, by_name, outputs)
             if follower is None:
                 break
             chain.append(follower.name)
@@ -78,7 +74,7 @@ def fusion_groups(graph: Graph) -> tuple[tuple[str, ...], ...]:
 
 
 def _fused_follower(
-    graph: Graph, node: NodeInfo, by_name: dict[str, NodeInfo], outputs: set[str]
+    graph: Graph, node: NodeInfo, head: NodeInfo, by_name: dict[str, NodeInfo], outputs: set[str]
 ) -> NodeInfo | None:
     """The epilogue op that takes `node`'s single output, if it can be fused into it."""
     produced = [name for name in node.outputs if name]
@@ -89,7 +85,7 @@ def _fused_follower(
     if len(users) != 1:
         return None
     follower = by_name[users[0]]
-    if epilogue_input(follower, lambda name: _is_constant(graph, name)) != tensor:
+    if epilogue_input(follower, lambda name: _is_constant(graph, name), head) != tensor:
         return None
     results = [name for name in follower.outputs if name]
     if len(results) != 1:

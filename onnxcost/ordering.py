@@ -11,7 +11,9 @@
    dropped (so only strict improvements survive); (b) a ready unit that neither raises the
    peak so far nor grows the live bytes is run at once, the only successor of its state (moving
    it first in any optimal completion never makes a later step worse). A segment whose search
-   passes STATE_LIMIT states, or a graph that has spent TOTAL_STATE_LIMIT, falls back to (3).
+   tries more than WORK_LIMIT transitions, or a graph that has spent TOTAL_WORK_LIMIT, falls
+   back to (3). Before any search, an order is proven optimal when its peak equals the floor:
+   the largest inputs + outputs that one unit holds at once.
 3. Heuristic: beam search over the same states, keeping the BEAM_WIDTH best by (peak so far,
    live bytes now); a width of 1 is the greedy "smallest step peak, then smallest live growth"
    rule. The width shrinks with the segment's size so that 10,000 units stay within seconds.
@@ -29,8 +31,11 @@ if TYPE_CHECKING:
     from onnxcost.schedule import MemoryProblem
 
 # Limits chosen by measurement (docs/schedule.md): see the timings there.
-STATE_LIMIT = 200_000
-TOTAL_STATE_LIMIT = 600_000
+# Work is counted in transitions tried (one step() each, about 1.5 µs measured on the test
+# machine for segments under 512 units; a transition of a bigger segment counts 1 + units/512):
+# 1,000,000 is about 1.5 s.
+WORK_LIMIT = 1_000_000  # per segment
+TOTAL_WORK_LIMIT = 2_000_000  # per graph
 BEAM_WIDTH = 16
 BEAM_EXPANSIONS = 400_000
 BEAM_MAX_UNITS = 400  # larger segments get the linear-time greedy instead of the beam
@@ -38,12 +43,12 @@ BEAM_MAX_UNITS = 400  # larger segments get the linear-time greedy instead of th
 
 @dataclass(frozen=True)
 class SearchInfo:
-    """How the order was found: segments, how many were solved exactly, states explored."""
+    """How the order was found: segments, how many were solved exactly, search work."""
 
     segments: int
     exact_segments: int
     heuristic_segments: int
-    states: int
+    work: int  # transitions tried by the exact searches
 
     @property
     def exact(self) -> bool:
@@ -52,10 +57,10 @@ class SearchInfo:
 
     def describe(self) -> str:
         """One line for the report."""
-        kind = "exact" if self.exact else "heuristic (beam search) on some segments"
+        kind = "exact" if self.exact else "heuristic on some segments"
         return (
             f"min-memory: {kind}; {self.segments} segments, {self.exact_segments} solved "
-            f"exactly, {self.heuristic_segments} by beam search, {self.states} states"
+            f"exactly, {self.heuristic_segments} by beam search or greedy, {self.work} transitions"
         )
 
 
@@ -91,17 +96,17 @@ def min_memory_units(problem: MemoryProblem) -> tuple[list[int], SearchInfo]:
     for index, segment in enumerate(segments):
         for u in segment:
             seg_of[u] = index
-    budget = TOTAL_STATE_LIMIT
-    exact = heuristic = states = 0
+    budget = TOTAL_WORK_LIMIT
+    exact = heuristic = work = 0
     for index, segment in enumerate(segments):
         if len(segment) == 1:
             chosen = list(segment)
             exact += 1
         else:
             local = _Local(compact, segment, index, seg_of)
-            chosen, found_exact, used = local.solve(live, min(STATE_LIMIT, budget))
+            chosen, found_exact, used = local.solve(live, min(WORK_LIMIT, budget))
             budget = max(budget - used, 0)
-            states += used
+            work += used
             exact += found_exact
             heuristic += not found_exact
         order.extend(chosen)
@@ -114,7 +119,7 @@ def min_memory_units(problem: MemoryProblem) -> tuple[list[int], SearchInfo]:
                 remaining[b] -= 1
                 if remaining[b] == 0 and not compact.pinned[b]:
                     live -= compact.size[b]
-    info = SearchInfo(len(segments), exact, heuristic, states)
+    info = SearchInfo(len(segments), exact, heuristic, work)
     return _with_constants(problem, [compact.ids[u] for u in order]), info
 
 
@@ -217,6 +222,7 @@ class _Local:
                 stays[b] = later or compact.pinned[b]
         size = compact.size
         self.make_size = [sum(size[b] for b in compact.makes[u]) for u in segment]
+        self.read_size = [[size[b] for b in compact.reads[u]] for u in segment]
         # bytes freed as soon as unit i runs: outputs nobody reads
         self.instant = [
             sum(size[b] for b in compact.makes[u] if not stays[b] and not rmask[b]) for u in segment
@@ -251,6 +257,15 @@ class _Local:
                 freed += size
         made = self.make_size[i]
         return live + made - credit, live + made - freed
+
+    def floor(self) -> int:
+        """A peak no order can go under: some unit holds its inputs and its new outputs at once."""
+        best = 0
+        for i in range(self.m):
+            credit = max((size for _, _, size in self.reuse[i]), default=0)
+            held = sum(self.read_size[i]) + self.make_size[i] - credit
+            best = max(best, held)
+        return best
 
     def ready_after(self, done: int, ready: int, i: int) -> int:
         """The ready mask once unit i is finished."""
@@ -300,43 +315,47 @@ class _Local:
         guess_peak = self.peak_of(guess, live)
         if guess_peak < best:
             best_order, best = guess, guess_peak
+        if best <= self.floor():
+            return [self.units[i] for i in best_order], True, 0
         better, used, complete = self.exact(live, best, state_limit)
         if better is not None:
             best_order = better
         return [self.units[i] for i in best_order], complete, used
 
     def exact(self, live: int, bound: int, limit: int) -> tuple[list[int] | None, int, bool]:
-        """DP over finished sets: (an order beating `bound` or None, states, search completed)."""
+        """DP over finished sets: (an order beating `bound` or None, work done, search completed)."""
         full = (1 << self.m) - 1
         layers: list[dict[int, tuple[int, int, int, int, int]]] = []
         frontier = {0: (live, live, self.initial_ready(), -1, -1)}
-        used = 1
+        work = 0
+        weight = 1 + self.m // 512  # a transition's bit-mask operations grow with the segment
         for _ in range(self.m):
             nxt: dict[int, tuple[int, int, int, int, int]] = {}
             for done, (peak, now, ready, _, _) in frontier.items():
-                for i, mem, after in self.expansions(done, ready, peak, now):
+                moves = self.expansions(done, ready, peak, now)
+                work += len(moves) * weight
+                if work > limit:
+                    return None, work, False
+                for i, mem, after in moves:
                     top = mem if mem > peak else peak
                     if top >= bound:
                         continue
                     key = done | (1 << i)
                     old = nxt.get(key)
                     if old is None:
-                        used += 1
-                        if used > limit:
-                            return None, used, False
                         nxt[key] = (top, after, self.ready_after(done, ready, i), done, i)
                     elif top < old[0]:
                         nxt[key] = (top, after, old[2], done, i)
             layers.append(frontier)
             frontier = nxt
             if not frontier:
-                return None, used, True
+                return None, work, True
         order = []
         state = frontier[full]
         for layer in reversed(layers):
             order.append(state[4])
             state = layer[state[3]]
-        return order[::-1], used, True
+        return order[::-1], work, True
 
     def beam(self, live: int) -> list[int]:
         """Beam search by (peak so far, live bytes); the width shrinks on big segments."""

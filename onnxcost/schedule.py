@@ -351,7 +351,7 @@ def _fuse_epilogues(
                 break
             (follower,) = readers[made[0]]
             head = by_name[members[follower][0]]
-            data = epilogue_input(head, constant)
+            data = epilogue_input(head, constant, by_name[chain[0]])
             after = results(members[follower])
             if data is None or remap.get((head.name, data), data) != made[0] or len(after) != 1:
                 break
