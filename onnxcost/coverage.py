@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import onnx.defs
 
+from onnxcost.nodes import runtime_schemas
 from onnxcost.rules.registry import all_rules
 from onnxcost.types import DEFAULT_DOMAIN, ML_DOMAIN
 
@@ -37,6 +38,9 @@ def _schema_versions() -> dict[tuple[str, str], tuple[tuple[int, ...], bool]]:
         if domain not in (DEFAULT_DOMAIN, ML_DOMAIN):
             continue
         found.setdefault((domain, schema.name), []).append(schema)
+    for (domain, op_type), schemas in runtime_schemas().items():
+        if domain not in (DEFAULT_DOMAIN, ML_DOMAIN) and not domain.startswith("com.ms.internal"):
+            found.setdefault((domain, op_type), []).extend(schemas)
     result = {}
     for key, schemas in found.items():
         schemas.sort(key=lambda s: s.since_version)
@@ -45,8 +49,8 @@ def _schema_versions() -> dict[tuple[str, str], tuple[tuple[int, ...], bool]]:
 
 
 def coverage() -> list[OpCoverage]:
-    """Every op onnx.defs knows in ai.onnx and ai.onnx.ml, plus every op of any other domain
-    that has a rule (com.microsoft), sorted by domain and name."""
+    """Every op onnx.defs knows in ai.onnx and ai.onnx.ml, every op onnxruntime adds in its own
+    domains (com.microsoft, ...), and any other op that has a rule, by domain and name."""
     rules = all_rules()
     schemas = _schema_versions()
     keys = sorted(set(schemas) | set(rules))

@@ -76,7 +76,7 @@ def is_known_op(domain: str, op_type: str, opset: int) -> bool:
 
 
 @functools.lru_cache(maxsize=1)
-def _runtime_schemas() -> dict[tuple[str, str], tuple[Any, ...]]:
+def runtime_schemas() -> dict[tuple[str, str], tuple[Any, ...]]:
     """Schemas onnxruntime registers beyond onnx.defs (com.microsoft and the like), oldest first."""
     try:
         from onnxruntime.capi.onnxruntime_pybind11_state import get_all_operator_schema
@@ -91,7 +91,7 @@ def _runtime_schemas() -> dict[tuple[str, str], tuple[Any, ...]]:
 
 def _runtime_schema(domain: str, op_type: str, opset: int) -> Any:
     """onnxruntime's schema in force at `opset` (the oldest if all are newer), or None."""
-    variants = _runtime_schemas().get((domain, op_type))
+    variants = runtime_schemas().get((domain, op_type))
     if not variants:
         return None
     chosen = variants[0]
