@@ -2,8 +2,10 @@
 
 - resnet50: ResNet-50 defined here in torch (no torchvision), exported at 1x3x224x224.
 - bert / gpt2: BertModel(BertConfig()) and GPT2Model(GPT2Config()) with random weights
-  (no hub download), exported at batch 1, seq 128, weights embedded; `*_ext` variants hold
-  the same graphs with their weights in an external-data file.
+  (no hub download) and eager attention (the SDPA path exports IsNaN, which onnx-tool cannot
+  shape), exported at batch 1, seq 128, weights embedded; `*_ext` variants hold
+  the same graphs with their weights in an external-data file; bert_dyn has symbolic batch and
+  seq (the sweep benchmark).
 - synthetic_{1k,10k,100k}: transformer blocks built with onnx.helper (MatMul, Add,
   LayerNormalization, Softmax, Reshape/Transpose whose targets come from Shape chains,
   Gelu written with Erf), symbolic `batch` and `seq`.
@@ -89,7 +91,7 @@ def build_resnet50(path: Path) -> None:
 # --- BERT-base and GPT-2 small ----------------------------------------------------------
 
 
-def _export_transformer(module, path: Path) -> None:
+def _export_transformer(module, path: Path, dynamic: bool = False) -> None:
     import torch
 
     ids = torch.zeros(1, SEQ, dtype=torch.long)
@@ -106,7 +108,10 @@ def _export_transformer(module, path: Path) -> None:
     with torch.no_grad():
         torch.onnx.export(Wrapper().eval(), (ids, mask), str(path), dynamo=False,
                           input_names=["input_ids", "attention_mask"],
-                          output_names=["last_hidden_state"], opset_version=17)  # fmt: skip
+                          output_names=["last_hidden_state"], opset_version=17,
+                          dynamic_axes={n: {0: "batch", 1: "seq"} for n in
+                                        ("input_ids", "attention_mask", "last_hidden_state")}
+                          if dynamic else None)  # fmt: skip
     # one self-contained file: torch writes the weights inline below 2 GB already
     model = onnx.load(str(path))
     onnx.save(model, str(path))
@@ -117,7 +122,16 @@ def build_bert(path: Path) -> None:
     from transformers import BertConfig, BertModel
 
     torch.manual_seed(0)
-    _export_transformer(BertModel(BertConfig()).eval(), path)
+    _export_transformer(BertModel(BertConfig(attn_implementation="eager")).eval(), path)
+
+
+def build_bert_dyn(path: Path) -> None:
+    """BERT-base with symbolic batch and seq (the sweep's model)."""
+    import torch
+    from transformers import BertConfig, BertModel
+
+    torch.manual_seed(0)
+    _export_transformer(BertModel(BertConfig(attn_implementation="eager")).eval(), path, dynamic=True)
 
 
 def build_gpt2(path: Path) -> None:
@@ -125,7 +139,7 @@ def build_gpt2(path: Path) -> None:
     from transformers import GPT2Config, GPT2Model
 
     torch.manual_seed(0)
-    _export_transformer(GPT2Model(GPT2Config()).eval(), path)
+    _export_transformer(GPT2Model(GPT2Config(attn_implementation="eager")).eval(), path)
 
 
 def _external(source: str) -> Callable[[Path], None]:
@@ -230,6 +244,7 @@ BUILDERS: dict[str, Callable[[Path], None]] = {
     "resnet50": build_resnet50,
     "bert": build_bert,
     "gpt2": build_gpt2,
+    "bert_dyn": build_bert_dyn,
     "bert_ext": _external("bert"),
     "gpt2_ext": _external("gpt2"),
     "synthetic_1k": _synthetic(1_000),

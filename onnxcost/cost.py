@@ -126,11 +126,11 @@ def op_label(domain: str, op_type: str) -> str:
 
 def macs_by_dtype(costs: Iterable[NodeCost]) -> dict[str, Dim]:
     """MACs summed per compute dtype."""
-    found: dict[str, Dim] = {}
+    found: dict[str, list[Dim]] = {}
     for cost in costs:
         for dtype, macs in cost.macs_by_dtype.items():
-            found[dtype] = normalize(found.get(dtype, 0) + macs)
-    return dict(sorted(found.items()))
+            found.setdefault(dtype, []).append(macs)
+    return {dtype: total(found[dtype]) for dtype in sorted(found)}
 
 
 def unsupported_census(costs: Iterable[NodeCost]) -> dict[str, int]:

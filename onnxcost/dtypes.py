@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import onnx
 
@@ -71,6 +73,17 @@ def bits_of(dtype: str) -> int:
 
 def nbytes_of(count: Dim, dtype: str) -> Dim:
     """Bytes of `count` elements = ceil(count × bits / 8) (sub-byte types packed)."""
+    if not isinstance(count, int):
+        return _formula_nbytes(count, dtype)
+    bits = bits_of(dtype)
+    if bits % 8 == 0:
+        return count * (bits // 8)
+    return ceildiv(count * bits, 8)
+
+
+@functools.lru_cache(maxsize=65536)
+def _formula_nbytes(count: Dim, dtype: str) -> Dim:
+    """nbytes_of for a symbolic count (cached: sympy arithmetic is slow)."""
     bits = bits_of(dtype)
     if bits % 8 == 0:
         return count * (bits // 8)

@@ -45,18 +45,46 @@ def normalize(value: Dim) -> Dim:
 
 def product(values: Iterable[Dim]) -> Dim:
     """Product of dims; stays an int when every factor is an int."""
+    values = tuple(values)
+    result = 1
+    for value in values:
+        if not isinstance(value, int):
+            return _formula_product(values)
+        result *= value
+    return result
+
+
+@functools.lru_cache(maxsize=65536)
+def _formula_product(values: tuple[Dim, ...]) -> Dim:
+    """The product of a shape with symbolic dims (cached: every node asks for its tensors' sizes)."""
     result: Dim = 1
     for value in values:
         result = result * value
-    return normalize(result) if not isinstance(result, int) else result
+    return normalize(result)
 
 
 def total(values: Iterable[Dim]) -> Dim:
-    """Sum of dims; stays an int when every term is an int."""
-    result: Dim = 0
+    """Sum of dims; stays an int when every term is an int.
+
+    Like terms are collected by their coefficients first and added in one sympy.Add: adding
+    term by term flattens every partial sum again, slow over a whole model's nodes.
+    """
+    whole = 0
+    coefficients: dict[sympy.Expr, int | sympy.Expr] = {}
     for value in values:
-        result = result + value
-    return result if isinstance(result, int) else normalize(result)
+        if isinstance(value, int):
+            whole += value
+            continue
+        for term in value.args if value.is_Add else (value,):
+            coefficient, rest = term.as_coeff_Mul()
+            if rest == 1:
+                whole += coefficient
+                continue
+            coefficient = int(coefficient) if coefficient.is_Integer else coefficient
+            coefficients[rest] = coefficients.get(rest, 0) + coefficient
+    if not coefficients:
+        return normalize(whole)
+    return normalize(sympy.Add(*(c * rest for rest, c in coefficients.items()), whole))
 
 
 def floordiv(numerator: Dim, denominator: Dim) -> Dim:

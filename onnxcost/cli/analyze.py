@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from onnxcost.api import analyze
@@ -15,6 +13,7 @@ from onnxcost.cli.options import (
     parse_inputs,
     shape_options,
 )
+from onnxcost.report.json_text import render_json
 from onnxcost.report.table import render_table
 
 
@@ -50,6 +49,6 @@ def command(
         qdq=qdq, hardware=hw, fuse=fuse,
     )
     if fmt == "json":
-        emit(json.dumps(report.to_dict(), indent=2), output)
+        emit(render_json(report.to_dict()), output)
     else:
         emit(render_table(report, top=top), output)

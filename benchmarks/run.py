@@ -1,0 +1,358 @@
+"""Speed and memory of onnxcost beside onnx-tool and the onnx.load floor, each a whole process.
+
+    python benchmarks/run.py            # 5 runs per case, writes benchmarks/RESULTS.md
+    python benchmarks/run.py --quick    # 1 run per case, a smoke test (writes nothing)
+
+Every measurement is one child process: wall time from spawn to exit, peak RSS from the
+kernel's rusage of that child (os.wait4). Runs are interleaved (run 1 of every case and tool,
+then run 2, ...) so that a slow spell of the machine spreads over all of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib.metadata
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import models  # noqa: E402
+
+PROFILE = "a100-80gb-sxm"
+# A baseline whose first run takes longer than this is run once (noted in the table).
+SLOW_S = 120.0
+SWEEP_PROFILES = (
+    "a100-80gb-sxm", "h100-sxm", "h200", "l4", "t4", "rtx-4090", "jetson-agx-orin",
+    "jetson-orin-nano", "tpu-v4", "tpu-v5e", "xeon-8480", "generic-x86", "apple-m2",
+    "raspberry-pi-5", "coral-edge-tpu", "stm32h743", "stm32f746", "esp32-s3", "nrf52840",
+    "rp2040",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Case:
+    """One model: its group (a-d in the issue), onnxcost's bindings, onnx-tool's input shapes."""
+
+    name: str
+    group: str
+    dims: tuple[str, ...] = ()
+    shapes: tuple[str, ...] = ()
+    external: bool = False
+
+
+TEXT = ("input_ids=1x128", "attention_mask=1x128")
+SYNTHETIC_DIMS = ("batch=1", "seq=128")
+CASES = (
+    Case("resnet50", "a", shapes=("input=1x3x224x224",)),
+    Case("bert", "b", shapes=TEXT),
+    Case("gpt2", "b", shapes=TEXT),
+    Case("bert_ext", "c", shapes=TEXT, external=True),
+    Case("gpt2_ext", "c", shapes=TEXT, external=True),
+    Case("synthetic_1k", "d", SYNTHETIC_DIMS, ("x=1x128x32",)),
+    Case("synthetic_10k", "d", SYNTHETIC_DIMS, ("x=1x128x32",)),
+    Case("synthetic_100k", "d", SYNTHETIC_DIMS, ("x=1x128x32",)),
+)
+TOOLS = ("onnxcost", "onnx-tool", "onnx.load", "onnx.load+infer_shapes")
+
+
+@dataclass
+class Samples:
+    wall_s: list[float] = field(default_factory=list)
+    rss_mib: list[float] = field(default_factory=list)
+    failed: str = ""
+    figures: dict[str, object] = field(default_factory=dict)
+
+
+def measure(argv: Sequence[str]) -> tuple[float, float, int, str]:
+    """(wall seconds, peak RSS MiB, exit code, stdout) of one child process."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(list(argv), stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        text = out.read().decode(errors="replace")
+        if child.returncode:
+            text = err.read().decode(errors="replace")
+    return wall, usage.ru_maxrss / 1024, child.returncode, text
+
+
+def has_hw_option() -> bool:
+    """True when `onnxcost analyze` takes --hw (the estimator is in)."""
+    help_text = subprocess.run([sys.executable, "-m", "onnxcost", "analyze", "--help"],
+                               capture_output=True, text=True).stdout  # fmt: skip
+    return "--hw" in help_text
+
+
+def command(tool: str, case: Case, path: Path, hw: bool, output: str = "/dev/null") -> list[str]:
+    if tool == "onnxcost":
+        argv = [sys.executable, "-m", "onnxcost", "analyze", str(path), "--format", "json", "-o", output]
+        argv += ["--hw", PROFILE] if hw else []
+        for dim in case.dims:
+            argv += ["--dim", dim]
+        return argv
+    probe = {"onnx-tool": "onnx_tool", "onnx.load": "load", "onnx.load+infer_shapes": "infer"}[tool]
+    return [sys.executable, str(HERE / "probe.py"), probe, str(path), *case.shapes]
+
+
+def file_mib(path: Path) -> float:
+    """Size of the model file plus its external-data file, if any."""
+    size = path.stat().st_size
+    data = path.with_suffix(".onnx.data")
+    return size / 2**20, (data.stat().st_size / 2**20 if data.exists() else 0.0)
+
+
+def run_cases(cases: Sequence[Case], runs: int, hw: bool) -> dict[tuple[str, str], Samples]:
+    results = {(c.name, t): Samples() for c in cases for t in TOOLS}
+    paths = {c.name: models.ensure(c.name) for c in cases}
+    for run in range(runs):
+        for case in cases:
+            for tool in TOOLS:
+                samples = results[case.name, tool]
+                if samples.failed or (run > 0 and samples.wall_s and samples.wall_s[0] > SLOW_S):
+                    continue
+                wall, rss, code, text = measure(command(tool, case, paths[case.name], hw))
+                if code:
+                    samples.failed = (text.strip().splitlines() or ["failed"])[-1][:120]
+                    continue
+                samples.wall_s.append(wall)
+                samples.rss_mib.append(rss)
+                if tool == "onnx-tool" and not samples.figures:
+                    samples.figures = json.loads(text.strip().splitlines()[-1])
+                print(f"  run {run + 1}/{runs} {case.name:15} {tool:24} {wall:7.2f} s {rss:8.1f} MiB",
+                      file=sys.stderr, flush=True)  # fmt: skip
+    for case in cases:  # the figures onnxcost found, from one more (unmeasured) run
+        with tempfile.NamedTemporaryFile(suffix=".json") as handle:
+            _, _, code, _ = measure(command("onnxcost", case, paths[case.name], hw, handle.name))
+            if code == 0:
+                totals = json.loads(Path(handle.name).read_text())["totals"]
+                results[case.name, "onnxcost"].figures = {"macs": totals["macs"], "params": totals["params"]}
+    return results
+
+
+def run_sweep(model: str, runs: int, dims: Sequence[str]) -> dict[str, Samples]:
+    """A 20-profile x 3-batch sweep against one analysis with one profile, whole processes."""
+    path = str(models.ensure(model))
+    single = [sys.executable, "-m", "onnxcost", "analyze", path, "--hw", PROFILE, "--format", "json",
+              "-o", "/dev/null", "--dim", "batch=1", *[a for d in dims for a in ("--dim", d)]]  # fmt: skip
+    sweep = [sys.executable, "-m", "onnxcost", "sweep", path, "--format", "csv", "-o", "/dev/null",
+             "--quiet", "--dim", "batch=1,8,64", *[a for d in dims for a in ("--dim", d)]]  # fmt: skip
+    for profile in SWEEP_PROFILES:
+        sweep += ["--hw", profile]
+    results = {"analyze (1 profile, batch=1)": Samples(), "sweep (20 profiles x batch 1,8,64)": Samples()}
+    for _ in range(runs):
+        for (label, samples), argv in zip(results.items(), (single, sweep), strict=True):
+            wall, rss, code, text = measure(argv)
+            if code:
+                samples.failed = (text.strip().splitlines() or ["failed"])[-1][:120]
+                continue
+            samples.wall_s.append(wall)
+            samples.rss_mib.append(rss)
+            print(f"  sweep {model} {label:36} {wall:7.2f} s {rss:8.1f} MiB", file=sys.stderr, flush=True)
+    return results
+
+
+def stat(values: Sequence[float], digits: int) -> str:
+    if not values:
+        return "—"
+    med = statistics.median(values)
+    if len(values) == 1:
+        return f"{med:.{digits}f} (n=1)"
+    return f"{med:.{digits}f} ({min(values):.{digits}f}–{max(values):.{digits}f})"
+
+
+def median(samples: Samples) -> float | None:
+    return statistics.median(samples.wall_s) if samples.wall_s else None
+
+
+def machine() -> list[str]:
+    cpu = platform.processor() or "unknown"
+    try:
+        with open("/proc/cpuinfo") as handle:
+            cpu = next(line.split(":", 1)[1].strip() for line in handle if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    try:
+        with open("/proc/meminfo") as handle:
+            kib = int(next(line.split()[1] for line in handle if line.startswith("MemTotal")))
+        ram = f"{kib / 2**20:.1f} GiB"
+    except (OSError, StopIteration):
+        ram = "unknown"
+
+    def version(name: str) -> str:
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            return "not installed"
+
+    return [
+        f"- machine: {os.cpu_count()} cores, {ram} RAM, {cpu}; {platform.system()} {platform.release()}",
+        f"- date: {datetime.date.today().isoformat()}",
+        f"- Python {platform.python_version()}; onnx {version('onnx')}, onnxruntime "
+        f"{version('onnxruntime')}, onnx-tool {version('onnx-tool')}, onnxcost {version('onnxcost')}",
+    ]
+
+
+def table(cases: Sequence[Case], results: dict[tuple[str, str], Samples]) -> list[str]:
+    lines = [
+        "| case | model | file MiB (+ext data) | tool | wall s: median (min–max) "
+        "| peak RSS MiB: median (min–max) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for case in cases:
+        size, data = file_mib(models.path_of(case.name))
+        shown = f"{size:.1f}" + (f" (+{data:.1f})" if data else "")
+        for tool in TOOLS:
+            samples = results[case.name, tool]
+            if samples.failed:
+                lines.append(f"| {case.group} | {case.name} | {shown} | {tool} "
+                             f"| failed: {samples.failed} | |")  # fmt: skip
+                continue
+            lines.append(f"| {case.group} | {case.name} | {shown} | {tool} | {stat(samples.wall_s, 2)} "
+                         f"| {stat(samples.rss_mib, 0)} |")  # fmt: skip
+    return lines
+
+
+def figures(cases: Sequence[Case], results: dict[tuple[str, str], Samples]) -> list[str]:
+    lines = ["| model | onnxcost MACs | onnx-tool MACs | onnxcost params | onnx-tool params |",
+             "|---|---|---|---|---|"]  # fmt: skip
+    for case in cases:
+        ours = results[case.name, "onnxcost"].figures
+        theirs = results[case.name, "onnx-tool"].figures
+        lines.append(f"| {case.name} | {ours.get('macs', '—')} | {theirs.get('macs', '—')} "
+                     f"| {ours.get('params', '—')} | {theirs.get('params', '—')} |")  # fmt: skip
+    return lines
+
+
+def goals(cases: Sequence[Case], results: dict[tuple[str, str], Samples]) -> list[str]:
+    def t(name: str, tool: str) -> float | None:
+        return median(results[name, tool]) if (name, tool) in results else None
+
+    def rss(name: str) -> float | None:
+        values = results[name, "onnxcost"].rss_mib if (name, "onnxcost") in results else []
+        return statistics.median(values) if values else None
+
+    out = []
+    names = {c.name for c in cases}
+    for case in cases:
+        ours, tool, load = t(case.name, "onnxcost"), t(case.name, "onnx-tool"), t(case.name, "onnx.load")
+        if ours is None:
+            continue
+        if case.group == "b":
+            ok = tool is not None and load is not None and ours <= tool / 2 and ours < load
+            out.append(f"- {case.name} (b): onnxcost {ours:.2f} s ≤ ½ onnx-tool ({(tool or 0) / 2:.2f} s) "
+                       f"and < onnx.load ({load or 0:.2f} s): {'met' if ok else 'NOT met'}")  # fmt: skip
+        if case.group in ("a", "d") and tool is not None:
+            out.append(f"- {case.name} ({case.group}): onnxcost {ours:.2f} s < onnx-tool {tool:.2f} s: "
+                       f"{'met' if ours < tool else 'NOT met'}")  # fmt: skip
+        peak = rss(case.name)
+        if peak is not None and case.group in ("a", "b", "c"):
+            size, _ = file_mib(models.path_of(case.name))
+            limit = 300.0 if case.external else 0.3 * size + 150
+            out.append(f"- {case.name} peak RSS {peak:.0f} MiB ≤ {limit:.0f} MiB "
+                       f"({'300 MiB, external data' if case.external else '0.3 × file + 150 MiB'}): "
+                       f"{'met' if peak <= limit else 'NOT met'}")  # fmt: skip
+    if {"synthetic_10k", "synthetic_100k"} <= names:
+        small, big = t("synthetic_10k", "onnxcost"), t("synthetic_100k", "onnxcost")
+        if small and big:
+            out.append(f"- linear growth: 100k / 10k nodes = {big / small:.1f}× (≤ 12×): "
+                       f"{'met' if big / small <= 12 else 'NOT met'}")  # fmt: skip
+    return out
+
+
+def sweep_lines(model: str, results: dict[str, Samples]) -> list[str]:
+    lines = ["| command | wall s: median (min–max) | peak RSS MiB: median (min–max) |", "|---|---|---|"]
+    for label, samples in results.items():
+        if samples.failed:
+            lines.append(f"| {label} | failed: {samples.failed} | |")
+        else:
+            lines.append(f"| {label} | {stat(samples.wall_s, 2)} | {stat(samples.rss_mib, 0)} |")
+    single, sweep = (median(s) for s in results.values())
+    if single and sweep:
+        verdict = "met" if sweep < 2 * single else "NOT met"
+        lines += ["", f"Sweep / single analysis = {sweep / single:.2f}× (< 2×): {verdict}."]
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="one run per case; RESULTS.md is not written")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--cases", nargs="*", help="only these models (names as in models.py)")
+    parser.add_argument("--no-sweep", action="store_true", help="skip the sweep measurement")
+    parser.add_argument("--sweep-model", default="bert_dyn")
+    parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
+    args = parser.parse_args(argv)
+    runs = 1 if args.quick else max(args.runs, 1)
+    cases = [c for c in CASES if not args.cases or c.name in args.cases]
+    hw = has_hw_option()
+    results = run_cases(cases, runs, hw)
+    lines = [
+        "# Benchmark results",
+        "",
+        "Recorded by `python benchmarks/run.py` (models built by `benchmarks/models.py` into the",
+        "git-ignored `benchmarks/.cache/`). Each figure is a whole separate process: wall time from",
+        "spawn to exit and the child's peak RSS (rusage), median of the runs with min–max; runs of all",
+        "cases and tools are interleaved.",
+        "",
+        *machine(),
+        f"- runs per case: {runs}",
+        "",
+        "Tools: **onnxcost** = `onnxcost analyze MODEL"
+        + (f" --hw {PROFILE}" if hw else "")
+        + " --format json -o /dev/null` (with `--dim batch=1 --dim seq=128` for the synthetic graphs);",
+        "**onnx-tool** = `onnx_tool.Model(path)`, `graph_reorder_nodes()`, `shape_infer(inputs)` with",
+        "the same input shapes, `profile()` (shapes + MACs + params; no table printed); **onnx.load** =",
+        "`onnx.load(path)` (external data included); **onnx.load+infer_shapes** = the same plus",
+        "`onnx.shape_inference.infer_shapes(model)`. Groups: (a) ResNet-50, (b) BERT-base and GPT-2",
+        "small with embedded weights, (c) the same with external data, (d) synthetic transformer",
+        "graphs of 1k, 10k and 100k nodes.",
+        "",
+        *table(cases, results),
+        "",
+        "Figures found (onnx-tool counts element-wise ops as MACs too, onnxcost counts them as FLOPs):",
+        "",
+        *figures(cases, results),
+        "",
+        "## Goals",
+        "",
+        *goals(cases, results),
+    ]
+    if not args.no_sweep:
+        sweep = run_sweep(args.sweep_model, runs, ("seq=128",))
+        lines += [
+            "",
+            "## Sweep",
+            "",
+            f"`{args.sweep_model}` (BERT-base with symbolic batch and seq, weights embedded): one "
+            f"`onnxcost analyze --hw {PROFILE} --dim batch=1 --dim seq=128` against `onnxcost sweep "
+            "--hw` × 20 profiles `--dim batch=1,8,64 --dim seq=128` (60 estimates from one symbolic "
+            "analysis).",
+            "",
+            *sweep_lines(args.sweep_model, sweep),
+        ]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if not args.quick:
+        Path(args.output).write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
