@@ -59,7 +59,7 @@ class SearchInfo:
         """One line for the report."""
         kind = "exact" if self.exact else "heuristic on some segments"
         return (
-            f"min-memory: {kind}; {self.segments} segments, {self.exact_segments} solved "
+            f"{kind}: {self.segments} segments, {self.exact_segments} solved "
             f"exactly, {self.heuristic_segments} by beam search or greedy, {self.work} transitions"
         )
 
