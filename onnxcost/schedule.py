@@ -41,6 +41,7 @@ VIEW_OPS = frozenset({"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", 
 IN_PLACE_OPS = frozenset(UNARY_FLOPS) | frozenset(BINARY_FLOPS) | frozenset(
     {"Clip", "Gelu", "Sum", "Max", "Min", "Mean", "BatchNormalization"}
 )
+QDQ_OPS = frozenset({"QuantizeLinear", "DequantizeLinear"})
 _FRESH_DIM_PREFIX = "unk_"
 
 
@@ -166,9 +167,9 @@ def build_problem(graph: Graph, options: MemoryOptions | None = None) -> MemoryP
         reads = [] if constant else sorted({buffer_of[t] for t in inputs if t in buffer_of})
         makes: list[int] = []
         reuse: list[int] = []
-        head = nodes[0]
-        if options.inplace and len(nodes) == 1 and _is_view(head, graph) and made:
-            data = head.inputs[0]
+        core = _core(nodes)
+        if options.inplace and core is not None and _is_view(core, graph) and made:
+            data = remap.get((core.name, core.inputs[0]), core.inputs[0])
             if data in buffer_of and made[0] == results[0]:
                 buffer_of[made[0]] = buffer_of[data]
                 tensors[buffer_of[data]].append(made[0])
@@ -177,7 +178,8 @@ def build_problem(graph: Graph, options: MemoryOptions | None = None) -> MemoryP
         for t in made:
             makes.append(new_buffer(t, index))
         if options.inplace and len(makes) == 1 and len(results) == 1:
-            candidates = _reuse_candidates(nodes, options, graph)
+            renamed = {t: remap[(n.name, t)] for n in nodes for t in n.inputs if (n.name, t) in remap}
+            candidates = [renamed.get(t, t) for t in _reuse_candidates(nodes, core, options, graph)]
             out_size = size[makes[0]]
             reuse = [
                 buffer_of[t]
@@ -448,13 +450,21 @@ def _is_view(node: NodeInfo, graph: Graph) -> bool:
     return True
 
 
-def _reuse_candidates(nodes: Sequence[NodeInfo], options: MemoryOptions, graph: Graph) -> list[str]:
+def _core(nodes: Sequence[NodeInfo]) -> NodeInfo | None:
+    """The one op of a unit that is a single node, or a single op wrapped in its Q/DQ."""
+    ops = [n for n in nodes if n.op_type not in QDQ_OPS] if len(nodes) > 1 else list(nodes)
+    return ops[0] if len(ops) == 1 else None
+
+
+def _reuse_candidates(
+    nodes: Sequence[NodeInfo], core: NodeInfo | None, options: MemoryOptions, graph: Graph
+) -> list[str]:
     """Input tensors whose buffer the unit's output may take over."""
     head = nodes[0]
     if head.domain not in ("", "ai.onnx"):
         return []
-    if len(nodes) == 1 and head.op_type in IN_PLACE_OPS:
-        return [t for t in head.inputs if t]
+    if core is not None and core.op_type in IN_PLACE_OPS and core.domain in ("", "ai.onnx"):
+        return [t for t in core.inputs if t]
     if options.inplace_depthwise and head.op_type == "Conv" and _is_depthwise(head, graph):
         return [head.inputs[0]]
     return []

@@ -457,6 +457,20 @@ def test_mlperf_tiny_int8_qdq_peaks_are_the_published_figures(name: str) -> None
     assert as_written > MLPERF_INT8[name]
 
 
+def test_qdq_integer_ops_run_in_place_and_views_alias() -> None:
+    # ResNet-8 int8: the residual Add (DQ, DQ → Add → Q) overwrites a dying integer input;
+    # DS-CNN int8: the Flatten between its Q/DQ pairs is a view of the pooled integer tensor.
+    resnet = make_schedule(graph_of(MODELS / "ic_resnet8_int8.onnx"))
+    assert ["relu_QuantizeLinear_Output", "relu_2_QuantizeLinear_Output"] in [
+        b["tensors"] for b in resnet.buffers
+    ]
+    kws = make_schedule(graph_of(MODELS / "kws_dscnn_int8.onnx"))
+    assert ["avgpool_QuantizeLinear_Output", "flatten_QuantizeLinear_Output"] in [
+        b["tensors"] for b in kws.buffers
+    ]
+    assert all(b["size"] <= 8000 for b in kws.buffers)  # no float activation materializes
+
+
 def test_analyze_fills_peak_memory() -> None:
     report = onnxcost.analyze(MODELS / "kws_dscnn.onnx")
     assert report.totals.peak_memory_bytes == 64_000  # in place changes nothing on DS-CNN
