@@ -19,6 +19,9 @@ _ELEM = {
     "int8": onnx.TensorProto.INT8, "uint8": onnx.TensorProto.UINT8,
     "bool": onnx.TensorProto.BOOL, "float64": onnx.TensorProto.DOUBLE,
     "string": onnx.TensorProto.STRING, "bfloat16": onnx.TensorProto.BFLOAT16,
+    "int16": onnx.TensorProto.INT16, "uint16": onnx.TensorProto.UINT16,
+    "uint32": onnx.TensorProto.UINT32, "uint64": onnx.TensorProto.UINT64,
+    "float8e4m3fn": onnx.TensorProto.FLOAT8E4M3FN, "float8e5m2": onnx.TensorProto.FLOAT8E5M2,
 }  # fmt: skip
 
 

@@ -1,0 +1,147 @@
+"""Hand-worked figures for the ONNX Runtime contrib ops (com.microsoft) beyond test_contrib.py:
+MoE and routers, paged and sparse attention, linear recurrences and state-space steps, LLM
+norms and mixers, block-quantized and float8 products, the cublasLt-ordered int8 ops, the
+generation loops (BeamSearch and friends) and the remaining helpers.
+
+ONNX shape inference knows nothing of this domain: every case also exercises the op's own
+shape rule; output shapes are given only where an output size is data-dependent.
+"""
+
+import numpy as np
+import pytest
+from onnx import TensorProto as T
+from onnx import helper as h
+from onnx import numpy_helper as nh
+
+import onnxcost
+from onnxcost.symbolic import to_json
+from tests.rules.harness import Case, In, W, build, check
+
+MS = "com.microsoft"
+
+
+def ms(op_type, inputs, **kw) -> Case:
+    """A com.microsoft case."""
+    return Case(op_type, inputs, domain=MS, **kw)
+
+
+def s(name, value, dtype="float32") -> W:
+    """A scalar or small constant initializer."""
+    return W(name, value=value, dtype=dtype)
+
+
+MISC_CASES = [
+    # ------------------------------------------------------------------- image sampling
+    ms("GridSample", [In("x", (1, 3, 8, 8)), In("grid", (1, 4, 4, 2))],
+       # out (1, 3, 4, 4) = 48 values × 7 (4 taps: 4 mul + 3 add) = 336; 16 locations ×
+       # (unnormalize 2·2 + bilinear weights 3·2 + 4 + zeros-padding bound checks 2·4 taps·2) = 30
+       # → 480; 816
+       macs=0, flops=816, bytes_written=48 * 4, why="contrib GridSample bilinear 4×4"),
+    ms("CropAndResize", [In("x", (1, 3, 16, 16)), W("rois", (2, 4)), W("bi", (2,), "int32"),
+                         s("size", [4, 4], "int32")],
+       # out (2, 3, 4, 4) = 96 values × 7 = 672; 32 locations × (4 coords + 4 bounds + 10
+       # weights) = 576; 2 boxes × 6 scales = 12 → 1,260
+       macs=0, flops=1_260, bytes_written=96 * 4, why="2 boxes → 4×4 bilinear crops"),
+    ms("CropAndResize", [In("x", (1, 3, 16, 16)), W("rois", (2, 4)), W("bi", (2,), "int32"),
+                         s("size", [4, 4], "int32")], attrs={"mode": "nearest"},
+       # 32 locations × (8 + 2 round) = 320 + 12 = 332
+       macs=0, flops=332, why="nearest crops"),
+    ms("MaxpoolWithMask", [In("x", (1, 2, 8, 8)), In("m", (1, 2, 8, 8), "int32")],
+       attrs={"kernel_shape": [2, 2], "strides": [2, 2]},
+       # out (1, 2, 4, 4) = 32 × 4 window elements × 2 (mask test, compare) = 256
+       macs=0, flops=256, bytes_written=128, why="masked 2×2/2 max pool"),
+    ms("ConvTransposeWithDynamicPads", [In("x", (1, 8, 4, 4)), W("w", (8, 4, 3, 3)),
+                                        s("pads", [1, 1, 1, 1], "int64")],
+       attrs={"strides": [2, 2]},
+       # out spatial 2·(4 − 1) + 3 − 1 − 1 = 7: (1, 4, 7, 7); MACs = 8·16 inputs · 4 · 9 = 4,608
+       macs=4_608, flops=9_216, bytes_written=196 * 4, why="stride-2 transpose, pads as input"),
+    # --------------------------------------------------------------- distances, complex
+    ms("CDist", [In("a", (4, 16)), W("b", (8, 16))],
+       # 32 pairs × 16 = 512 MACs; FLOPs = 1,024 + 512 subtracts
+       macs=512, flops=1_536, bytes_written=128, why="squared euclidean 4×8 pairs"),
+    ms("CDist", [In("a", (4, 16)), W("b", (8, 16))], attrs={"metric": "euclidean"},
+       # + one square root per pair: 1,536 + 32
+       macs=512, flops=1_568, why="euclidean 4×8 pairs"),
+    ms("ComplexMul", [In("a", (2, 8, 2)), In("b", (2, 8, 2))],
+       # 16 complex products × 6 = 96
+       macs=0, flops=96, bytes_written=128, why="complex product 16 values"),
+    ms("ComplexMulConj", [In("a", (2, 8, 2)), In("b", (1, 8, 2))],
+       # broadcast to 16 complex values × 6
+       macs=0, flops=96, why="complex product with conjugate, broadcast"),
+    # ----------------------------------------------------------------------------- FFTs
+    ms("Rfft", [In("x", (4, 64))],
+       # 4 transforms of 64 = 2^6: 4 · 5·64·6 = 7,680 (FFT convention: estimated); out (4, 33, 2)
+       macs=0, flops=7_680, status="estimated", bytes_written=4 * 33 * 2 * 4, why="rfft n = 64"),
+    ms("Rfft", [In("x", (2, 10))],
+       # n = 10 not a power of two: direct DFT, 2 · 4·10·6 bins = 480 MACs
+       macs=480, flops=960, status="ok", why="rfft n = 10, direct DFT"),
+    ms("Irfft", [In("x", (4, 33, 2))], attrs={"signal_ndim": 1},
+       # n = 2·32 = 64: 4 · 1,920 = 7,680 + 1/N scaling 2 · 4·64 = 512
+       macs=0, flops=8_192, bytes_written=4 * 64 * 4, why="irfft back to n = 64"),
+    # ----------------------------------------------------------------------- embeddings
+    ms("TorchEmbedding", [W("w", (100, 16)), In("i", (2, 5), "int64")],
+       # out (2, 5, 16) = 160 floats: reads 160 rows' values (640) + indices 80, writes 640
+       macs=0, flops=0, bytes_read=720, bytes_written=640, params=1_600, status="zero",
+       why="embedding rows gathered"),
+    ms("WordConvEmbedding", [In("seq", (6, 10), "int32"), W("w", (32, 1, 3, 8)), W("b", (32,)),
+                             W("c", (50, 8))],
+       # 6 words of 10 chars, 32 filters, window 3 over 8-wide char embeddings: 8 positions;
+       # MACs = 6·8·32·3·8 = 36,864; FLOPs = 73,728 + 6·8·32·3 = 4,608 + length scan 60
+       macs=36_864, flops=78_396, status="estimated", bytes_written=6 * 32 * 4,
+       why="char-CNN word embedding"),
+    # ------------------------------------------------------------- padding, unfolding
+    ms("RemovePadding", [In("x", (2, 16, 64)), In("n", (2,), "int32")], outputs=4,
+       # a running sum over 2 sequences; the kept rows are data (an unknown dim)
+       macs=0, flops=2, why="remove right padding"),
+    ms("RestorePadding", [In("x", (20, 64)), In("off", (2, 16), "int32")],
+       # scatter into (2, 16, 64): writes 2,048 floats
+       macs=0, flops=0, bytes_written=8_192, status="zero", why="restore padding"),
+    ms("UnfoldTensor", [In("x", (2, 10))], attrs={"size": 4, "step": 2},
+       # (10 − 4)/2 + 1 = 4 windows of 4: (2, 4, 4) = 32 floats written
+       macs=0, flops=0, bytes_written=128, status="zero", why="unfold size 4 step 2"),
+    # ------------------------------------------------------------------ sets, hashing
+    ms("Unique", [In("x", (100,), "int64")], outputs=3,
+       # sort 100 values: 100 × (⌈log2 100⌉ = 7 + 1 neighbour compare) = 800
+       macs=0, flops=800, status="estimated", why="contrib Unique of 100"),
+    ms("MurmurHash3", [In("x", (1000,), "int32")],
+       # one 4-byte block each: 1,000 × (7 + 10); uint32 output
+       macs=0, flops=17_000, bytes_written=4_000, why="hash 1,000 int32 keys"),
+    ms("MurmurHash3", [In("x", (10,), "int64")], attrs={"positive": 0},
+       # two blocks each: 10 × (14 + 10)
+       macs=0, flops=240, why="hash 10 int64 keys, signed"),
+    # ---------------------------------------------------------------- dropout, checks
+    ms("BitmaskDropout", [In("x", (4, 100))], outputs=2,
+       # inference: a copy; mask ⌈400/32⌉ = 13 uint32 → writes 1,600 + 52
+       macs=0, flops=0, bytes_written=1_652, status="zero", why="bitmask dropout, inference"),
+    ms("BitmaskDropout", [In("x", (4, 100)), s("r", 0.1), s("t", True, "bool")], outputs=2,
+       # training: 400 × (mask compare + scale)
+       macs=0, flops=800, why="bitmask dropout, training"),
+    ms("BitmaskBiasDropout", [In("x", (2, 64)), W("b", (64,)), In("res", (2, 64))],
+       # inference: 128 × (bias + residual)
+       macs=0, flops=256, why="bias + residual, inference"),
+    ms("IsAllFinite", [In("a", (10, 10)), In("b", (5,))],
+       # 105 elements × (isfinite + and); one bool written
+       macs=0, flops=210, bytes_written=1, why="finite check of two tensors"),
+    ms("DynamicTimeWarping", [In("cost", (20, 30))],
+       # 600 cells × 3 + backtrack 2·50 = 1,900; path ≤ 49 steps: (2, 49) int32 = 392 bytes
+       macs=0, flops=1_900, bytes_written=392, status="estimated", why="DTW 20×30"),
+    # ------------------------------------------------------------------ opaque nodes
+    ms("EPContext", [In("x", (1, 3, 32, 32))], attrs={"ep_cache_context": "blob", "source": "QNN"},
+       out_shapes=[((1, 10), "float32")],
+       # a compiled partition: tensors counted, arithmetic unknown (estimated, 0 FLOPs)
+       macs=0, flops=0, bytes_read=12_288, bytes_written=40, status="estimated",
+       why="EP context node"),
+    ms("Snpe", [In("x", (1, 3, 32, 32), "uint8")], attrs={"DLC": "blob"},
+       out_shapes=[((1, 10), "float32")],
+       macs=0, flops=0, status="estimated", why="SNPE DLC node"),
+    ms("SampleOp", [In("x", (4, 4))],
+       # echo: Y = X
+       macs=0, flops=0, bytes_written=64, status="estimated", why="sample echo op"),
+]
+
+CASES = [*MISC_CASES]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_rule(case: Case) -> None:
+    check(case)
