@@ -15,13 +15,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import torch
+from onnxruntime.transformers import fusion_options, optimizer
 
 from tests.exporters.common import analyze_clean, contrib_ops
 
-torch = pytest.importorskip("torch")
 nn = torch.nn
-optimizer = pytest.importorskip("onnxruntime.transformers.optimizer")
-fusion_options = pytest.importorskip("onnxruntime.transformers.fusion_options")
 
 VOCAB, HIDDEN, HEADS, FFN, LAYERS, MAX_POSITIONS = 100, 64, 4, 256, 2, 32
 DIMS = {"batch": 2, "seq": 16}
@@ -75,7 +74,6 @@ def _export(folder: Path, dynamo: bool) -> Path:
     names = ["input_ids", "token_type_ids", "attention_mask"]
     path = folder / f"bert_{'dynamo' if dynamo else 'torchscript'}.onnx"
     if dynamo:
-        pytest.importorskip("onnxscript")
         torch.onnx.export(model, args, str(path), input_names=names, dynamo=True, opset_version=18)
     else:
         axes = {name: {0: "batch", 1: "seq"} for name in names}

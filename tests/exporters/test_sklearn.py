@@ -5,16 +5,15 @@ from __future__ import annotations
 import numpy as np
 import onnx
 import pytest
+import skl2onnx
+import sklearn  # noqa: F401
+from sklearn.ensemble import GradientBoostingRegressor, RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
 
 from tests.exporters.common import analyze_clean, op_types
-
-skl2onnx = pytest.importorskip("skl2onnx")
-pytest.importorskip("sklearn")
-from sklearn.ensemble import GradientBoostingRegressor, RandomForestClassifier  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
-from sklearn.svm import SVC  # noqa: E402
 
 RNG = np.random.default_rng(0)
 X = RNG.standard_normal((60, 4)).astype(np.float32)

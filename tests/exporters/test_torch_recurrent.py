@@ -11,15 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import torch
+from torch import nn
+from torch.nn import functional
+from torch.utils.flop_counter import FlopCounterMode
 
-torch = pytest.importorskip("torch")
-
-from torch import nn  # noqa: E402
-from torch.nn import functional  # noqa: E402
-from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
-
-import onnxcost  # noqa: E402
-from onnxcost.rules.kernels import sdpa_macs  # noqa: E402
+import onnxcost
+from onnxcost.rules.kernels import sdpa_macs
 
 
 def _torch_flops(fn, *args) -> int:
