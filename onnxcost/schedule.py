@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from onnxcost.errors import OnnxcostError
 from onnxcost.fusion import epilogue_input, is_fusion_head, same_shape
@@ -59,8 +60,7 @@ class MemoryOptions:
     qdq: str = "as-run"  # "as-run": DQ → op → Q runs as one integer op; "as-written": as spelled
 
 
-@dataclass(frozen=True)
-class Buffer:
+class Buffer(NamedTuple):
     """One block of activation memory: its tensors (root first, then views), size and users."""
 
     tensors: tuple[str, ...]
@@ -70,8 +70,7 @@ class Buffer:
     pinned: bool  # holds a graph output: live until the last step
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
     """What runs as one kernel: its nodes (file order), buffers read and made, in-place options."""
 
     nodes: tuple[str, ...]
@@ -205,14 +204,8 @@ def build_problem(graph: Graph, options: MemoryOptions | None = None) -> MemoryP
         }
         preds_of.append(tuple(sorted(found - own)))
     buffers = tuple(
-        Buffer(
-            tensors=tuple(tensors[b]),
-            size=size[b],
-            producer=producer[b],
-            readers=tuple(readers[b]),
-            pinned=any(t in outputs for t in tensors[b]),
-        )
-        for b in range(len(tensors))
+        Buffer(tuple(names), size[b], producer[b], tuple(readers[b]), not outputs.isdisjoint(names))
+        for b, names in enumerate(tensors)
     )
     built = tuple(
         Unit(names, tuple(reads), tuple(makes), tuple(reuse), preds_of[i], constant)
