@@ -16,8 +16,9 @@ RANKING_DIM = 64
 IF_BRANCHES = ("max", "min", "then", "else")
 
 
-def _scaled(body: SubgraphCost, times: Dim, note: str) -> Work:
-    """A body's cost × `times` runs."""
+def scaled_body(body: SubgraphCost, times: Dim, note: str, estimated: bool = False) -> Work:
+    """A body's cost × `times` runs (estimated when the body has unsupported ops or the caller
+    says the count is an assumption)."""
     return Work(
         macs=normalize(body.macs * times),
         flops=normalize(body.flops * times),
@@ -26,7 +27,7 @@ def _scaled(body: SubgraphCost, times: Dim, note: str) -> Work:
         bytes_written=normalize(body.bytes_written * times),
         macs_by_dtype={k: normalize(v * times) for k, v in body.macs_by_dtype.items()},
         note=note,
-        status="estimated" if body.unsupported else "ok",
+        status="estimated" if body.unsupported or estimated else "ok",
     )
 
 
@@ -46,7 +47,7 @@ def if_op(view: NodeView) -> Work:
     condition = view.value(0)
     if condition is not None and condition.size == 1 and condition.dtype != object:
         taken = bool(condition.reshape(-1)[0])
-        return _scaled(then_cost if taken else else_cost, 1,
+        return scaled_body(then_cost if taken else else_cost, 1,
                        f"{'then' if taken else 'else'} branch (condition known)")  # fmt: skip
     if choice == "then":
         picked = "then"
@@ -56,7 +57,7 @@ def if_op(view: NodeView) -> Work:
         then_bigger = _rank(then_cost.flops) >= _rank(else_cost.flops)
         picked = "then" if then_bigger == (choice == "max") else "else"
     body = then_cost if picked == "then" else else_cost
-    return _scaled(body, 1, f"{picked} branch ({choice})")
+    return scaled_body(body, 1, f"{picked} branch ({choice})")
 
 
 def loop_trips(view: NodeView) -> Dim:
@@ -76,7 +77,7 @@ def loop(view: NodeView) -> Work:
     """Cost = body cost × trip count (M when static; else the symbol NODE_trips, bound with --dim)."""
     trips = loop_trips(view)
     note = f"body × {trips} trips" if isinstance(trips, int) else f"body × {trips} (bind with --dim)"
-    return _scaled(view.subgraph_costs["body"], trips, note)
+    return scaled_body(view.subgraph_costs["body"], trips, note)
 
 
 @rule("Scan")
@@ -89,4 +90,4 @@ def scan(view: NodeView) -> Work:
     else:
         axes = view.attr("scan_input_axes") or [0] * num_scan
         length = shape[int(axes[0]) % len(shape)]
-    return _scaled(view.subgraph_costs["body"], length, f"body × {length} iterations")
+    return scaled_body(view.subgraph_costs["body"], length, f"body × {length} iterations")

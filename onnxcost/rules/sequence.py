@@ -7,6 +7,7 @@ rule counts only the bytes of the plain tensors it reads or writes, and says so 
 from __future__ import annotations
 
 from onnxcost.rules.common import tensor_bytes
+from onnxcost.rules.control import scaled_body
 from onnxcost.rules.indexing import split_reads
 from onnxcost.rules.registry import NodeView, rule
 from onnxcost.shapes import trip_symbol_name
@@ -101,15 +102,8 @@ def sequence_map(view: NodeView) -> Work:
     if body is None:
         return _metadata("body not costed")
     length = substitute(symbol(trip_symbol_name(view.node.name)), view.options.get("dims", {}))
-    return Work(
-        macs=normalize(body.macs * length),
-        flops=normalize(body.flops * length),
-        bytes_read_weights=normalize(body.bytes_read_weights * length),
-        bytes_read_activations=normalize(body.bytes_read_activations * length),
-        bytes_written=normalize(body.bytes_written * length),
-        macs_by_dtype={k: normalize(v * length) for k, v in body.macs_by_dtype.items()},
-        status="estimated",
-        note=f"body × {length} (sequence length; bind with --dim)",
+    return scaled_body(
+        body, length, f"body × {length} (sequence length; bind with --dim)", estimated=True
     )
 
 
