@@ -139,7 +139,59 @@ MISC_CASES = [
        macs=0, flops=0, bytes_written=64, status="estimated", why="sample echo op"),
 ]
 
-CASES = [*MISC_CASES]
+MOE_CASES = [
+    ms("MoE", [In("x", (1, 4, 64)), In("router", (4, 8)), W("fc1", (8, 128, 64)), None,
+               W("fc2", (8, 64, 128))], attrs={"k": 2},
+       # 4 tokens × 2 experts, H 64, I 128 (relu): MACs = 4·2·64·(128 + 128) = 131,072;
+       # FLOPs = 262,144 + relu 4·2·128 = 1,024 + routing 4·8·(5 softmax + 2 max passes) = 224
+       # + combine 4·2·64·2 = 1,024 → 264,416. 8 picks ≥ 8 experts: all weights read
+       # (2 × 262,144) + x 1,024 + router 128 = 525,440
+       macs=131_072, flops=264_416, bytes_read=525_440, why="top-2 of 8 experts, 4 tokens"),
+    ms("MoE", [In("x", (1, 1, 64)), In("router", (1, 8)), W("fc1", (8, 256, 64)), None,
+               W("fc2", (8, 64, 128))],
+       attrs={"k": 2, "activation_type": "swiglu", "swiglu_fusion": 1},
+       # one token; fused gate|up: FC1 rows 256, I = 128; MACs = 2·64·(256 + 128) = 49,152;
+       # FLOPs = 98,304 + SwiGLU 2·128·7 = 1,792 + routing 8·7 = 56 + combine 2·64·2 = 256
+       # = 100,408. Only 2 of 8 experts read: FC1 524,288/8·2 = 131,072 + FC2 262,144/8·2 =
+       # 65,536, + x 256 + router 32 → 196,896
+       macs=49_152, flops=100_408, bytes_read=196_896, why="decode token, fused SwiGLU experts"),
+    ms("QMoE", [In("x", (2, 64)), In("router", (2, 4)), W("fc1", (4, 128, 32), "uint8"),
+                W("s1", (4, 128)), None, W("fc2", (4, 64, 64), "uint8"), W("s2", (4, 64))],
+       attrs={"k": 1, "expert_weight_bits": 4},
+       # 4-bit experts: I = 128 (FC1 rows), H = 64; 2 tokens, top-1: MACs = 2·64·256 = 32,768;
+       # FLOPs = 65,536 + relu 256 + routing 2·4·6 = 48 + combine 2·64·2 = 256 + dequantize
+       # 2 experts × 256·64 weights × 2 = 65,536 → 131,632. Reads half of each expert tensor:
+       # 8,192 + 1,024 + 8,192 + 512 = 17,920 + x 512 + router 32 = 18,464
+       macs=32_768, flops=131_632, bytes_read=18_464, why="int4 experts, top-1 of 4"),
+    ms("MoEPacked", [In("x", (1, 64), "float16"), In("router", (1, 8)),
+                     W("gate", (8, 32, 36), "uint8"), W("up", (8, 32, 36), "uint8"),
+                     W("down", (8, 64, 18), "uint8")],
+       attrs={"k": 2, "gate_type": 2, "up_type": 2, "down_type": 2},
+       # I = 32, H = 64, one token, top-2: MACs = 2·64·32·3 = 12,288; FLOPs = 24,576 + SwiGLU
+       # 2·32·7 = 448 + routing 8·7 + renormalize 4 = 60 + combine 256 + dequantize
+       # 2 experts · 64·32·3 · 2 = 24,576 → 49,916
+       macs=12_288, flops=49_916, status="estimated", why="packed SwiGLU experts"),
+    ms("MoEGroupRouter", [In("logits", (4, 16)), W("bias", (16,))], attrs={"top_k": 4},
+       # 4 rows × 16 experts × (sigmoid 4 + bias 1) = 320; selection 4·(16·(2 + 4) + 1 + 2·4)
+       # = 420 → 740
+       macs=0, flops=740, bytes_written=4 * 16 * 4, why="sigmoid group router, top-4"),
+    ms("RouterGateUpProj", [In("x", (2, 64), "float16"), W("w", (64, 72), "float16")],
+       attrs={"router_size": 8}, outputs=2,
+       # N = 8 router + 2·32: MACs = 2·64·72 = 9,216; FLOPs = 18,432 + SwiGLU 2·32·7 = 448;
+       # writes router (2, 8) and activated (2, 32) in fp16 = 160 bytes
+       macs=9_216, flops=18_880, bytes_written=160, why="router logits + shared-expert SwiGLU"),
+    ms("SwiGLU", [In("g", (2, 16)), In("u", (2, 16))],
+       # 32 outputs × 7 (α·G, sigmoid 4, ·G, ·L)
+       macs=0, flops=224, why="contrib SwiGLU, separate halves"),
+    ms("SwiGLU", [In("gu", (2, 32))], attrs={"limit": 7.0},
+       # halves of one projection: out (2, 16) = 32 × (7 + 3 clamps)
+       macs=0, flops=320, bytes_written=128, why="contrib SwiGLU, packed halves, clamped"),
+    ms("ScaledSiLU", [In("x", (3, 10))],
+       # 30 × (scale, sigmoid 4, multiply)
+       macs=0, flops=180, why="scaled SiLU"),
+]
+
+CASES = [*MISC_CASES, *MOE_CASES]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
