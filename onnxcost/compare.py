@@ -21,7 +21,8 @@ from onnxcost.types import Dim, NodeCost, Report
 
 _RENAMES = re.compile(
     r"(_(DequantizeLinear|QuantizeLinear|dequantized|quantized|output_quantized|fp16|"
-    r"casted|scale|zero_point|packed|transposed|Output))+$"
+    r"casted|scale|zero_point|packed|transposed|Output))+$",
+    re.IGNORECASE,
 )
 # Ops that are the same layer in another number format or after fusion.
 FAMILIES = {
@@ -33,6 +34,8 @@ FAMILIES = {
     "QLinearGlobalAveragePool": "GlobalAveragePool", "QLinearAveragePool": "AveragePool",
     "QLinearSoftmax": "Softmax", "DynamicQuantizeLSTM": "LSTM", "QAttention": "Attention",
 }  # fmt: skip
+# Families that are one layer written two ways (a quantizer turns Gemm into MatMulInteger + Add).
+SAME_LAYER = {"Gemm": "MatMul"}
 TOTAL_FIGURES = ("params", "weight_bytes", "macs", "flops", "bytes_read", "bytes_written",
                  "activation_bytes", "peak_memory_bytes", "latency_s", "energy_j")  # fmt: skip
 
@@ -66,6 +69,12 @@ def family(op_type: str) -> str:
     return FAMILIES.get(op_type, op_type)
 
 
+def layer_kind(op_type: str) -> str:
+    """What two matched layers must share: their family, with Gemm and MatMul as one."""
+    kind = family(op_type)
+    return SAME_LAYER.get(kind, kind)
+
+
 def base_name(tensor: str) -> str:
     """A weight name with quantizer/optimizer suffixes removed."""
     return _RENAMES.sub("", tensor)
@@ -88,7 +97,7 @@ def compare_reports(a: Report, b: Report) -> Comparison:
              if w in by_weight_b and by_weight_b[w].name not in used_b),
             None,
         )  # fmt: skip
-        if partner is not None and family(partner.op_type) == family(node.op_type):
+        if partner is not None and layer_kind(partner.op_type) == layer_kind(node.op_type):
             matches.append(LayerMatch(node, partner, "weight name"))
             used_b.add(partner.name)
         else:
@@ -97,8 +106,8 @@ def compare_reports(a: Report, b: Report) -> Comparison:
     matches.extend(_align(rest_a, rest_b))
     order = {n.name: i for i, n in enumerate(layers_a)}
     matches.sort(key=lambda m: order[m.a.name])
-    families_a = Counter(family(n.op_type) for n in a.nodes if n.status != "zero")
-    families_b = Counter(family(n.op_type) for n in b.nodes if n.status != "zero")
+    families_a = Counter(family(n.op_type) for n in a.nodes if not _fused(n))
+    families_b = Counter(family(n.op_type) for n in b.nodes if not _fused(n))
     return Comparison(
         a=a,
         b=b,
@@ -108,6 +117,11 @@ def compare_reports(a: Report, b: Report) -> Comparison:
     )
 
 
+def _fused(node: NodeCost) -> bool:
+    """A Q/DQ node that runs inside its integer op (onnxcost.cost marks it so)."""
+    return node.status == "zero" and node.note.startswith("fused into")
+
+
 def _weight_names(node: NodeCost) -> list[str]:
     """Base names of a node's inputs other than its first (the activation)."""
     return [base_name(name) for name in node.inputs[1:] if name]
@@ -115,8 +129,8 @@ def _weight_names(node: NodeCost) -> list[str]:
 
 def _align(rest_a: Sequence[NodeCost], rest_b: Sequence[NodeCost]) -> list[LayerMatch]:
     """Pair the unmatched layers in order on equal (family, MACs)."""
-    keys_a = [(family(n.op_type), to_json(n.macs)) for n in rest_a]
-    keys_b = [(family(n.op_type), to_json(n.macs)) for n in rest_b]
+    keys_a = [(layer_kind(n.op_type), to_json(n.macs)) for n in rest_a]
+    keys_b = [(layer_kind(n.op_type), to_json(n.macs)) for n in rest_b]
     matcher = difflib.SequenceMatcher(a=keys_a, b=keys_b, autojunk=False)
     found = []
     for block in matcher.get_matching_blocks():

@@ -194,13 +194,14 @@ def _node_cost(
     quantized: frozenset[str] = frozenset(),
 ) -> NodeCost:
     """Combine the rule's arithmetic with the node's bytes and the params it first reads
-    (`counted` None: attribute none; `absorbed`: constants of Q/DQ nodes fused into it)."""
+    (`counted` None: attribute none; `absorbed`: constants of Q/DQ nodes fused into it, which it
+    reads too: scales and zero points)."""
     seen: set[str] = set()
     read_weights: Dim = 0
     read_activations: Dim = 0
     params: Dim = 0
     weight_bytes: Dim = 0
-    for info in inputs:
+    for info in (*inputs, *absorbed):
         if info is None or info.name in seen or info.shape is None:
             continue
         seen.add(info.name)
@@ -209,11 +210,12 @@ def _node_cost(
             read_weights += size
         else:
             read_activations += size
+    packed = _packed_names(inputs, work)
     if counted is not None:
         for info in (*(i for i in inputs if i is not None), *absorbed):
             if info.name not in counted and is_param(info, quantized):
                 counted.add(info.name)
-                params += info.numel
+                params += packed[info.name][0] if info.name in packed else info.numel
                 weight_bytes += info.nbytes
     written: Dim = sum((o.nbytes for o in outputs if o is not None and o.shape is not None), 0)
     if work.bytes_read_weights is not None:
@@ -244,7 +246,19 @@ def _node_cost(
         status=work.status,
         note=work.note,
         macs_by_dtype=by_dtype,
+        packed=packed,
     )
+
+
+def _packed_names(inputs: tuple[TensorInfo | None, ...], work: Work) -> dict[str, tuple[Dim, str]]:
+    """The rule's packed inputs by tensor name: (values held, their dtype)."""
+    if not work.packed:
+        return {}
+    return {
+        inputs[index].name: packing
+        for index, packing in work.packed.items()
+        if index < len(inputs) and inputs[index] is not None
+    }
 
 
 def _compute_dtype(inputs: tuple[TensorInfo | None, ...], outputs: tuple[TensorInfo | None, ...]) -> str:

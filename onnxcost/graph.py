@@ -14,6 +14,11 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
+# (op, input index) of integer weights that are learned values (int32 biases included): what a
+# DequantizeLinear dequantizes, and the int32 bias of QLinearConv and QGemm.
+QUANTIZED_PAYLOADS = (("DequantizeLinear", 0), ("QLinearConv", 8), ("QGemm", 6))
+
+
 @dataclass(frozen=True)
 class Graph:
     """Nodes in execution order, every value's TensorInfo, and (built on first use) the DiGraph
@@ -94,8 +99,9 @@ def build_graph(shaped: ShapedGraph) -> Graph:
         subgraphs=subgraphs,
         scope=shaped.scope,
         quantized_payloads=frozenset(
-            node.inputs[0] for node in nodes
-            if node.op_type == "DequantizeLinear" and node.inputs and node.inputs[0]
+            node.inputs[index] for node in nodes
+            for op, index in QUANTIZED_PAYLOADS
+            if node.op_type == op and len(node.inputs) > index and node.inputs[index]
         ),
     )
 

@@ -5,6 +5,11 @@ QuantizeLinear back. A runtime (onnxruntime, TFLite, X-CUBE-AI) fuses the patter
 the op on the integers: the float tensors between Q/DQ and the op never exist. This pass
 finds those patterns and says, per op, which integer tensors it really reads and writes and
 which Q/DQ nodes disappear into it. `cost.py` applies the plan; "as written" skips it.
+
+Weight-only quantization (a DequantizeLinear of a constant, often block-quantized int4, feeding a
+MatMul, Gemm or Gather whose activations stay float) runs as one kernel that dequantizes the
+weight on the fly (onnxruntime fuses it into MatMulNBits / GatherBlockQuantized): the op reads
+the integer weight and its scales, and computes in the activations' float dtype.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ FLOAT_DTYPES = frozenset({"float32", "float16", "bfloat16", "float64"})
 SCALAR_ELEMENTS = 16
 # Ops that only route data: never a reason on their own to call a region integer.
 QDQ_DOMAINS = frozenset({"", "com.microsoft"})
+# Ops with weight-only kernels: float activations, integer weights dequantized on the fly.
+WEIGHT_ONLY = frozenset({"MatMul", "Gemm", "Gather"})
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,8 @@ class QuantPlan:
 
 
 def plan_quantization(graph: Graph) -> QuantPlan:
-    """Find every op whose float inputs all come from DequantizeLinear, and its Q consumers."""
+    """Find every op whose float inputs all come from DequantizeLinear, and its Q consumers;
+    and the weight-only ops (float activations, DQ'd constant weights)."""
     by_name = {node.name: node for node in graph.nodes}
     integer_ops: dict[str, str] = {}
     runtime_inputs: dict[str, dict[int, TensorInfo]] = {}
@@ -54,16 +62,18 @@ def plan_quantization(graph: Graph) -> QuantPlan:
     for node in graph.nodes:
         if node.op_type in DEQUANTIZE | QUANTIZE or node.domain not in QDQ_DOMAINS:
             continue
-        found = _integer_inputs(node, graph, by_name)
+        found = _dequantized_inputs(node, graph, by_name)
         if found is None:
             continue
-        dtype, replaced, sources = found
-        integer_ops[node.name] = dtype
-        runtime_inputs[node.name] = replaced
-        for source in sources:
-            dq_users.setdefault(source, []).append(node.name)
         outputs = _quantized_outputs(node, graph, by_name)
-        if outputs:
+        dtype = _work_dtype(node, found, bool(outputs))
+        if dtype is None:
+            continue
+        integer_ops[node.name] = dtype
+        runtime_inputs[node.name] = found.replaced
+        for source in found.sources:
+            dq_users.setdefault(source, []).append(node.name)
+        if outputs and dtype not in FLOAT_DTYPES:
             runtime_outputs[node.name] = outputs
     fused: dict[str, str] = {}
     elided: set[str] = set()
@@ -88,13 +98,26 @@ def plan_quantization(graph: Graph) -> QuantPlan:
     )
 
 
-def _integer_inputs(
+@dataclass(frozen=True)
+class _Dequantized:
+    """What feeds an op's float inputs: DQ'd tensors (replaced by their integer sources), the dtype
+    of its first DQ'd activation, and that of its plain float activations (if any)."""
+
+    replaced: dict[int, TensorInfo]
+    sources: list[str]
+    integer_dtype: str
+    float_activation: str
+    weight_float_dtype: str
+
+
+def _dequantized_inputs(
     node: NodeInfo, graph: Graph, by_name: Mapping[str, NodeInfo]
-) -> tuple[str, dict[int, TensorInfo], list[str]] | None:
-    """(integer dtype, replaced inputs, DQ nodes used) when every float input comes from a DQ."""
+) -> _Dequantized | None:
+    """The DQ'd inputs of `node`; None when it has none, or a float input from elsewhere that is
+    neither a small constant nor (for a weight-only op) an activation."""
     replaced: dict[int, TensorInfo] = {}
     sources: list[str] = []
-    activation_dtype = ""
+    integer_dtype = float_activation = weight_float_dtype = ""
     for index, name in enumerate(node.inputs):
         info = graph.tensors.get(name) if name else None
         if info is None or info.dtype not in FLOAT_DTYPES:
@@ -106,15 +129,38 @@ def _integer_inputs(
                 return None
             replaced[index] = source
             sources.append(producer.name)
-            if not source.is_constant and not activation_dtype:
-                activation_dtype = source.dtype
+            if not source.is_constant:
+                integer_dtype = integer_dtype or source.dtype
+            else:
+                weight_float_dtype = weight_float_dtype or info.dtype
             continue
         if info.is_constant and _small(info):
             continue
+        if node.op_type in WEIGHT_ONLY and not info.is_constant:
+            float_activation = float_activation or info.dtype
+            continue
         return None
-    if not activation_dtype:
+    if not replaced:
         return None
-    return activation_dtype, replaced, sources
+    return _Dequantized(replaced, sources, integer_dtype, float_activation, weight_float_dtype)
+
+
+def _work_dtype(node: NodeInfo, found: _Dequantized, quantized_output: bool) -> str | None:
+    """The dtype the runtime's op works in, or None when it is no QDQ or weight-only pattern.
+
+    Integer activations only: their integer dtype. A weight-only op (only constants DQ'd): the
+    float activations' dtype; with no float activation (an embedding Gather) and a quantized
+    output it moves integers (the weight's dtype), else it yields the dequantized float.
+    """
+    if found.integer_dtype:
+        return None if found.float_activation else found.integer_dtype
+    if node.op_type not in WEIGHT_ONLY:
+        return None
+    if found.float_activation:
+        return found.float_activation
+    if quantized_output:
+        return next(iter(found.replaced.values())).dtype
+    return found.weight_float_dtype
 
 
 def _quantized_outputs(

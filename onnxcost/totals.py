@@ -20,15 +20,16 @@ def model_totals(
     """Sums over nodes; params and weight bytes over every distinct weight tensor of the model
     (`weights`, which includes those inside bodies, defaults to the weights in `tensors`)."""
     weights = [t for t in (weights or tensors).values() if is_param(t, quantized)]
+    # packed weights (4-bit values in uint8 blobs) count the values they hold, under their dtype
+    packed = {name: packing for cost in costs for name, packing in cost.packed.items()}
     weight_bytes_by_dtype: dict[str, Dim] = {}
     for tensor in weights:
-        weight_bytes_by_dtype[tensor.dtype] = normalize(
-            weight_bytes_by_dtype.get(tensor.dtype, 0) + tensor.nbytes
-        )
+        dtype = packed[tensor.name][1] if tensor.name in packed else tensor.dtype
+        weight_bytes_by_dtype[dtype] = normalize(weight_bytes_by_dtype.get(dtype, 0) + tensor.nbytes)
     activations = [t for t in tensors.values() if not t.is_constant and t.shape is not None]
     excluded = sorted(unsupported_census(costs))
     return Totals(
-        params=total(t.numel for t in weights),
+        params=total(packed[t.name][0] if t.name in packed else t.numel for t in weights),
         weight_bytes=total(t.nbytes for t in weights),
         macs=total(c.macs for c in costs),
         flops=total(c.flops for c in costs),

@@ -85,6 +85,10 @@ class Work:
     bytes_written: Dim | None = None
     dtype: str | None = None
     macs_by_dtype: Mapping[str, Dim] | None = None
+    # Inputs whose stored elements pack several values (4-bit weights in a uint8 blob):
+    # input index -> (values held, their dtype). Params count the values; weight bytes stay the
+    # stored bytes, filed under that dtype.
+    packed: Mapping[int, tuple[Dim, str]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +112,7 @@ class NodeCost:
     note: str = ""
     macs_by_dtype: Mapping[str, Dim] = field(default_factory=dict)
     subgraph_unsupported: Mapping[str, int] = field(default_factory=dict)
+    packed: Mapping[str, tuple[Dim, str]] = field(default_factory=dict)  # tensor -> (values, dtype)
 
     @property
     def bytes_read(self) -> Dim:

@@ -50,9 +50,10 @@ def test_qdq_conv_is_costed_as_an_integer_conv() -> None:
     # MACs = 8·8·8 · 4·3·3 = 18,432, in uint8 (the activation's integer type)
     assert conv.macs == 18_432 and conv.dtype == "uint8"
     assert dict(conv.macs_by_dtype) == {"uint8": 18_432}
-    # reads xq 4·8·8 = 256 B, wq 8·4·9 = 288 B int8, bq 8·4 = 32 B int32; writes yq 8·8·8 = 512 B
+    # reads xq 4·8·8 = 256 B, wq 8·4·9 = 288 B int8, bq 8·4 = 32 B int32 and the scales and zero
+    # points of x, w, b and y (4 + 1 + 4 + 1 + 4 + 4 + 1 = 19 B); writes yq 8·8·8 = 512 B
     assert conv.bytes_read_activations == 256
-    assert conv.bytes_read_weights == 288 + 32
+    assert conv.bytes_read_weights == 288 + 32 + 19
     assert conv.bytes_written == 512
     # params owned by the conv: wq 288 + sw 1 + zw 1 + bq 8 + sb 1 + sy 1 + zy 1 = 301
     assert conv.params == 301

@@ -79,7 +79,12 @@ def matmul_n_bits(view: NodeView) -> Work:
     macs = rows * k * n
     flops = 2 * macs + 2 * n * k + (rows * n if view.has_input(5) else 0)
     dtype = "int8" if int(view.attr("accuracy_level")) == 4 else _dtype(view)
-    return Work(macs=macs, flops=flops, dtype=dtype)
+    bits = int(view.attr("bits"))
+    blocks = ceildiv(k, int(view.attr("block_size")))
+    packed = {1: (n * k, f"uint{bits}")}  # B: N·K values in the [N, blocks, blob] uint8 blob
+    if view.has_input(3) and _dtype(view, 3) == "uint8":
+        packed[3] = (n * blocks, f"uint{bits}")  # zero points, packed like B
+    return Work(macs=macs, flops=flops, dtype=dtype, packed=packed)
 
 
 @shape_rule("MatMulNBits", domain=MS)
@@ -94,7 +99,8 @@ def matmul_bnb4(view: NodeView) -> Work:
     k, n = int(view.attr("K")), int(view.attr("N"))
     rows = product(view.in_shape(0)[:-1])
     macs = rows * k * n
-    return Work(macs=macs, flops=2 * macs + n * k)
+    packed = {1: (n * k, "nf4" if int(view.attr("quant_type")) == 1 else "fp4")}  # two per byte
+    return Work(macs=macs, flops=2 * macs + n * k, packed=packed)
 
 
 @shape_rule("MatMulBnb4", domain=MS)
@@ -117,8 +123,11 @@ def gather_block_quantized(view: NodeView) -> Work:
         rows += ceildiv(ceildiv(out, block) * bits_of(view.input(3).dtype), 8)
     weights = rows if data.is_constant else 0
     activations = tensor_bytes(view, 1) + (0 if data.is_constant else rows)
+    packed = None
+    if data.dtype == "uint8" and bits < 8:
+        packed = {0: (view.in_numel(0) * (8 // bits), f"uint{bits}")}  # 8/bits values per byte
     return Work(flops=out * _dequantize(view, 3), bytes_read_weights=weights,
-                bytes_read_activations=activations)  # fmt: skip
+                bytes_read_activations=activations, packed=packed)  # fmt: skip
 
 
 @shape_rule("GatherBlockQuantized", domain=MS)
