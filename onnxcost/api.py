@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 import onnx
@@ -67,24 +66,32 @@ def analyze(
     estimated = None
     if profile is not None:
         estimated = estimate(
-            costs, profile, fuse=fuse, tensors=graph.tensors, graph_outputs=graph.outputs,
+            costs,
+            profile,
+            fuse=fuse,
+            tensors=graph.tensors,
+            graph_outputs=graph.outputs,
             batch=batch if batch is not None else _batch(shaped.bindings, info),
-        )  # fmt: skip
-    report = Report(
+        )
+    return Report(
         model=info,
         bindings=dict(shaped.bindings),
         hardware=profile.name if profile is not None else None,
         nodes=costs,
-        totals=model_totals(costs, runtime, weights=graph.weights(), estimate=estimated,
-                            quantized=graph.all_quantized_payloads()),
+        totals=model_totals(
+            costs,
+            runtime,
+            weights=graph.weights(),
+            estimate=estimated,
+            quantized=graph.all_quantized_payloads(),
+            # the file order's peak of live activations (in-place on), None with unbound dims
+            peak_memory_bytes=peak_memory(graph, MemoryOptions(fuse=fuse, qdq=qdq)),
+        ),
         by_op_type=by_op_type(costs, estimated),
         unsupported=unsupported_census(costs),
         warnings=shaped.warnings,
         estimate=estimated,
     )
-    # the file order's peak of live activations (in-place on), None when dims are unbound
-    peak = peak_memory(graph, MemoryOptions(qdq=qdq))
-    return replace(report, totals=replace(report.totals, peak_memory_bytes=peak))
 
 
 def _profile(hardware: str | os.PathLike[str] | HardwareProfile | None) -> HardwareProfile | None:
