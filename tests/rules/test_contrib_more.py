@@ -191,7 +191,60 @@ MOE_CASES = [
        macs=0, flops=180, why="scaled SiLU"),
 ]
 
-CASES = [*MISC_CASES, *MOE_CASES]
+ATTENTION_CASES = [
+    ms("DecoderAttention", [In("q", (4, 2, 64)), In("k", (4, 2, 64)), W("wq", (64, 64)),
+                            W("wkv", (64, 128)), W("b", (192,)), None, None, None,
+                            s("static", False, "bool"), s("past", False, "bool"),
+                            s("state", False, "bool"), s("has_mask", False, "bool")],
+       attrs={"num_heads": 4}, outputs=3,
+       # self attention, no cache: S = T = 4, B = 2, D = 64, hd = 16; MACs = 4·2·64·64 = 32,768
+       # + K, V of the 4 new tokens 4·2·64·128 = 65,536 + 8·4·4·32 = 4,096 → 102,400;
+       # FLOPs = 204,800 + bias 512 + 1,024 + 128 scores × 6 = 768 → 207,104. Writes the
+       # output (2,048 B) and both caches (2, 4, 4, 16) (4,096 B)
+       macs=102_400, flops=207_104, bytes_written=6_144, why="BART self attention, no cache"),
+    ms("DecoderAttention", [In("q", (4, 2, 64)), In("k", (10, 2, 64)), W("wq", (64, 64)),
+                            W("wkv", (64, 128)), W("b", (192,)), None, In("kc", (2, 4, 10, 16)),
+                            In("vc", (2, 4, 10, 16)), s("static", True, "bool"),
+                            s("past", True, "bool"), s("state", True, "bool"),
+                            s("has_mask", False, "bool")],
+       attrs={"num_heads": 4}, outputs=3,
+       # cross attention from the cache: Q only 32,768 + 8·4·10·32 = 10,240 → 43,008;
+       # FLOPs = 86,016 + bias 512 + 320 scores × 6 = 1,920 → 88,448
+       macs=43_008, flops=88_448, why="BART cross attention from cache"),
+    ms("DecoderMaskedSelfAttention", [In("x", (2, 1, 64)), W("w", (64, 192)), W("b", (192,)), None,
+                                      In("past", (2, 2, 4, 15, 16)), None, s("plen", 15, "int32")],
+       attrs={"num_heads": 4}, outputs=2,
+       # T = 15 + 1; MACs = 2·64·192 = 24,576 + 8·16·32 = 4,096 → 28,672;
+       # FLOPs = 57,344 + bias 384 + 128 scores × 6 = 768 → 58,496; present (2, 2, 4, 16, 16)
+       macs=28_672, flops=58_496, bytes_written=2 * 64 * 4 + 2 * 2 * 4 * 16 * 16 * 4,
+       why="GPT decode step, 15 past tokens"),
+    ms("DecoderMaskedSelfAttention", [In("x", (2, 1, 64)), W("w", (64, 192)), W("b", (192,)), None,
+                                      In("past", (2, 2, 4, 32, 16)), None, s("plen", 15, "int32")],
+       attrs={"num_heads": 4, "past_present_share_buffer": 1}, outputs=2,
+       # shared buffer of 32, true past 15 (folded): same work; present keeps (2, 2, 4, 32, 16)
+       macs=28_672, flops=58_496, bytes_written=2 * 64 * 4 + 2 * 2 * 4 * 32 * 16 * 4,
+       why="GPT decode step, shared KV buffer"),
+    ms("LongformerAttention", [In("x", (1, 16, 32)), W("w", (32, 96)), W("b", (96,)),
+                               In("mask", (1, 16)), W("gw", (32, 96)), W("gb", (96,)),
+                               s("g", [[1] + [0] * 15], "int32")],
+       attrs={"num_heads": 2, "window": 2},
+       # local and global QKV 2·16·32·96 = 98,304; scores 2·16·5 local + 2·2·1·16 global = 224,
+       # × 2·16 = 7,168 → 105,472 MACs; FLOPs = 210,944 + 224 × 7 + bias 2·16·96 = 215,584
+       macs=105_472, flops=215_584, status="estimated", why="Longformer window 2, 1 global"),
+    ms("RelativePositionBias", [W("table", (32, 8)), In("ql", (), "int64"), In("kl", (), "int64")],
+       attrs={"max_distance": 128, "is_bidirectional": 1}, out_shapes=[((1, 8, 16, 16), "float32")],
+       # 16·16 pairs × 10 bucket FLOPs; writes (1, 8, 16, 16)
+       macs=0, flops=2_560, bytes_written=8_192, why="T5 bias, 16×16"),
+    ms("GatedRelativePositionBias", [In("q", (2, 8, 64)), W("qb", (64,)), In("rel", (1, 4, 8, 8)),
+                                     W("w", (16, 8)), W("b", (8,)), W("eco", (1, 4, 1, 1))],
+       attrs={"num_heads": 4},
+       # 16 tokens, 4 heads of 16, D = 8: MACs = 16·4·16·8 = 8,192; per token 64 bias + 4·8
+       # linear bias + 4·4 pair sums + 4·(2 sigmoids + 4) = 160 → 2,560; + 2·4·8·8 = 512
+       # products with rel_pos → 16,384 + 2,560 + 512
+       macs=8_192, flops=19_456, bytes_written=2_048, why="DeBERTa-style gated bias"),
+]
+
+CASES = [*MISC_CASES, *MOE_CASES, *ATTENTION_CASES]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
