@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ import models  # noqa: E402
 PROFILE = "a100-80gb-sxm"
 # A baseline whose first run takes longer than this is run once (noted in the table).
 SLOW_S = 120.0
+# A run longer than this is killed and reported as such.
+TIMEOUT_S = 900.0
 SWEEP_PROFILES = (
     "a100-80gb-sxm", "h100-sxm", "h200", "l4", "t4", "rtx-4090", "jetson-agx-orin",
     "jetson-orin-nano", "tpu-v4", "tpu-v5e", "xeon-8480", "generic-x86", "apple-m2",
@@ -75,12 +78,15 @@ class Samples:
     figures: dict[str, object] = field(default_factory=dict)
 
 
-def measure(argv: Sequence[str]) -> tuple[float, float, int, str]:
-    """(wall seconds, peak RSS MiB, exit code, stdout) of one child process."""
+def measure(argv: Sequence[str], timeout_s: float = TIMEOUT_S) -> tuple[float, float, int, str]:
+    """(wall seconds, peak RSS MiB, exit code, stdout or the error) of one child process."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         child = subprocess.Popen(list(argv), stdout=out, stderr=err)
+        timer = threading.Timer(timeout_s, child.kill)
+        timer.start()
         _, status, usage = os.wait4(child.pid, 0)
+        timer.cancel()
         wall = time.perf_counter() - start
         child.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
@@ -88,6 +94,8 @@ def measure(argv: Sequence[str]) -> tuple[float, float, int, str]:
         text = out.read().decode(errors="replace")
         if child.returncode:
             text = err.read().decode(errors="replace")
+            if wall >= timeout_s:
+                text = f"killed after {timeout_s:.0f} s"
     return wall, usage.ru_maxrss / 1024, child.returncode, text
 
 

@@ -18,7 +18,7 @@ Nodes run one after another: the model's latency is the sum of its nodes' latenc
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 from onnxcost.errors import OnnxcostError
 from onnxcost.hardware import (
@@ -94,7 +94,8 @@ def estimate(
         _plan_fusion(runnable, tensors or {}, frozenset(graph_outputs)) if fuse
         else _Fusion(frozenset(), {}, {})
     )  # fmt: skip
-    nodes = tuple(_node_estimate(cost, profile, fusion) for cost in runnable)
+    memo: dict[tuple[object, ...], tuple] = {}
+    nodes = tuple(_memoized_estimate(cost, profile, fusion, memo) for cost in runnable)
 
     latency = sum(node.latency_s for node in nodes)
     energy = sum(node.energy_j for node in nodes)
@@ -263,6 +264,22 @@ def _activation_level(profile: HardwareProfile, working_set: float) -> MemoryLev
         if level.name == home.name:
             break
     return home
+
+
+def _memoized_estimate(
+    cost: NodeCost, profile: HardwareProfile, fusion: _Fusion, memo: dict[tuple[object, ...], tuple]
+) -> NodeEstimate:
+    """_node_estimate, computed once per distinct set of the inputs it reads (repeated layers)."""
+    name = cost.name
+    key = (cost.flops, cost.bytes_read_weights, cost.bytes_read_activations, cost.bytes_written,
+           cost.dtype, tuple(cost.macs_by_dtype.items()), name in fusion.fused,
+           fusion.read_saved.get(name, 0), fusion.write_saved.get(name, 0))  # fmt: skip
+    found = memo.get(key)
+    if found is None:
+        node = _node_estimate(cost, profile, fusion)
+        memo[key] = tuple(getattr(node, f.name) for f in fields(NodeEstimate)[1:])  # all but name
+        return node
+    return NodeEstimate(name, *found)
 
 
 def _node_estimate(cost: NodeCost, profile: HardwareProfile, fusion: _Fusion) -> NodeEstimate:
