@@ -80,7 +80,8 @@ def plan_quantization(graph: Graph) -> QuantPlan:
     for dq_name, users in dq_users.items():
         dq = by_name[dq_name]
         consumers = graph.consumers.get(dq.outputs[0], ())
-        if consumers and all(user in integer_ops for user in consumers):
+        kept = dq.outputs[0] in graph.outputs
+        if consumers and not kept and all(user in integer_ops for user in consumers):
             fused[dq_name] = users[0]
             elided.add(dq.outputs[0])
     for op_name, outputs in runtime_outputs.items():
