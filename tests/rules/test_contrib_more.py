@@ -244,7 +244,70 @@ ATTENTION_CASES = [
        macs=8_192, flops=19_456, bytes_written=2_048, why="DeBERTa-style gated bias"),
 ]
 
-CASES = [*MISC_CASES, *MOE_CASES, *ATTENTION_CASES]
+PAGED = [In("kc", (16, 16, 2, 64), "float16"), In("vc", (16, 16, 2, 64), "float16"),
+         In("cu", (3,), "int32"), In("past", (2,), "int32"), In("table", (2, 4), "int32")]
+
+SERVING_CASES = [
+    ms("PagedAttention", [In("q", (8, 512), "float16"), In("k", (8, 128), "float16"),
+                          In("v", (8, 128), "float16"), *PAGED],
+       attrs={"num_heads": 8, "kv_num_heads": 2}, outputs=3,
+       # 8 tokens, hd = 512/8 = 64; 2 sequences × 4 blocks of 16: T ≤ 64 keys;
+       # scores 8·8·64 = 4,096; MACs = 4,096·128 = 524,288; FLOPs = 1,048,576 + 4,096 × 7
+       # (scale, softmax, causal). Reads q, k, v 12,288 + metadata 52 + both caches' readable
+       # rows 2·64 × 2·64 fp16 = 32,768 each → 77,876; writes output 8,192 + 8 new rows
+       # of 2·64 fp16 into each cache (2,048 each) → 12,288
+       macs=524_288, flops=1_077_248, bytes_read=77_876, bytes_written=12_288, status="estimated",
+       why="paged prefill, 2 sequences, GQA 8/2"),
+    ms("PagedAttention", [In("q", (2, 512), "float16"), In("k", (2, 128), "float16"),
+                          In("v", (2, 128), "float16"), *PAGED],
+       attrs={"num_heads": 8, "kv_num_heads": 2, "local_window_size": 31}, outputs=3,
+       # decode, one token per sequence, window 31 + 1 = 32 keys: scores 2·8·32 = 512;
+       # MACs = 65,536; FLOPs = 131,072 + 512 × 7
+       macs=65_536, flops=134_656, status="estimated", why="paged decode, sliding window 32"),
+    ms("SparsePagedAttention", [In("q", (4, 512), "float16"), In("k", (4, 128), "float16"),
+                                In("v", (4, 128), "float16"), *PAGED, None,
+                                In("sel", (4, 32), "int32"), In("cnt", (4,), "int32")],
+       attrs={"num_heads": 8, "kv_num_heads": 2}, outputs=3,
+       # 32 selected keys per query: scores 4·8·32 = 1,024; MACs = 1,024·128 = 131,072;
+       # FLOPs = 262,144 + 1,024 × 7 = 269,312
+       macs=131_072, flops=269_312, status="estimated", why="selected-only paged attention"),
+    ms("DynamicSparseAttention",
+       [In("q", (1, 4, 512), "float16"), In("k", (1, 4, 128), "float16"),
+        In("v", (1, 4, 128), "float16"), In("pk", (1, 2, 60, 64), "float16"),
+        In("pv", (1, 2, 60, 64), "float16"), None, None, In("sel", (4, 16), "int32"),
+        In("cnt", (4,), "int32"), In("seqlens", (1,), "int32"), s("total", 64, "int32")],
+       attrs={"num_heads": 8, "kv_num_heads": 2}, outputs=3,
+       # 16 selected keys: scores 8·4·16 = 512; MACs = 512·128 = 65,536; FLOPs = 131,072 +
+       # 512 × 7; present K, V (1, 2, 64, 64) fp16 = 16,384 B each + output 4,096 B
+       macs=65_536, flops=134_656, bytes_written=36_864, status="estimated",
+       why="selected-only contiguous-cache attention"),
+    ms("SparseAttentionIndexer",
+       [In("q", (1, 4, 256)), In("k", (1, 4, 64)), W("qn", (64,)), W("kn", (64,)),
+        W("cos", (128, 32)), W("sin", (128, 32)), None, In("pk", (1, 60, 64))],
+       attrs={"policy_mode": "qsa", "compress_ratio": 4, "token_budget": 16}, outputs=2,
+       # H = 256/64 = 4; (60 + 4)/4 = 16 blocks scored per query; capacity 16 + 3 = 19
+       # (⌈log2⌉ = 5). MACs = 4·16·4·64 = 16,384; FLOPs = 32,768 + 4·16·(2·4 + 5) = 832
+       # + queries 4·4·(7·64 + 4) = 7,232 + pooling 64·64 = 4,096 + block keys
+       # 16·(7·64 + 4) = 7,232 → 52,160
+       macs=16_384, flops=52_160, status="estimated", why="qsa token indexer"),
+    ms("PackedSparseAttentionIndexer",
+       [In("q", (6, 256)), In("k", (6, 64)), W("qn", (64,)), W("kn", (64,)), W("cos", (128, 32)),
+        W("sin", (128, 32)), In("cu", (3,), "int32"), In("past", (2,), "int32"), None, None, None,
+        None, In("state", (2, 32, 64)), In("buf", (2, 7, 64)), None, In("lens", (2, 2), "int32")],
+       attrs={"policy_mode": "qsa", "compress_ratio": 4, "token_budget": 16, "state_capacity": 32},
+       outputs=6,
+       # 6 packed queries × ≤ 32 entries: MACs = 6·32·4·64 = 49,152; FLOPs = 98,304 +
+       # 6·32·13 = 2,496 + queries 6·1,808 = 10,848 → 111,648
+       macs=49_152, flops=111_648, status="estimated", why="packed qsa indexer"),
+    ms("PackedSparseAttentionIndexerMerge",
+       [In("base", (8, 16), "int32"), In("bc", (8,), "int32"), In("rows", (10,), "int32"),
+        In("rs", (10,), "int32"), In("re", (10,), "int32")],
+       attrs={"max_output_entries": 32, "policy_mode": "append_range"}, outputs=3,
+       # 10 queries × (16 base + 32 range slots) × 2; writes (10, 32) + 2 × (10,) int32
+       macs=0, flops=960, bytes_written=1_360, status="estimated", why="merge base + range"),
+]
+
+CASES = [*MISC_CASES, *MOE_CASES, *ATTENTION_CASES, *SERVING_CASES]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
