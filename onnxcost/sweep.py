@@ -1,0 +1,336 @@
+"""Models × hardware profiles × dim bindings from one analysis per model.
+
+Each model is analyzed once with the swept dims left symbolic (a dim with a single value is
+bound up front). Every binding then substitutes its values into the distinct formulas of that
+analysis (each formula once, however many nodes share it), giving the same NodeCosts, tensor
+sizes, totals and peak memory as `analyze(model, dims=binding)`; the estimator runs on those
+for every profile.
+
+Two cases need more than substitution. A value computed from symbolic dims (a Shape chain)
+is a run-time value in the symbolic analysis but a folded constant once the dims are bound, so
+nodes that compute only such values cost nothing and constants read change sides: when a
+binding makes new constants, the rules run again on the bound shapes (the shape stage, the
+expensive one, is not repeated). Where the symbolic analysis left a dim it could not express
+(`unk_N`), that binding is analyzed directly.
+
+Pure: `sweep` returns rows and prints nothing; models can run in a process pool (`jobs`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import onnx
+
+from onnxcost.api import _batch, _runtime_tensors
+from onnxcost.cost import cost_nodes
+from onnxcost.errors import OnnxcostError
+from onnxcost.estimate import estimate
+from onnxcost.graph import Graph, build_graph
+from onnxcost.hardware import load_profile
+from onnxcost.load import load_model
+from onnxcost.schedule import MemoryOptions, peak_memory
+from onnxcost.shapes import NONDETERMINISTIC_OPS, WEIGHT_GENERATORS, infer_shapes
+from onnxcost.symbolic import dim_param_names, substitute
+from onnxcost.totals import model_totals
+from onnxcost.types import Dim, HardwareProfile, ModelInfo, NodeCost
+
+Model = str | os.PathLike[str] | onnx.ModelProto
+Profile = str | os.PathLike[str] | HardwareProfile
+
+# NodeCost figures that may be formulas.
+_COST_FIGURES = ("macs", "flops", "params", "weight_bytes", "bytes_read_weights",
+                 "bytes_read_activations", "bytes_written")  # fmt: skip
+ROW_FIELDS = ("model", "profile", "bindings", "macs", "flops", "params", "weight_bytes",
+              "peak_memory_bytes", "latency_s", "throughput_per_s", "energy_j")  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class SweepRow:
+    """One (model, profile, binding): the model's figures and the profile's estimate."""
+
+    model: str
+    profile: str
+    bindings: Mapping[str, int]
+    macs: int
+    flops: int
+    params: int
+    weight_bytes: int
+    peak_memory_bytes: int | None
+    latency_s: float
+    throughput_per_s: float
+    energy_j: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values in ROW_FIELDS order."""
+        return {name: (dict(self.bindings) if name == "bindings" else getattr(self, name))
+                for name in ROW_FIELDS}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    """One model analyzed with the swept dims symbolic."""
+
+    label: str
+    graph: Graph
+    costs: tuple[NodeCost, ...]
+    formulas: frozenset[Dim]  # every distinct non-integer figure and dim
+    qdq: str
+
+
+def grid_bindings(grid: Mapping[str, Sequence[int]]) -> list[dict[str, int]]:
+    """Every combination of the grid's values, the last dim varying fastest."""
+    names = list(grid)
+    for name in names:
+        if not grid[name]:
+            raise OnnxcostError(f"--dim {name}: no values to sweep")
+    return [dict(zip(names, values, strict=True)) for values in itertools.product(*grid.values())]
+
+
+def sweep(
+    models: Sequence[Model],
+    profiles: Sequence[Profile],
+    grid: Mapping[str, Sequence[int]],
+    jobs: int = 1,
+    *,
+    fuse: bool = True,
+    qdq: str = "as-run",
+    on_model_done: Callable[[str], None] | None = None,
+) -> list[SweepRow]:
+    """Rows for every model × profile × binding of `grid` (model, then profile, then binding order).
+
+    `jobs` > 1 analyzes models in that many processes; `on_model_done(label)` is called as each
+    model finishes (for a progress bar).
+    """
+    if not models:
+        raise OnnxcostError("no model to sweep")
+    if not profiles:
+        raise OnnxcostError("no hardware profile to sweep (--hw NAME, repeatable)")
+    loaded_profiles = tuple(p if isinstance(p, HardwareProfile) else load_profile(p) for p in profiles)
+    grid = {name: tuple(values) for name, values in grid.items()}
+    grid_bindings(grid)  # validates before any work starts
+    results: list[list[SweepRow] | None] = [None] * len(models)
+    if jobs <= 1 or len(models) == 1:
+        for index, model in enumerate(models):
+            results[index] = sweep_model(model, loaded_profiles, grid, fuse=fuse, qdq=qdq)
+            if on_model_done is not None:
+                on_model_done(_label(model))
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(models))) as pool:
+            futures = {
+                pool.submit(sweep_model, model, loaded_profiles, grid, fuse=fuse, qdq=qdq): index
+                for index, model in enumerate(models)
+            }
+            for future in as_completed(futures):
+                index = futures[future]
+                results[index] = future.result()
+                if on_model_done is not None:
+                    on_model_done(_label(models[index]))
+    return [row for rows in results for row in rows or ()]
+
+
+def sweep_model(
+    model: Model,
+    profiles: Sequence[HardwareProfile],
+    grid: Mapping[str, Sequence[int]],
+    *,
+    fuse: bool = True,
+    qdq: str = "as-run",
+) -> list[SweepRow]:
+    """Rows of one model: one symbolic analysis, then every binding and profile from it."""
+    analysis = _analyze(model, grid, qdq)
+    rows = []
+    for binding in grid_bindings(grid):
+        graph, costs = _bind(analysis, binding)
+        if graph is None:  # a formula kept an underived dim: analyze this binding directly
+            graph, costs = _analyze_bound(model, binding, qdq)
+        rows.extend(_rows(analysis.label, graph, costs, binding, profiles, fuse, qdq))
+    return rows
+
+
+def _label(model: Model) -> str:
+    if isinstance(model, onnx.ModelProto):
+        return model.graph.name or "model"
+    return os.fspath(model)
+
+
+def _analyze(model: Model, grid: Mapping[str, Sequence[int]], qdq: str) -> _Analysis:
+    """Load → shapes (single-valued dims bound) → graph → costs; the distinct formulas."""
+    loaded = load_model(model)
+    _check_names(loaded.proto, grid)
+    fixed = {name: values[0] for name, values in grid.items() if len(set(values)) == 1}
+    graph, costs = _pipeline(loaded, fixed, qdq)
+    formulas: set[Dim] = set()
+    for cost in costs:
+        formulas.update(v for v in _figures(cost) if not isinstance(v, int))
+    for info in graph.tensors.values():
+        if info.shape is not None:
+            formulas.update(d for d in info.shape if not isinstance(d, int))
+    return _Analysis(_label(model), graph, costs, frozenset(formulas), qdq)
+
+
+def _analyze_bound(model: Model, binding: Mapping[str, int], qdq: str) -> tuple[Graph, tuple[NodeCost, ...]]:
+    return _pipeline(load_model(model), binding, qdq)
+
+
+def _pipeline(loaded: Any, dims: Mapping[str, int], qdq: str) -> tuple[Graph, tuple[NodeCost, ...]]:
+    """The stages of `analyze` up to the NodeCosts, with its options."""
+    shaped = infer_shapes(loaded, dims)
+    graph = build_graph(shaped)
+    costs = cost_nodes(graph, {"dims": dict(shaped.bindings), "if_branch": "max", "qdq": qdq})
+    return graph, costs
+
+
+def _check_names(proto: onnx.ModelProto, grid: Mapping[str, Sequence[int]]) -> None:
+    """Every swept name must be a named dim of the model's inputs."""
+    initializers = {t.name for t in proto.graph.initializer}
+    names: set[str] = set()
+    for value in proto.graph.input:
+        if value.name in initializers:
+            continue
+        for dim in value.type.tensor_type.shape.dim:
+            if dim.HasField("dim_param"):
+                names |= dim_param_names(dim.dim_param)
+    for name in grid:
+        if name not in names:
+            known = ", ".join(sorted(names)) or "none"
+            raise OnnxcostError(
+                f"--dim {name}: no input dim of the model has that name (named dims: {known})"
+            )
+
+
+def _figures(cost: NodeCost) -> Iterable[Dim]:
+    yield from (getattr(cost, name) for name in _COST_FIGURES)
+    yield from cost.macs_by_dtype.values()
+
+
+def _bind(
+    analysis: _Analysis, binding: Mapping[str, int]
+) -> tuple[Graph | None, tuple[NodeCost, ...]]:
+    """The analysis with `binding` substituted; (None, ()) when a formula keeps a free dim."""
+    values = {formula: substitute(formula, binding) for formula in analysis.formulas}
+    if any(not isinstance(v, int) for v in values.values()):
+        return None, ()
+
+    def number(value: Dim) -> int:
+        return value if isinstance(value, int) else values[value]
+
+    folded = _newly_constant(analysis.graph)
+    if folded:
+        graph = _bound_graph(analysis.graph, folded, number, binding)
+        return graph, cost_nodes(graph, {"dims": dict(binding), "if_branch": "max", "qdq": analysis.qdq})
+    costs = tuple(
+        cost if all(isinstance(v, int) for v in _figures(cost)) else replace(
+            cost,
+            macs_by_dtype={k: number(v) for k, v in cost.macs_by_dtype.items()},
+            **{name: number(getattr(cost, name)) for name in _COST_FIGURES},
+        )
+        for cost in analysis.costs
+    )  # fmt: skip
+    tensors = {
+        name: info if info.shape is None or all(isinstance(d, int) for d in info.shape)
+        else replace(info, shape=tuple(number(d) for d in info.shape))
+        for name, info in analysis.graph.tensors.items()
+    }  # fmt: skip
+    return replace(analysis.graph, tensors=tensors), costs
+
+
+def _newly_constant(graph: Graph) -> dict[str, bool]:
+    """Values that binding the dims makes constant, each with whether it is a weight.
+
+    The same rule as the shape stage: a node's outputs are constant when all its inputs are
+    (deterministic ops without bodies), or when they were folded; a folded value over symbolic
+    dims is an object array in the symbolic analysis and becomes a number when bound.
+    """
+    tensors = graph.tensors
+    constant = {name for name, info in tensors.items() if info.is_constant}
+    found: dict[str, bool] = {}
+    for node in graph.nodes:
+        deterministic = node.op_type not in NONDETERMINISTIC_OPS and not any(
+            isinstance(v, onnx.GraphProto) for v in node.attrs.values()
+        )
+        all_constant = deterministic and all(name in constant for name in node.inputs if name)
+        for name in node.outputs:
+            info = tensors.get(name) if name else None
+            if info is None or info.is_constant:
+                continue
+            if all_constant or info.value is not None:
+                constant.add(name)
+                found[name] = all_constant and node.op_type in WEIGHT_GENERATORS
+    return found
+
+
+def _bound_graph(
+    graph: Graph, folded: Mapping[str, bool], number: Callable[[Dim], int], binding: Mapping[str, int]
+) -> Graph:
+    """The graph's tensors with bound shapes, and bound values and constness for `folded` ones."""
+    tensors = {}
+    for name, info in graph.tensors.items():
+        if info.shape is not None and not all(isinstance(d, int) for d in info.shape):
+            info = replace(info, shape=tuple(number(d) for d in info.shape))
+        if name in folded:
+            value = _bound_value(info.value, binding)
+            info = replace(info, is_constant=True, is_weight=folded[name], value=value)
+        tensors[name] = info
+    return replace(graph, tensors=tensors)
+
+
+def _bound_value(value: np.ndarray | None, binding: Mapping[str, int]) -> np.ndarray | None:
+    """A folded value over symbolic dims as the numbers it takes under `binding`."""
+    if value is None or value.dtype != object:
+        return value
+    items = [substitute(v, binding) if not isinstance(v, int | float) else v for v in value.reshape(-1)]
+    if not all(isinstance(v, int) for v in items):
+        return None
+    return np.array(items, dtype=np.int64).reshape(value.shape)
+
+
+def _rows(
+    label: str,
+    graph: Graph,
+    costs: tuple[NodeCost, ...],
+    binding: Mapping[str, int],
+    profiles: Sequence[HardwareProfile],
+    fuse: bool,
+    qdq: str,
+) -> list[SweepRow]:
+    """Totals and peak memory of one binding, and the estimate on every profile."""
+    totals = model_totals(
+        costs,
+        _runtime_tensors(graph, qdq),
+        weights=graph.weights(),
+        quantized=graph.all_quantized_payloads(),
+        peak_memory_bytes=peak_memory(graph, MemoryOptions(fuse=fuse, qdq=qdq)),
+    )
+    info = ModelInfo(path="", ir_version=0, opsets={}, producer="",
+                     inputs=tuple(graph.tensors[name] for name in graph.inputs), outputs=())  # fmt: skip
+    batch = _batch(binding, info)
+    rows = []
+    for profile in profiles:
+        found = estimate(costs, profile, fuse=fuse, tensors=graph.tensors, graph_outputs=graph.outputs,
+                         batch=batch)  # fmt: skip
+        rows.append(SweepRow(
+            model=label, profile=profile.name, bindings=dict(binding), macs=_int(totals.macs),
+            flops=_int(totals.flops), params=_int(totals.params),
+            weight_bytes=_int(totals.weight_bytes),
+            peak_memory_bytes=None if totals.peak_memory_bytes is None else _int(totals.peak_memory_bytes),
+            latency_s=found.latency_s, throughput_per_s=found.throughput_per_s, energy_j=found.energy_j,
+        ))  # fmt: skip
+    return rows
+
+
+def _int(value: Dim) -> int:
+    """A bound total; a formula here means a dim the grid does not bind."""
+    if isinstance(value, int):
+        return value
+    names = ", ".join(sorted(s.name for s in value.free_symbols))
+    raise OnnxcostError(
+        f"the sweep needs every dim bound, but a total depends on {names}: add --dim NAME=INT"
+    )
+
