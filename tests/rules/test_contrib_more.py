@@ -307,7 +307,83 @@ SERVING_CASES = [
        macs=0, flops=960, bytes_written=1_360, status="estimated", why="merge base + range"),
 ]
 
-CASES = [*MISC_CASES, *MOE_CASES, *ATTENTION_CASES, *SERVING_CASES]
+RECURRENT_CASES = [
+    ms("GatedDeltaNet", [In("q", (8, 2, 16)), In("k", (8, 2, 16)), In("v", (8, 4, 32)), None,
+                         In("decay", (8, 4)), In("beta", (8, 4)), In("s0", (1, 4, 32, 16))],
+       outputs=2,
+       # 8 tokens, 2 q/k heads of 16, 4 value heads of 32 (inverse GQA); state 4·16·32 = 2,048:
+       # MACs/token = 2,048 (k ⊗ Δ) + 2,048 (Sᵀk) + 4·16·32 readout = 6,144 → 49,152;
+       # FLOPs/token beside: scale 128 + decay 2,048 + Δ 256 = 2,432 → 19,456; exp of 32
+       # decays → 98,304 + 19,456 + 32 = 117,792
+       macs=49_152, flops=117_792, bytes_written=8 * 4 * 32 * 4 + 4 * 32 * 16 * 4,
+       why="gated delta rule, 8 packed tokens"),
+    ms("GatedDeltaNet", [In("q", (8, 2, 16)), In("k", (8, 2, 16)), In("v", (8, 4, 32)), None,
+                         In("decay", (8, 4)), In("beta", (8, 4)), In("s0", (1, 4, 32, 16)),
+                         W("alog", (4,)), W("dtb", (4,))],
+       attrs={"gate_activation": "softplus", "beta_activation": "sigmoid", "qk_l2_norm": 1},
+       outputs=2,
+       # as above + softplus gate 32 × 5 + beta sigmoid 32 × 4 + L2 norms 8·2·2·(3·16 + 2) = 1,600
+       macs=49_152, flops=119_680, why="Qwen3.5 gates fused"),
+    ms("LinearAttention", [In("q", (2, 10, 64)), In("k", (2, 10, 64)), In("v", (2, 10, 128)), None,
+                           In("decay", (2, 10, 4)), In("beta", (2, 10, 4))],
+       attrs={"q_num_heads": 4, "kv_num_heads": 4}, outputs=2,
+       # the opset-27 LinearAttention case: 122,880 MACs, 294,480 FLOPs; state (2, 4, 16, 32)
+       macs=122_880, flops=294_480, bytes_written=2 * 10 * 128 * 4 + 2 * 4 * 16 * 32 * 4,
+       why="contrib gated delta rule, 4 heads"),
+    ms("LinearAttention", [In("q", (1, 5, 16)), In("k", (1, 5, 32)), In("v", (1, 5, 16))],
+       attrs={"q_num_heads": 1, "kv_num_heads": 2, "update_rule": "linear"}, outputs=2,
+       # inverse GQA: dk = 16, dv = 8, 2 kv heads: state 256 + readout 2·16·8 = 256 per token
+       # → 2,560 MACs; scale 2·8 per token = 80; output (1, 5, 16)
+       macs=2_560, flops=5_200, bytes_written=5 * 16 * 4 + 2 * 16 * 8 * 4, why="linear rule, inverse GQA"),
+    ms("LinearAttentionGate", [In("a", (2, 10, 4)), W("dtb", (4,)), W("scale", (4,)),
+                               In("b", (2, 10, 4))], outputs=2,
+       # 80 × 5 (bias, softplus, scale) + 80 × 4 (sigmoid)
+       macs=0, flops=720, why="decay and beta gates"),
+    ms("CausalConvWithState", [In("x", (2, 64, 10)), W("w", (64, 1, 4)), W("b", (64,)),
+                               In("past", (2, 64, 3))], attrs={"activation": "silu"}, outputs=2,
+       # 1,280 outputs × 4 taps = 5,120 MACs; FLOPs = 10,240 + 1,280·(bias + SiLU 5);
+       # writes output 5,120 B + state (2, 64, 3) 1,536 B
+       macs=5_120, flops=17_920, bytes_written=6_656, why="contrib causal conv k=4 + SiLU"),
+    ms("CausalConvWithState", [In("x", (1, 10, 4, 16)), W("w", (64, 1, 4))],
+       attrs={"channels_last": 1}, outputs=2,
+       # channels last, 4·16 = 64 channels × 10 positions × 4 taps; state (1, 3, 4, 16)
+       macs=2_560, flops=5_120, bytes_written=640 * 4 + 192 * 4, why="causal conv, channels last"),
+    ms("VarlenCausalConvWithState", [In("x", (12, 32)), W("w", (32, 1, 4)), In("cu", (3,), "int32"),
+                                     None, In("s0", (2, 32, 3))], outputs=2,
+       # 12 packed tokens × 32 channels × 4 taps
+       macs=1_536, flops=3_072, bytes_written=(12 * 32 + 2 * 32 * 3) * 4, why="varlen causal conv"),
+    ms("Mamba2Verify", [In("proj", (3, 42)), In("conv", (4, 24, 3)), In("ssm", (4, 2, 4, 8)),
+                        W("cw", (24, 4)), W("cb", (24,)), W("dtb", (2,)), W("a", (2,)), W("d", (2,)),
+                        W("nw", (16,)), In("row", (1,), "int32")],
+       attrs={"heads": 2, "head_dim": 8, "d_state": 4, "n_groups": 1}, outputs=3,
+       # di = 16, conv channels 16 + 2·4 = 24, state 2·4·8 = 64; MACs/token = 4·24 + 2·64 = 224
+       # → 672; per token: conv bias + SiLU 24·6 = 144, dt and exp(A·dt) 2·7 = 14, decay 64,
+       # dt·x 16, D·x + readout 32, SiLU(gate)·y + RMS 16·10 + 4 = 164 → 434 × 3 = 1,302;
+       # FLOPs = 1,344 + 1,302. Reads one slot of each state (288 + 256) + projection 504 +
+       # weights 568 + row 4 = 1,620; writes 3 slots of each (1,632) + Y 192 = 1,824
+       macs=672, flops=2_646, bytes_read=1_620, bytes_written=1_824, why="Mamba2 verify, 3 tokens"),
+    ms("GatedDeltaNetStateReplay", [In("src", (1000,)), In("caps", (500,)), In("dst", (1000,)),
+                                    s("meta", [0, 0, 0, 8, 40, 2, 4, 2, 1, 4, 3], "int64")],
+       # Hv 2, Dv 4, Dk 2: 16 state elements × 3 kept transitions = 48 MACs, + 48 decay
+       # multiplies → 144 FLOPs; reads 16 + 3·(2 decay + 2 key + 8 delta) = 52 floats + 88 B
+       # metadata = 296; writes 16 floats
+       macs=48, flops=144, bytes_read=296, bytes_written=64, why="replay 3 transitions"),
+    ms("ConvStateReplay", [In("src", (600,)), In("cap", (400,)), In("dst", (600,)),
+                           s("meta", [0, 0, 0, 2, 8, 3, 4, 2], "int64")],
+       # copies 2·8·3 = 48 floats (192 B); + 64 B metadata read
+       macs=0, flops=0, bytes_read=256, bytes_written=192, status="zero", why="conv history replay"),
+    ms("AttnLSTM", [In("x", (5, 2, 8)), W("w", (1, 64, 20)), W("r", (1, 64, 16)), None, None, None,
+                    None, None, W("qw", (1, 16, 10)), W("mw", (1, 12, 10)), W("v", (1, 10)),
+                    In("m", (2, 6, 12))],
+       attrs={"hidden_size": 16}, outputs=3,
+       # H 16, memory 6 × 12, attention 10; per step and batch row: W·[x, attn] 1,280 +
+       # R·h 1,024 + query 160 + scores 60 + context 72 = 2,596; memory layer 2·6·12·10 =
+       # 1,440 once → MACs = 1,440 + 5·2·2,596 = 27,400; FLOPs = 54,800 + 10 × (16 units ×
+       # (3 sigmoid 12 + 2 tanh + 4 state) + 6 memory slots × 7) = 3,300
+       macs=27_400, flops=58_100, status="estimated", why="attention-wrapped LSTM"),
+]
+
+CASES = [*MISC_CASES, *MOE_CASES, *ATTENTION_CASES, *SERVING_CASES, *RECURRENT_CASES]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
