@@ -34,7 +34,7 @@ from onnxcost.errors import OnnxcostError
 from onnxcost.estimate import estimate
 from onnxcost.graph import Graph, build_graph
 from onnxcost.hardware import load_profile
-from onnxcost.load import load_model
+from onnxcost.load import LoadedModel, load_model
 from onnxcost.schedule import MemoryOptions, peak_memory
 from onnxcost.shapes import NONDETERMINISTIC_OPS, WEIGHT_GENERATORS, infer_shapes
 from onnxcost.symbolic import dim_param_names, substitute
@@ -103,10 +103,11 @@ def sweep(
     qdq: str = "as-run",
     on_model_done: Callable[[str], None] | None = None,
 ) -> list[SweepRow]:
-    """Rows for every model × profile × binding of `grid` (model, then profile, then binding order).
+    """Rows for every model × binding × profile of `grid`, in that order.
 
-    `jobs` > 1 analyzes models in that many processes; `on_model_done(label)` is called as each
-    model finishes (for a progress bar).
+    A model takes the grid's dims that name dims of its inputs and ignores the others (a dim
+    no model has is an error). `jobs` > 1 analyzes models in that many processes;
+    `on_model_done(label)` is called as each model finishes (for a progress bar).
     """
     if not models:
         raise OnnxcostError("no model to sweep")
@@ -132,7 +133,12 @@ def sweep(
                 results[index] = future.result()
                 if on_model_done is not None:
                     on_model_done(_label(models[index]))
-    return [row for rows in results for row in rows or ()]
+    rows = [row for found in results for row in found or ()]
+    used = {name for row in rows for name in row.bindings}
+    unused = [name for name in grid if name not in used]
+    if unused:
+        raise OnnxcostError(f"--dim {unused[0]}: no model has an input dim of that name")
+    return rows
 
 
 def sweep_model(
@@ -143,13 +149,16 @@ def sweep_model(
     fuse: bool = True,
     qdq: str = "as-run",
 ) -> list[SweepRow]:
-    """Rows of one model: one symbolic analysis, then every binding and profile from it."""
-    analysis = _analyze(model, grid, qdq)
+    """Rows of one model: one symbolic analysis, then every binding and profile from it (only
+    the grid's dims the model has are swept)."""
+    loaded = load_model(model)
+    grid = {name: values for name, values in grid.items() if name in _dim_names(loaded.proto)}
+    analysis = _analyze(loaded, _label(model), grid, qdq)
     rows = []
     for binding in grid_bindings(grid):
         graph, costs = _bind(analysis, binding)
         if graph is None:  # a formula kept an underived dim: analyze this binding directly
-            graph, costs = _analyze_bound(model, binding, qdq)
+            graph, costs = _pipeline(loaded, binding, qdq)
         rows.extend(_rows(analysis.label, graph, costs, binding, profiles, fuse, qdq))
     return rows
 
@@ -160,10 +169,8 @@ def _label(model: Model) -> str:
     return os.fspath(model)
 
 
-def _analyze(model: Model, grid: Mapping[str, Sequence[int]], qdq: str) -> _Analysis:
-    """Load → shapes (single-valued dims bound) → graph → costs; the distinct formulas."""
-    loaded = load_model(model)
-    _check_names(loaded.proto, grid)
+def _analyze(loaded: LoadedModel, label: str, grid: Mapping[str, Sequence[int]], qdq: str) -> _Analysis:
+    """Shapes (single-valued dims bound) → graph → costs; the distinct formulas."""
     fixed = {name: values[0] for name, values in grid.items() if len(set(values)) == 1}
     graph, costs = _pipeline(loaded, fixed, qdq)
     formulas: set[Dim] = set()
@@ -172,14 +179,10 @@ def _analyze(model: Model, grid: Mapping[str, Sequence[int]], qdq: str) -> _Anal
     for info in graph.tensors.values():
         if info.shape is not None:
             formulas.update(d for d in info.shape if not isinstance(d, int))
-    return _Analysis(_label(model), graph, costs, frozenset(formulas), qdq)
+    return _Analysis(label, graph, costs, frozenset(formulas), qdq)
 
 
-def _analyze_bound(model: Model, binding: Mapping[str, int], qdq: str) -> tuple[Graph, tuple[NodeCost, ...]]:
-    return _pipeline(load_model(model), binding, qdq)
-
-
-def _pipeline(loaded: Any, dims: Mapping[str, int], qdq: str) -> tuple[Graph, tuple[NodeCost, ...]]:
+def _pipeline(loaded: LoadedModel, dims: Mapping[str, int], qdq: str) -> tuple[Graph, tuple[NodeCost, ...]]:
     """The stages of `analyze` up to the NodeCosts, with its options."""
     shaped = infer_shapes(loaded, dims)
     graph = build_graph(shaped)
@@ -187,8 +190,8 @@ def _pipeline(loaded: Any, dims: Mapping[str, int], qdq: str) -> tuple[Graph, tu
     return graph, costs
 
 
-def _check_names(proto: onnx.ModelProto, grid: Mapping[str, Sequence[int]]) -> None:
-    """Every swept name must be a named dim of the model's inputs."""
+def _dim_names(proto: onnx.ModelProto) -> set[str]:
+    """Names of the named dims of the model's inputs."""
     initializers = {t.name for t in proto.graph.initializer}
     names: set[str] = set()
     for value in proto.graph.input:
@@ -197,12 +200,7 @@ def _check_names(proto: onnx.ModelProto, grid: Mapping[str, Sequence[int]]) -> N
         for dim in value.type.tensor_type.shape.dim:
             if dim.HasField("dim_param"):
                 names |= dim_param_names(dim.dim_param)
-    for name in grid:
-        if name not in names:
-            known = ", ".join(sorted(names)) or "none"
-            raise OnnxcostError(
-                f"--dim {name}: no input dim of the model has that name (named dims: {known})"
-            )
+    return names
 
 
 def _figures(cost: NodeCost) -> Iterable[Dim]:
