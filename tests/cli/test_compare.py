@@ -129,3 +129,12 @@ def test_not_an_onnx_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
     garbage.write_bytes(b"\x00\x01not a model")
     code, _, err = run(FLOAT, str(garbage))
     assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_qdq_as_written_costs_the_float_ops() -> None:
+    code, out, _ = run(FLOAT, INT8, "--qdq", "as-written", "--format", "json")
+    assert code == 0
+    diff = json.loads(out)["diff"]
+    # as written, the QDQ model's convs are float32 convs between DequantizeLinear and Quantize
+    assert diff["macs_by_dtype"] == {"float32": {"a": 2_656_768, "b": 2_656_768}}
+    assert diff["only_in_b"]["DequantizeLinear"] > 1 and diff["only_in_b"]["QuantizeLinear"] > 1
