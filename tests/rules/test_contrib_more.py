@@ -383,7 +383,87 @@ RECURRENT_CASES = [
        macs=27_400, flops=58_100, status="estimated", why="attention-wrapped LSTM"),
 ]
 
-CASES = [*MISC_CASES, *MOE_CASES, *ATTENTION_CASES, *SERVING_CASES, *RECURRENT_CASES]
+LLM_CASES = [
+    ms("GatedRMSNorm", [In("x", (2, 4, 64)), W("g", (16,)), In("z", (2, 4, 64))],
+       # groups of C = 16: 512 elements, 32 rows; RMS 512·4 + 32·4 = 2,176 + SiLU gate and
+       # product 512·6 = 3,072
+       macs=0, flops=5_248, why="per-head gated RMSNorm, SiLU gate"),
+    ms("BranchwiseRMSNorm", [In("x", (2, 3, 16)), W("g", (16,))],
+       # 3 branches of 16 per row: 96·4 + 6 rows·4
+       macs=0, flops=408, why="grouped branches, scaled"),
+    ms("BranchwiseRMSNorm", [In("x", (2, 48))], attrs={"num_branches": 3},
+       # flattened, no scale: 96·3 + 24
+       macs=0, flops=312, why="flattened branches, unscaled"),
+    ms("RMSNormRotary", [In("x", (1, 4, 8, 80), "bfloat16"), W("g", (64,)),
+                         In("pos", (1, 4), "int64"), W("cos", (64, 16)), W("sin", (64, 16))],
+       attrs={"rotary_embedding_dim": 32, "input_width": 64},
+       # 32 head rows × 64 normalized: 2,048·4 + 32·4 = 8,320 + RoPE 32·32·3 = 3,072;
+       # writes (1, 4, 512) bf16
+       macs=0, flops=11_392, bytes_written=4_096, why="QK norm + partial RoPE, bf16"),
+    ms("MRotaryEmbedding", [In("x", (1, 8, 32, 64)), In("pos", (3, 1, 32), "int64"),
+                            W("cos", (128, 32)), W("sin", (128, 32))],
+       attrs={"mrope_section": [16, 8, 8]},
+       # whole heads rotated: 16,384 × 3
+       macs=0, flops=49_152, why="Qwen2-VL M-RoPE"),
+    ms("GemmaRotaryEmbedding", [In("emb", (1, 16, 64)), In("q", (1, 4, 16, 64), "float16"),
+                                In("qr", (1, 4, 16, 64), "float16"), In("k", (1, 2, 16, 64), "float16"),
+                                In("kr", (1, 2, 16, 64), "float16")], outputs=2,
+       # sin, cos of 1,024 = 2,048 + 3·(4,096 + 2,048) = 18,432; writes q and k fp16
+       macs=0, flops=20_480, bytes_written=12_288, why="Gemma RoPE"),
+    ms("GatedAdd", [In("x", (2, 8, 32)), In("y", (2, 8, 32)), In("g", (2, 8, 1))],
+       # 512 × (multiply by gate, add)
+       macs=0, flops=1_024, why="row-gated add"),
+    ms("GatedAdd", [In("x", (2, 8, 32), "bfloat16"), In("y", (2, 8, 32), "bfloat16"),
+                    In("g", (2, 8, 16), "bfloat16"), In("gw", (16, 1), "bfloat16")],
+       # projected gate: 16 rows × 16 MACs = 256; FLOPs = 512 + sigmoid 16·4 + 1,024
+       macs=256, flops=1_600, why="projected sigmoid gate"),
+    ms("HyperConnectionPreMix", [In("s", (2, 5, 4, 32)), In("m", (2, 5, 4))],
+       # 10 rows × 4 branches × 32: 1,280 MACs; out (2, 5, 32)
+       macs=1_280, flops=2_560, bytes_written=1_280, why="pre-mix 4 streams"),
+    ms("HyperConnectionPreMix", [In("s", (2, 5, 4, 32)), In("m", (2, 5, 4))],
+       attrs={"reduction_scale": 0.5},
+       # + 320 scalings
+       macs=1_280, flops=2_880, why="pre-mix with reduction scale"),
+    ms("HyperConnectionPostMix", [In("s", (2, 5, 128)), In("o", (2, 5, 32)), In("p", (2, 5, 4)),
+                                  In("m", (2, 5, 4, 4))], attrs={"num_branches": 4},
+       # 10 rows × 4 × 32 × (1 injection + 4 mixed streams) = 6,400 MACs
+       macs=6_400, flops=12_800, bytes_written=5_120, why="post-mix with stream matrix"),
+    ms("HyperConnectionLowRankMix", [In("s", (1, 3, 128)), W("ns", (128,)), W("down", (128, 8)),
+                                     W("up", (8, 128)), W("inj", (128, 4))],
+       attrs={"num_branches": 4}, outputs=2,
+       # C = 4, H = 32, R = 8; MACs/row = 128·(16 + 1 + 4) = 2,688 → 8,064; per row RMS
+       # 512 + 16, ScaledSiLU 48, sigmoid 512, post gate 24, scale 32 = 1,144 → 3,432
+       macs=8_064, flops=19_560, bytes_written=432, why="low-rank hyper-connection block"),
+    ms("EngramGate", [In("k", (1, 4, 2, 32)), In("q", (1, 4, 2, 32)), In("v", (1, 4, 32)),
+                      W("kn", (2, 32)), W("qn", (2, 32))],
+       # 256 elements, 8 rows: dot 256 MACs; FLOPs = 512 + 2 RMS (1,024 + 32) + 8 × 10 + 256
+       macs=256, flops=2_960, why="Engram gate"),
+    ms("NGramHashMapping", [In("ids", (2, 16), "int64"), W("mul", (3,), "int64"), W("voc", (4,), "int64")],
+       attrs={"max_ngram_size": 3, "n_head_per_ngram": 2, "pad_id": 0}, outputs=2,
+       # 32 tokens × (3 multiplies + 2 xors + 2·2 modulos); writes (2, 16, 4) + (2, 2) int64
+       macs=0, flops=288, bytes_written=1_056, why="2- and 3-gram hashes, 2 heads"),
+    ms("VarlenNGramHashMapping", [In("ids", (20,), "int32"), W("mul", (3,), "int32"),
+                                  W("voc", (4,), "int32"), In("cu", (3,), "int32")],
+       attrs={"max_ngram_size": 3, "n_head_per_ngram": 2, "pad_id": 0}, outputs=2,
+       # 20 packed tokens × 9; writes (20, 4) + (2, 2) int32
+       macs=0, flops=180, bytes_written=336, why="packed n-gram hashes"),
+    ms("NGramRepeatBlock", [In("ids", (2, 10), "int64"), In("scores", (2, 100))],
+       attrs={"ngram_size": 3},
+       # 2 rows × 8 earlier 3-grams × 2 compares; scores copied (800 B)
+       macs=0, flops=32, bytes_written=800, why="no-repeat 3-grams"),
+    ms("BifurcationDetector", [In("src", (50,), "int64"), In("cur", (10,), "int64"),
+                               In("prev", (), "int64"), In("pred", (8,), "int64")], outputs=2,
+       # 8 predicted compares + 50·(1 + 2 + 3) suffix n-gram compares
+       macs=0, flops=308, status="estimated", why="aggressive-decoding bifurcation"),
+    ms("SpeculativePrefixCommit", [In("nt", (2, 8), "int64"), In("ids", (2, 8), "int64"),
+                                   In("st", (4,), "int32"), In("ctl", (2, 16), "int64"),
+                                   In("ctx", (2, 2), "int64"), In("pre", (2, 16), "int64"),
+                                   In("ptrs", (2,), "int64")], outputs=3,
+       # 2 × 8 draft compares; writes head_c (2,) int32 + ctl 256 B + ctx 32 B
+       macs=0, flops=16, bytes_written=296, why="commit accepted prefix"),
+]
+
+CASES = [*MISC_CASES, *MOE_CASES, *ATTENTION_CASES, *SERVING_CASES, *RECURRENT_CASES, *LLM_CASES]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
