@@ -87,6 +87,21 @@ def estimate(
     constant operand); a value in `graph_outputs` is always written, never fused away.
     Every figure must be a number: bind the dims first, or pass `bindings` to evaluate formulas.
     """
+    return estimate_profiles(costs, (profile,), fuse=fuse, batch=batch, tensors=tensors,
+                             bindings=bindings, graph_outputs=graph_outputs)[0]  # fmt: skip
+
+
+def estimate_profiles(
+    costs: Sequence[NodeCost],
+    profiles: Sequence[HardwareProfile],
+    *,
+    fuse: bool = True,
+    batch: int = 1,
+    tensors: Mapping[str, TensorInfo] | None = None,
+    bindings: Mapping[str, int] | None = None,
+    graph_outputs: Collection[str] = (),
+) -> list[Estimate]:
+    """`estimate` on each profile; the figures are bound and the fusion planned once (sweeps)."""
     costs = [_bound(cost, bindings or {}) for cost in costs]
     skipped = [cost for cost in costs if cost.status == "unsupported"]
     runnable = [cost for cost in costs if cost.status != "unsupported"]
@@ -94,28 +109,34 @@ def estimate(
         _plan_fusion(runnable, tensors or {}, frozenset(graph_outputs)) if fuse
         else _Fusion(frozenset(), {}, {})
     )  # fmt: skip
-    memo: dict[tuple[object, ...], tuple] = {}
-    nodes = tuple(_memoized_estimate(cost, profile, fusion, memo) for cost in runnable)
-
-    latency = sum(node.latency_s for node in nodes)
-    energy = sum(node.energy_j for node in nodes)
     ops = _ops_by_dtype_total(runnable)
     flops = sum(cost.flops for cost in runnable)
     dominant = max(ops, key=lambda dtype: ops[dtype]) if ops else "float32"
-    peak = peak_for(profile, dominant)
-    return Estimate(
-        profile=profile.name,
-        nodes=nodes,
-        latency_s=latency,
-        energy_j=energy,
-        throughput_per_s=batch / latency if latency > 0 else 0.0,
-        utilization=flops / (latency * peak) if latency > 0 else 0.0,
-        assumptions=_assumptions(profile, fuse, fusion, batch, skipped, dominant),
-    )
+    found = []
+    for profile in profiles:
+        memo: dict[tuple[object, ...], tuple] = {}
+        nodes = tuple(_memoized_estimate(cost, profile, fusion, memo) for cost in runnable)
+        latency = sum(node.latency_s for node in nodes)
+        energy = sum(node.energy_j for node in nodes)
+        peak = peak_for(profile, dominant)
+        found.append(Estimate(
+            profile=profile.name,
+            nodes=nodes,
+            latency_s=latency,
+            energy_j=energy,
+            throughput_per_s=batch / latency if latency > 0 else 0.0,
+            utilization=flops / (latency * peak) if latency > 0 else 0.0,
+            assumptions=_assumptions(profile, fuse, fusion, batch, skipped, dominant),
+        ))  # fmt: skip
+    return found
 
 
 def _bound(cost: NodeCost, bindings: Mapping[str, int]) -> NodeCost:
     """The cost with every figure an int; a formula left over is an error naming its dims."""
+    if all(isinstance(getattr(cost, f), int | float) for f in _FIGURES) and all(
+        isinstance(v, int | float) for v in cost.macs_by_dtype.values()
+    ):
+        return cost
     values = {figure: _number(getattr(cost, figure), cost.name, figure, bindings) for figure in _FIGURES}
     by_dtype = {
         dtype: _number(macs, cost.name, "macs", bindings) for dtype, macs in cost.macs_by_dtype.items()
