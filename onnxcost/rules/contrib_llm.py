@@ -33,7 +33,7 @@ def _same_shape(node, shapes, values):
     return [shapes[0]]
 
 
-def _rms(elements: Dim, rows: Dim, scaled: bool = True) -> Dim:
+def rms_flops(elements: Dim, rows: Dim, scaled: bool = True) -> Dim:
     """RMS norm FLOPs: (3, + 1 with a scale) per element + 4 per row."""
     return elements * (RMS_PER_ELEMENT - 1 + int(scaled)) + RMS_PER_ROW * rows
 
@@ -47,7 +47,7 @@ def gated_rms_norm(view: NodeView) -> Work:
     elements = view.in_numel(0)
     rows = floordiv(elements, view.in_shape(1)[0])
     per_element = GATE_ACTIVATIONS.get(str(view.attr("activation")), SILU_FLOPS) + 1
-    return Work(flops=_rms(elements, rows) + per_element * elements)
+    return Work(flops=rms_flops(elements, rows) + per_element * elements)
 
 
 shape_rule("GatedRMSNorm", domain=MS)(_same_shape)
@@ -60,7 +60,7 @@ def branchwise_rms_norm(view: NodeView) -> Work:
     branches = int(view.attr("num_branches") or 0)
     width = floordiv(x[-1], branches) if branches else x[-1]
     elements = view.in_numel(0)
-    return Work(flops=_rms(elements, floordiv(elements, width), view.has_input(1)))
+    return Work(flops=rms_flops(elements, floordiv(elements, width), view.has_input(1)))
 
 
 shape_rule("BranchwiseRMSNorm", domain=MS)(_same_shape)
@@ -78,7 +78,7 @@ def rms_norm_rotary(view: NodeView) -> Work:
     rows = product(x[:-1])
     width = _norm_rotary_width(view.node.attrs, x[-1])
     rotated = rows * int(view.attr("rotary_embedding_dim"))
-    return Work(flops=_rms(rows * width, rows) + ROTARY_FLOPS_PER_ELEMENT * rotated)
+    return Work(flops=rms_flops(rows * width, rows) + ROTARY_FLOPS_PER_ELEMENT * rotated)
 
 
 @shape_rule("RMSNormRotary", domain=MS)
@@ -194,7 +194,7 @@ def hyper_connection_low_rank_mix(view: NodeView) -> Work:
     rank = view.in_shape(2)[1]
     per_row = total * (2 * rank + 1 + branches) + (total if view.has_input(5) else 0)
     macs = rows * per_row
-    extra = _rms(total, branches) + SWISH_FLOPS * rank + SIGMOID_FLOPS * total
+    extra = rms_flops(total, branches) + SWISH_FLOPS * rank + SIGMOID_FLOPS * total
     extra += POST_GATE_FLOPS * branches + width  # post gate; reduction_scale
     return Work(macs=macs, flops=2 * macs + rows * extra)
 
@@ -213,9 +213,9 @@ def engram_gate(view: NodeView) -> Work:
     """MACs = n (Σ RMS(k)·RMS(q)); FLOPs = 2·MACs + 2 RMS (8n + 8r) + 10/row gate + n (gate·value) [+ RMS]."""
     elements = view.in_numel(0)
     rows = floordiv(elements, view.in_shape(0)[-1])
-    flops = 2 * elements + 2 * _rms(elements, rows) + ENGRAM_ROW_FLOPS * rows + elements
+    flops = 2 * elements + 2 * rms_flops(elements, rows) + ENGRAM_ROW_FLOPS * rows + elements
     if len(view.node.outputs) > 1 and view.node.outputs[1]:
-        flops += _rms(elements, rows)
+        flops += rms_flops(elements, rows)
     return Work(macs=elements, flops=flops)
 
 

@@ -463,7 +463,69 @@ LLM_CASES = [
        macs=0, flops=16, bytes_written=296, why="commit accepted prefix"),
 ]
 
-CASES = [*MISC_CASES, *MOE_CASES, *ATTENTION_CASES, *SERVING_CASES, *RECURRENT_CASES, *LLM_CASES]
+MATMUL_CASES = [
+    ms("FusedMatMulActivation", [In("a", (2, 16, 32)), W("b", (32, 24))], attrs={"activation": "Relu"},
+       # MACs = 2·16·32·24 = 24,576; FLOPs = 49,152 + 768 outputs × 1 (relu)
+       macs=24_576, flops=49_920, bytes_written=768 * 4, why="MatMul + Relu"),
+    ms("GemmFloat8", [In("a", (16, 64), "float8e4m3fn"), In("b", (32, 64), "float8e4m3fn"), None,
+                      s("sa", 0.5), s("sb", 0.5), s("sy", 1.0)],
+       attrs={"transB": 1, "dtype": T.FLOAT8E4M3FN},
+       # MACs = 16·64·32 = 32,768 in float8; FLOPs = 65,536 + 512 outputs × (scales 1 +
+       # quantize to fp8 4) = 2,560; fp8 output 512 B
+       macs=32_768, flops=68_096, bytes_written=512, why="fp8 GEMM, fp8 output"),
+    ms("GemmFloat8", [In("a", (8, 32), "float16"), W("b", (32, 16), "float16"), W("c", (16,), "float16")],
+       attrs={"beta": 1.0, "activation": "GELU", "dtype": T.FLOAT16},
+       # MACs = 4,096; FLOPs = 8,192 + 128 × (C add 1 + GELU 5)
+       macs=4_096, flops=8_960, why="fp16 GEMM + bias + GELU"),
+    ms("MatMulInteger16", [In("a", (4, 32), "int16"), W("b", (32, 8), "int16")],
+       # 4·32·8 = 1,024 int16 MACs; int32 output 128 B
+       macs=1_024, flops=2_048, bytes_written=128, why="int16 MatMul"),
+    ms("SparseToDenseMatMul", [W("a", (16, 32)), In("b", (32, 8))],
+       # sparse A counted dense: 16·32·8 = 4,096 MACs (upper bound)
+       macs=4_096, flops=8_192, status="estimated", why="sparse × dense, dense bound"),
+    ms("MatMulFpQ4", [In("a", (1, 64)), W("blob", (1_152,), "uint8"), s("shape", [64, 32], "int64")],
+       # MACs = 64·32 = 2,048; FLOPs = 4,096 + dequantize 2·64·32 = 4,096
+       macs=2_048, flops=8_192, bytes_written=128, why="prepacked int4 MatMul"),
+    ms("MatMulBlockQuantizedFp4Weight", [In("a", (2, 64), "float16"), W("b", (32, 32), "uint8"),
+                                         W("ws", (32, 4), "uint8"), s("ws2", 1.0)],
+       # N = 32, K = 2·32 = 64: MACs = 2·64·32 = 4,096; FLOPs = 8,192 + 2·32·64 = 4,096
+       macs=4_096, flops=12_288, bytes_written=128, why="NVFP4 weight-only"),
+    ms("MatMulBlockQuantizedFp8Weight", [In("a", (2, 64), "float16"), In("b", (32, 64), "float8e4m3fn"),
+                                         W("bs", (32, 1)), s("as", 0.5)],
+       # MACs 4,096; FLOPs = 8,192 + weight scales 32·64 = 2,048 + A to fp8 2·64·5 = 640
+       macs=4_096, flops=10_880, why="FP8 block weights, W8A8"),
+    ms("MatMulPacked", [In("a", (4, 64), "bfloat16"), W("b", (32, 40), "uint8")],
+       attrs={"N": 32, "K": 64, "packed_type": 1},
+       # MACs = 4·64·32 = 8,192; FLOPs = 16,384 + dequantize 2·32·64 = 4,096
+       macs=8_192, flops=20_480, status="estimated", why="packed-format MatMul"),
+    ms("GatherPacked", [W("data", (100, 40), "uint8"), In("i", (2, 3), "int64")],
+       attrs={"K": 64, "packed_type": 1},
+       # 6 rows × 64 values × 2 dequantize = 768; reads 6·40 B + 48 B indices; writes bf16
+       macs=0, flops=768, bytes_read=288, bytes_written=768, status="estimated", why="packed embedding gather"),
+    ms("MatMulNBitsMlp", [In("a", (1, 64)), None, W("ns", (64,)), W("gb", (128, 2, 16), "uint8"),
+                          W("gs", (128, 2)), None, W("ub", (128, 2, 16), "uint8"), W("us", (128, 2))],
+       attrs={"K": 64, "N": 128, "block_size": 32, "activation": "silu"},
+       # gate and up 64 → 128: MACs = 64·256 = 16,384; FLOPs = 32,768 + dequantize 2·2·128·64
+       # = 32,768 + 128 × (SiLU 5 + product 1) = 768 + RMSNorm 64·4 + 4 = 260 → 66,564
+       macs=16_384, flops=66_564, bytes_written=512, why="RMSNorm + 4-bit gate/up MLP"),
+    ms("MatMulNBitsQkv", [In("a", (2, 64)), None, W("ns", (64,)), W("qb", (64, 2, 16), "uint8"),
+                          W("qs", (64, 2)), None, W("kb", (32, 2, 16), "uint8"), W("ks", (32, 2)), None,
+                          W("vb", (32, 2, 16), "uint8"), W("vs", (32, 2))],
+       attrs={"K": 64, "Nq": 64, "Nkv": 32, "block_size": 32}, outputs=3,
+       # 64 + 2·32 = 128 columns: MACs = 2·64·128 = 16,384; FLOPs = 32,768 + dequantize
+       # 2·64·128 = 16,384 + RMSNorm 2·64·4 + 2·4 = 520
+       macs=16_384, flops=49_672, bytes_written=1_024, why="RMSNorm + 4-bit QKV"),
+    ms("MatMulNBitsQLoRA", [In("x", (1, 64)), W("w", (32, 2, 16), "uint8"), W("s", (32, 2)),
+                            W("la", (8, 2, 32), "uint8"), W("las", (8, 2)), W("lb", (32, 1, 32), "uint8"),
+                            W("lbs", (32, 1))],
+       attrs={"K": 64, "N": 32},
+       # base 32·64 = 2,048 + down 8·64 = 512 + up 32·8 = 256 → 2,816 MACs; FLOPs = 5,632 +
+       # dequantize 2·2,816 + final add 32
+       macs=2_816, flops=11_296, why="4-bit base + int8 rank-8 adapter"),
+]
+
+CASES = [*MISC_CASES, *MOE_CASES, *ATTENTION_CASES, *SERVING_CASES, *RECURRENT_CASES, *LLM_CASES,
+         *MATMUL_CASES]  # fmt: skip
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
