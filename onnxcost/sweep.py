@@ -31,7 +31,7 @@ import onnx
 from onnxcost.api import _batch, _runtime_tensors
 from onnxcost.cost import cost_nodes
 from onnxcost.errors import OnnxcostError
-from onnxcost.estimate import estimate
+from onnxcost.estimate import estimate_profiles
 from onnxcost.graph import Graph, build_graph
 from onnxcost.hardware import load_profile
 from onnxcost.load import LoadedModel, load_model
@@ -309,10 +309,10 @@ def _rows(
     info = ModelInfo(path="", ir_version=0, opsets={}, producer="",
                      inputs=tuple(graph.tensors[name] for name in graph.inputs), outputs=())  # fmt: skip
     batch = _batch(binding, info)
+    estimates = estimate_profiles(costs, profiles, fuse=fuse, tensors=graph.tensors,
+                                  graph_outputs=graph.outputs, batch=batch)  # fmt: skip
     rows = []
-    for profile in profiles:
-        found = estimate(costs, profile, fuse=fuse, tensors=graph.tensors, graph_outputs=graph.outputs,
-                         batch=batch)  # fmt: skip
+    for profile, found in zip(profiles, estimates, strict=True):
         rows.append(SweepRow(
             model=label, profile=profile.name, bindings=dict(binding), macs=_int(totals.macs),
             flops=_int(totals.flops), params=_int(totals.params),
