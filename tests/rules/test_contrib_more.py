@@ -524,8 +524,60 @@ MATMUL_CASES = [
        macs=2_816, flops=11_296, why="4-bit base + int8 rank-8 adapter"),
 ]
 
+ORDERS = {"order_A": 1, "order_B": 0, "order_Y": 1}
+QKV_ORDERS = {"order_input": 1, "order_weight": 0, "order_output": 1}
+LONGFORMER_ORDERS = {**QKV_ORDERS, "order_global_weight": 0}
+
+ORDERED_CASES = [
+    ms("QOrderedMatMul", [In("a", (2, 8, 32), "int8"), s("sa", 0.1), W("b", (32, 16), "int8"),
+                          s("sb", 0.1), s("sy", 0.2), W("bias", (16,))], attrs=ORDERS,
+       # MACs = 2·8·32·16 = 8,192 (int8); FLOPs = 16,384 + 256 × (5 requantize + 1 bias)
+       macs=8_192, flops=17_920, bytes_written=256, why="int8 cublasLt MatMul + bias"),
+    ms("QOrderedAttention", [In("x", (1, 16, 64), "int8"), s("sx", 0.1), s("sq", 0.1), s("sk", 0.1),
+                             s("sv", 0.1), W("wq", (64, 64), "int8"), W("wk", (64, 64), "int8"),
+                             W("wv", (64, 64), "int8"), s("swq", 0.1), s("swk", 0.1), s("swv", 0.1),
+                             W("bq", (64,)), W("bk", (64,)), W("bv", (64,)), s("sqk", 0.1),
+                             s("ssm", 0.1), s("sout", 0.1)],
+       attrs={"num_heads": 4, **QKV_ORDERS},
+       # projections 16·64·192 = 196,608 + scores and context 4·16·16·32 = 32,768 → 229,376
+       # int8 MACs; FLOPs = 458,752 + 1,024 scores × 6 + QKV bias and requantize 16·192·6 =
+       # 18,432 + scores requantize and softmax to int8 1,024·9 = 9,216 + context 16·64·5
+       # = 5,120 → 497,664
+       macs=229_376, flops=497_664, bytes_written=1_024, why="int8 BERT attention, COL32"),
+    ms("QOrderedLongformerAttention",
+       [In("x", (1, 16, 32), "int8"), s("sx", 0.1), W("w", (32, 96), "int8"), s("sw", 0.1), W("b", (96,)),
+        s("sb", 0.1), s("sqkv", 0.1), In("mask", (1, 16), "float16"), W("gw", (32, 96), "int8"),
+        s("sgw", 0.1), W("gb", (96,)), s("sg", 0.1), s("g", [[1] + [0] * 15], "int32"), s("so", 0.1)],
+       attrs={"num_heads": 2, "window": 2, **LONGFORMER_ORDERS},
+       # as the LongformerAttention case: 98,304 + 7,168 MACs, 224 scores; + biases and QKV
+       # requantize 2·16·96·6 = 18,432 + dequantize, quantize the output 16·32·5 = 2,560
+       macs=105_472, flops=233_504, status="estimated", why="int8 Longformer, 1 global"),
+    ms("QOrderedGelu", [In("x", (4, 64), "int8"), s("sx", 0.1), s("sy", 0.1)],
+       # 256 × (dequantize 1 + GELU 5 + quantize 4)
+       macs=0, flops=2_560, bytes_written=256, why="int8 GELU"),
+    ms("QOrderedLayerNormalization", [In("x", (2, 8, 64), "int8"), s("sx", 0.1), W("g", (64,)),
+                                      W("b", (64,)), s("sy", 0.1)],
+       # 1,024 × (1 + 5 + 2 + 4) + 5·16 rows
+       macs=0, flops=12_368, why="int8 LayerNorm"),
+    ms("QuantizeWithOrder", [In("x", (2, 32, 64)), s("s", 0.1)],
+       attrs={"order_input": 1, "order_output": 2},
+       # 4,096 × 4; int8 output
+       macs=0, flops=16_384, bytes_written=4_096, why="quantize to COL32"),
+    ms("DequantizeWithOrder", [In("x", (2, 32, 64), "int8"), s("s", 0.1)],
+       attrs={"order_input": 2, "order_output": 1, "to": T.FLOAT},
+       # 4,096 × 1; float output
+       macs=0, flops=4_096, bytes_written=16_384, why="dequantize from COL32"),
+    ms("QuantizeBFP", [In("x", (4, 64))], attrs={"bfp_type": 1}, outputs=3,
+       # 256 × 5
+       macs=0, flops=1_280, status="estimated", why="to block floating point"),
+    ms("DequantizeBFP", [In("x", (300,), "uint8"), s("shape", [4, 64], "int64"), s("st", [64, 1], "int64")],
+       attrs={"bfp_type": 1},
+       # 256 values × 2; float output (4, 64)
+       macs=0, flops=512, bytes_written=1_024, status="estimated", why="from block floating point"),
+]
+
 CASES = [*MISC_CASES, *MOE_CASES, *ATTENTION_CASES, *SERVING_CASES, *RECURRENT_CASES, *LLM_CASES,
-         *MATMUL_CASES]  # fmt: skip
+         *MATMUL_CASES, *ORDERED_CASES]  # fmt: skip
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
