@@ -5,7 +5,7 @@
   (no hub download) and eager attention (the SDPA path exports IsNaN, which onnx-tool cannot
   shape), exported at batch 1, seq 128, weights embedded; `*_ext` variants hold
   the same graphs with their weights in an external-data file; bert_dyn has symbolic batch and
-  seq (the sweep benchmark).
+  seq; resnet50_dyn has a symbolic batch (the sweep benchmark).
 - synthetic_{1k,10k,100k}: transformer blocks built with onnx.helper (MatMul, Add,
   LayerNormalization, Softmax, Reshape/Transpose whose targets come from Shape chains,
   Gelu written with Erf), symbolic `batch` and `seq`.
@@ -78,14 +78,16 @@ def _resnet50():
     return nn.Sequential(*layers).eval()
 
 
-def build_resnet50(path: Path) -> None:
+def build_resnet50(path: Path, dynamic: bool = False) -> None:
     import torch
 
     torch.manual_seed(0)
     model = _resnet50()
+    axes = {"input": {0: "batch"}, "logits": {0: "batch"}} if dynamic else None
     with torch.no_grad():
         torch.onnx.export(model, (torch.randn(1, 3, 224, 224),), str(path), dynamo=False,
-                          input_names=["input"], output_names=["logits"], opset_version=17)  # fmt: skip
+                          input_names=["input"], output_names=["logits"], opset_version=17,
+                          dynamic_axes=axes)  # fmt: skip
 
 
 # --- BERT-base and GPT-2 small ----------------------------------------------------------
@@ -242,6 +244,7 @@ def _synthetic(n_nodes: int) -> Callable[[Path], None]:
 
 BUILDERS: dict[str, Callable[[Path], None]] = {
     "resnet50": build_resnet50,
+    "resnet50_dyn": lambda path: build_resnet50(path, dynamic=True),
     "bert": build_bert,
     "gpt2": build_gpt2,
     "bert_dyn": build_bert_dyn,
