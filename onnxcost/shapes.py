@@ -67,10 +67,16 @@ class _Context:
     namer: _FreshNames
 
 
-def trip_symbol_name(node_name: str) -> str:
-    """The dim name a Loop's unknown trip count gets ('--dim NAME=INT' binds it)."""
+# com.microsoft generation loops: decoder runs (and beams) unknown statically are named dims.
+BEAM_OPS = ("BeamSearch", "WhisperBeamSearch")
+GENERATION_OPS = (*BEAM_OPS, "GreedySearch", "Sampling")
+
+
+def trip_symbol_name(node_name: str, what: str = "trips") -> str:
+    """The dim name a Loop's unknown trip count (or another run-time count: `what`) gets
+    ('--dim NAME=INT' binds it)."""
     cleaned = re.sub(r"[^A-Za-z0-9_]", "_", node_name).strip("_") or "loop"
-    return f"{'n_' if cleaned[0].isdigit() else ''}{cleaned}_trips"
+    return f"{'n_' if cleaned[0].isdigit() else ''}{cleaned}_{what}"
 
 
 def infer_shapes(
@@ -255,8 +261,10 @@ def _loop_names(graph: onnx.GraphProto) -> set[str]:
     """Trip-count dim names of every Loop node, at any depth."""
     names: set[str] = set()
     for index, proto in enumerate(graph.node):
-        if proto.op_type in ("Loop", "SequenceMap"):
+        if proto.op_type in ("Loop", "SequenceMap", *GENERATION_OPS):
             names.add(trip_symbol_name(proto.name or f"{proto.op_type}_{index}"))
+        if proto.op_type in BEAM_OPS:
+            names.add(trip_symbol_name(proto.name or f"{proto.op_type}_{index}", "beams"))
         for attr in proto.attribute:
             for body in (attr.g,) if attr.HasField("g") else attr.graphs:
                 names |= _loop_names(body)
@@ -563,7 +571,7 @@ def _node_outputs(
         if node.op_type == "Constant" and value is None:
             shape, dtype = _constant_meta(node, shape, dtype)
         if shape is not None:
-            shape = tuple(namer() if d is None else d for d in shape)
+            shape = tuple(_clean_dim(d, node, name, namer) for d in shape)
         if not dtype:
             if typed is None:
                 typed = infer_output_dtypes(node, [tensors[n].dtype if n in tensors else ""
@@ -578,6 +586,34 @@ def _node_outputs(
             value=value if value is not None and value.size <= FOLD_CAP_ELEMENTS else None,
         )))  # fmt: skip
     return results
+
+
+def _clean_dim(dim: object, node: NodeInfo, tensor: str, namer: _FreshNames) -> Dim:
+    """A derived dim as an int or a symbol: numpy and sympy integers become ints, anything that
+    is not a whole number becomes a fresh symbol, and a negative size is an inconsistent graph."""
+    if dim is None:
+        return namer()
+    if isinstance(dim, bool):
+        return int(dim)
+    if isinstance(dim, int | np.integer):
+        value = int(dim)
+    elif isinstance(dim, float | np.floating):
+        if not float(dim).is_integer():
+            return namer()
+        value = int(dim)
+    elif isinstance(dim, sympy.Expr):
+        if not dim.is_number:
+            return dim
+        if not dim.is_integer:
+            return namer()
+        value = int(dim)
+    else:
+        return namer()
+    if value < 0:
+        raise ShapeError(f"node {node.name!r}: {tensor!r} would have a negative dim ({value})")
+    if value > ABSURD_DIM:
+        raise ShapeError(f"node {node.name!r}: {tensor!r} would have an absurd dim ({value})")
+    return value
 
 
 def _fold_inputs(node: NodeInfo, tensors: Mapping[str, TensorInfo]) -> list[np.ndarray | None]:

@@ -501,7 +501,8 @@ MATMUL_CASES = [
     ms("GatherPacked", [W("data", (100, 40), "uint8"), In("i", (2, 3), "int64")],
        attrs={"K": 64, "packed_type": 1},
        # 6 rows × 64 values × 2 dequantize = 768; reads 6·40 B + 48 B indices; writes bf16
-       macs=0, flops=768, bytes_read=288, bytes_written=768, status="estimated", why="packed embedding gather"),
+       macs=0, flops=768, bytes_read=288, bytes_written=768, status="estimated",
+       why="packed embedding gather"),
     ms("MatMulNBitsMlp", [In("a", (1, 64)), None, W("ns", (64,)), W("gb", (128, 2, 16), "uint8"),
                           W("gs", (128, 2)), None, W("ub", (128, 2, 16), "uint8"), W("us", (128, 2))],
        attrs={"K": 64, "N": 128, "block_size": 32, "activation": "silu"},
@@ -576,10 +577,97 @@ ORDERED_CASES = [
        macs=0, flops=512, bytes_written=1_024, status="estimated", why="from block floating point"),
 ]
 
+def _decoder_body() -> object:
+    """A one-token decoder: embedding gather (0 MACs) then logits = h·W, 16·32 = 512 MACs."""
+    rng = np.random.default_rng(0)
+    nodes = [h.make_node("Gather", ["emb", "step_ids"], ["hidden"]),
+             h.make_node("MatMul", ["hidden", "lm_head"], ["logits"])]  # fmt: skip
+    weights = [nh.from_array(rng.standard_normal((32, 16)).astype(np.float32), "emb"),
+               nh.from_array(rng.standard_normal((16, 32)).astype(np.float32), "lm_head")]  # fmt: skip
+    return h.make_graph(nodes, "decoder", [h.make_tensor_value_info("step_ids", T.INT32, [1, 1])],
+                        [h.make_tensor_value_info("logits", T.FLOAT, [1, 1, 32])], weights)  # fmt: skip
+
+
+def _encoder_body() -> object:
+    """An encoder: features (1, 8) · W (8, 16) = 128 MACs."""
+    weight = nh.from_array(np.ones((8, 16), np.float32), "enc_w")
+    node = h.make_node("MatMul", ["feats", "enc_w"], ["enc_out"])
+    return h.make_graph([node], "encoder", [h.make_tensor_value_info("feats", T.FLOAT, [1, 8])],
+                        [h.make_tensor_value_info("enc_out", T.FLOAT, [1, 16])], [weight])  # fmt: skip
+
+
+TOKENS = {"eos_token_id": 2, "pad_token_id": 0}
+
+GENERATION_CASES = [
+    ms("BeamSearch", [In("ids", (1, 4), "int32"), s("max", [10], "int32"), None, s("beams", [3], "int32"),
+                      s("ret", [1], "int32")],
+       attrs={"decoder": _decoder_body(), "vocab_size": 32, **TOKENS}, outputs=2,
+       # GPT-2 style: 10 − 4 prompt tokens = 6 decoder runs × 3 beams = 18 × 512 MACs = 9,216;
+       # FLOPs = 18 × 1,024 + search 6 runs × 3 rows × 32 × (log-softmax 5 + score 1 +
+       # top-6 ⌈log2 6⌉ = 3) = 5,184 → 23,616; params: the body's 2 × 512 weights
+       macs=9_216, flops=23_616, params=1_024, status="estimated", why="GPT-2 beam search, 3 beams"),
+    ms("GreedySearch", [In("ids", (1, 4), "int32"), s("max", [8], "int32")],
+       attrs={"decoder": _decoder_body(), "vocab_size": 32, **TOKENS},
+       # 8 − 4 = 4 runs: 2,048 MACs; FLOPs = 4,096 + argmax 4 × 32
+       macs=2_048, flops=4_224, status="estimated", why="greedy decoding, 4 tokens"),
+    ms("Sampling", [In("ids", (1, 4), "int32"), s("max", [6], "int32")],
+       attrs={"decoder": _decoder_body(), "vocab_size": 32, **TOKENS},
+       # 2 runs: 1,024 MACs; FLOPs = 2,048 + 2 × (softmax 160 + running sum 32 + search 5 +
+       # draw 1) = 396 → 2,444
+       macs=1_024, flops=2_444, status="estimated", why="sampling, 2 tokens"),
+    ms("Sampling", [In("ids", (1, 4), "int32"), s("max", [6], "int32")],
+       attrs={"decoder": _decoder_body(), "vocab_size": 32, "top_p": 0.9, **TOKENS},
+       # + top-p per run: sort 32·5, running sum, cut: 224 → 2,444 + 448
+       macs=1_024, flops=2_892, status="estimated", why="nucleus sampling, 2 tokens"),
+    ms("WhisperBeamSearch", [In("audio", (1, 8, 10)), s("max", [5], "int32"), None,
+                             s("beams", [2], "int32"), s("ret", [1], "int32"), None, None, None, None, None,
+                             In("dec", (1, 3), "int32")],
+       attrs={"decoder": _decoder_body(), "encoder": _encoder_body(), "vocab_size": 32, **TOKENS},
+       # encoder once 128 MACs; decoder 5 − 3 forced ids = 2 runs × 2 beams × 512 = 2,048;
+       # FLOPs = 256 + 4,096 + search 2 runs × 2 rows × 32 × (6 + ⌈log2 4⌉) = 1,024
+       macs=2_176, flops=5_376, status="estimated", why="Whisper encoder + beam decoder"),
+]
+
 CASES = [*MISC_CASES, *MOE_CASES, *ATTENTION_CASES, *SERVING_CASES, *RECURRENT_CASES, *LLM_CASES,
-         *MATMUL_CASES, *ORDERED_CASES]  # fmt: skip
+         *MATMUL_CASES, *ORDERED_CASES, *GENERATION_CASES]  # fmt: skip
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_rule(case: Case) -> None:
     check(case)
+
+
+def test_generation_runs_and_beams_unknown_are_named_dims_that_dim_binds() -> None:
+    case = ms("BeamSearch", [In("ids", (1, 4), "int32"), In("max", (1,), "int32"), None,
+                             In("beams", (1,), "int32"), s("ret", [1], "int32")],
+              attrs={"decoder": _decoder_body(), **TOKENS}, macs=0, flops=0, why="")
+    model = build(case)
+    model.graph.node[0].name = "gen"
+    # 512 MACs per decoder run × runs × beams; vocabulary unknown: the search is not counted
+    report = onnxcost.analyze(model)
+    assert to_json(report.totals.macs) == "512*gen_beams*gen_trips"
+    assert "vocabulary size unknown" in report.nodes[0].note
+    assert onnxcost.analyze(model, dims={"gen_trips": 6, "gen_beams": 3}).totals.macs == 9_216
+
+
+def test_sparse_initializer_a_is_counted_dense() -> None:
+    values = nh.from_array(np.ones(4, np.float32), "a")
+    indices = nh.from_array(np.array([[0, i] for i in range(4)], np.int64), "a_idx")
+    node = h.make_node("SparseToDenseMatMul", ["a", "b"], ["y"], domain=MS)
+    graph = h.make_graph([node], "g", [h.make_tensor_value_info("b", T.FLOAT, [32, 8])],
+                         [h.make_empty_tensor_value_info("y")],
+                         sparse_initializer=[h.make_sparse_tensor(values, indices, [16, 32])])  # fmt: skip
+    model = h.make_model(graph, opset_imports=[h.make_opsetid("", 17), h.make_opsetid(MS, 1)])
+    model.ir_version = 8
+    (cost,) = onnxcost.analyze(model).nodes
+    # (16, 32) sparse × (32, 8): 16·32·8 = 4,096 MACs, an upper bound on nnz·N
+    assert (cost.macs, cost.status) == (4_096, "estimated")
+
+
+def test_moe_reads_min_of_experts_and_picks_over_symbolic_tokens() -> None:
+    case = ms("MoE", [In("x", ("tokens", 64)), In("router", ("tokens", 8)), W("fc1", (8, 128, 64)), None,
+                      W("fc2", (8, 64, 128))], attrs={"k": 2}, macs=0, flops=0, why="")
+    report = onnxcost.analyze(build(case))
+    # each expert is 65,536 bytes of weights; x and router 288 bytes per token
+    assert to_json(report.nodes[0].bytes_read) == "288*tokens + 65536*Min(8, 2*tokens)"
+    assert onnxcost.analyze(build(case), dims={"tokens": 1}).nodes[0].bytes_read == 288 + 2 * 65_536
