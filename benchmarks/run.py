@@ -316,6 +316,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     runs = 1 if args.quick else max(args.runs, 1)
     cases = [c for c in CASES if not args.cases or c.name in args.cases]
+    # pip compiles an installed package to bytecode; an editable install (and an environment
+    # with PYTHONDONTWRITEBYTECODE) would otherwise recompile onnxcost on every start.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(HERE.parent / "onnxcost")],
+                   check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+    load_before = os.getloadavg()[0]
     hw = has_hw_option()
     results = run_cases(cases, runs, hw)
     lines = [
@@ -327,7 +332,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "cases and tools are interleaved.",
         "",
         *machine(),
-        f"- runs per case: {runs}",
+        f"- runs per case: {runs}; 1-minute load average when the run started: {load_before:.2f}",
+        "- onnxcost byte-compiled first (`python -m compileall onnxcost`, as pip does on install)",
         "",
         "Tools: **onnxcost** = `onnxcost analyze MODEL"
         + (f" --hw {PROFILE}" if hw else "")
