@@ -8,8 +8,9 @@ from collections.abc import Sequence
 import click
 
 from onnxcost.cli.options import emit, output_options
+from onnxcost.errors import OnnxcostError
 from onnxcost.report.sweep import render_csv, render_json, render_table
-from onnxcost.sweep import SweepRow, sweep
+from onnxcost.sweep import SweepRow, sweep, unused_dims
 
 
 def parse_grid(values: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
@@ -67,6 +68,9 @@ def command(
     """
     grid = parse_grid(dims)
     rows = _run(models, profiles, grid, jobs, fuse, qdq, show=not quiet and sys.stderr.isatty())
+    unused = unused_dims(rows, grid)
+    if unused:
+        raise OnnxcostError(f"--dim {unused[0]}: no model has an input dim of that name")
     if fmt == "csv":
         emit(render_csv(rows), output)
     elif fmt == "json":
