@@ -589,8 +589,8 @@ def _node_outputs(
 
 
 def _clean_dim(dim: object, node: NodeInfo, tensor: str, namer: _FreshNames) -> Dim:
-    """A derived dim as an int or a symbol: numpy and sympy integers become ints, anything that
-    is not a whole number becomes a fresh symbol, and a negative size is an inconsistent graph."""
+    """A derived dim as an int or a symbol: numpy and sympy integers become ints; a value that is
+    not a whole size (a fraction, or negative on a branch that never runs) becomes a fresh symbol."""
     if dim is None:
         return namer()
     if isinstance(dim, bool):
@@ -610,7 +610,7 @@ def _clean_dim(dim: object, node: NodeInfo, tensor: str, namer: _FreshNames) -> 
     else:
         return namer()
     if value < 0:
-        raise ShapeError(f"node {node.name!r}: {tensor!r} would have a negative dim ({value})")
+        return namer()
     if value > ABSURD_DIM:
         raise ShapeError(f"node {node.name!r}: {tensor!r} would have an absurd dim ({value})")
     return value
