@@ -479,7 +479,7 @@ def _slice_length(size: Dim, start: Dim, end: Dim, step: int) -> Dim:
     """Elements kept by start:end:step on an axis of `size` (clamped as numpy does)."""
     if all(isinstance(v, int) for v in (size, start, end)):
         return len(range(*slice(start, end, step).indices(size)))
-    big = 2**62
+    big = 2**31 - 1  # an end of INT32_MAX (tf2onnx) or INT64_MAX (torch) means "to the end"
     if step > 0 and isinstance(start, int) and start >= 0 and isinstance(end, int) and end >= big:
         return normalize(ceildiv(size - start, step))
     if step > 0 and isinstance(start, int) and start >= 0 and not isinstance(end, int):

@@ -165,6 +165,8 @@ def _shape_graph(
         for info in _node_outputs(node, tensors, context.inferred, context.dims, context.namer):
             if info.shape is None and node.op_type == "If" and index in subgraphs:
                 info = _widest_branch_output(node, info, subgraphs[index])
+            if node.op_type == "Loop" and node.domain == "" and "body" in subgraphs.get(index, {}):
+                info = _loop_output(node, info, tensors, subgraphs[index]["body"], context.dims)
             tensors[info.name] = info
     for value in graph.output:
         if value.name not in tensors:
@@ -257,6 +259,56 @@ def _widest_branch_output(node: NodeInfo, info: TensorInfo, bodies: Mapping[str,
     return replace(info, shape=widest.shape, dtype=info.dtype or widest.dtype)
 
 
+def _loop_output(
+    node: NodeInfo,
+    info: TensorInfo,
+    tensors: Mapping[str, TensorInfo],
+    body: ShapedGraph,
+    dims: Mapping[str, int],
+) -> TensorInfo:
+    """A Loop output's dims that inference left unknown, from the body: a carried value keeps the
+    shape the body preserves; a scan output stacks the body's per-iteration value over the trips
+    (M when static, else the NODE_trips symbol the Loop rule costs with)."""
+    from onnxcost.rules.control import UNBOUNDED_TRIPS
+
+    position = node.outputs.index(info.name)
+    found = body.tensors.get(body.outputs[position + 1]) if position + 1 < len(body.outputs) else None
+    if found is None or found.shape is None:
+        return info
+    carried = len(node.inputs) - 2
+    if position < carried:
+        start = tensors.get(node.inputs[position + 2])
+        if start is None or start.shape != found.shape:
+            return info
+        derived = found.shape
+    else:
+        limit = tensors.get(node.inputs[0]) if node.inputs and node.inputs[0] else None
+        value = limit.value if limit is not None else None
+        has_cond = len(node.inputs) > 1 and bool(node.inputs[1])
+        if (
+            value is not None
+            and value.size == 1
+            and (int(value.reshape(-1)[0]) < UNBOUNDED_TRIPS or not has_cond)
+        ):
+            trips: Dim = int(value.reshape(-1)[0])
+        else:
+            trips = bind_dim_param(trip_symbol_name(node.name), dims)
+            if trips is None:
+                return info
+        derived = (trips, *found.shape)
+    if info.shape is None:
+        return replace(info, shape=derived)
+    if len(info.shape) != len(derived):
+        return info
+    merged = tuple(d if _is_fresh(k) else k for k, d in zip(info.shape, derived, strict=True))
+    return replace(info, shape=merged)
+
+
+def _is_fresh(dim: Dim) -> bool:
+    """A dim nothing could derive (an unk_N symbol)."""
+    return isinstance(dim, sympy.Symbol) and re.fullmatch(r"unk_\d+", dim.name) is not None
+
+
 def _loop_names(graph: onnx.GraphProto) -> set[str]:
     """Trip-count dim names of every Loop node, at any depth."""
     names: set[str] = set()
@@ -325,10 +377,18 @@ class _FreshNames:
 
     def __init__(self) -> None:
         self.count = 0
+        self.by_placeholder: dict[str, sympy.Symbol] = {}
 
-    def __call__(self) -> sympy.Symbol:
+    def __call__(self, placeholder: str = "") -> sympy.Symbol:
+        """A new unk_N; a placeholder name ('unk__7', which ONNX inference and tf2onnx give one
+        unknown dim wherever it propagates) gets the same unk_N at every occurrence."""
+        if placeholder in self.by_placeholder:
+            return self.by_placeholder[placeholder]
         self.count += 1
-        return symbol(f"unk_{self.count}")
+        fresh = symbol(f"unk_{self.count}")
+        if placeholder:
+            self.by_placeholder[placeholder] = fresh
+        return fresh
 
 
 def _check_bindings(
@@ -477,7 +537,7 @@ def _dims_of(
         elif dim.HasField("dim_param") and not dim.dim_param.startswith("unk__"):
             value = bind_dim_param(dim.dim_param, dims)
         if value is None and namer is not None:
-            value = namer()
+            value = namer(dim.dim_param if dim.dim_param.startswith("unk__") else "")
         out.append(value)
     return tuple(out)
 
@@ -571,7 +631,8 @@ def _node_outputs(
         if node.op_type == "Constant" and value is None:
             shape, dtype = _constant_meta(node, shape, dtype)
         if shape is not None:
-            shape = tuple(_clean_dim(d, node, name, namer) for d in shape)
+            keys = _placeholders(type_proto, len(shape))
+            shape = tuple(_clean_dim(d, node, name, namer, key) for d, key in zip(shape, keys, strict=True))
         if not dtype:
             if typed is None:
                 typed = infer_output_dtypes(node, [tensors[n].dtype if n in tensors else ""
@@ -588,11 +649,20 @@ def _node_outputs(
     return results
 
 
-def _clean_dim(dim: object, node: NodeInfo, tensor: str, namer: _FreshNames) -> Dim:
+def _placeholders(type_proto: onnx.TypeProto | None, rank: int) -> tuple[str, ...]:
+    """Per dim of an inferred type, its placeholder name ('unk__N') if it has one, else ''."""
+    shape = type_proto.tensor_type.shape if type_proto is not None else None
+    if shape is None or len(shape.dim) != rank:
+        return ("",) * rank
+    return tuple(d.dim_param if d.dim_param.startswith("unk__") else "" for d in shape.dim)
+
+
+def _clean_dim(dim: object, node: NodeInfo, tensor: str, namer: _FreshNames, placeholder: str = "") -> Dim:
     """A derived dim as an int or a symbol: numpy and sympy integers become ints; a value that is
-    not a whole size (a fraction, or negative on a branch that never runs) becomes a fresh symbol."""
+    not a whole size (a fraction, or negative on a branch that never runs) becomes a fresh symbol;
+    an unknown dim that inference named 'unk__N' gets that name's symbol."""
     if dim is None:
-        return namer()
+        return namer(placeholder)
     if isinstance(dim, bool):
         return int(dim)
     if isinstance(dim, int | np.integer):

@@ -96,7 +96,7 @@ def test_nhwc_cnn_keeps_its_transposes_and_splits_macs_per_conv() -> None:
     assert sum(n.macs for n in report.nodes if n.op_type in ("Gemm", "MatMul")) == layers["fc"]
 
 
-def test_lstm_and_gru_are_costed_as_recurrent_ops_and_loops() -> None:
+def test_lstm_and_gru_are_costed_as_lstm_ops_and_loops() -> None:
     lstm = analyze_clean(FIXTURES / EXPECTED["lstm"]["file"])
     layers = EXPECTED["lstm"]["macs_by_layer"]
     assert [n.macs for n in lstm.nodes if n.op_type == "LSTM"] == [layers["lstm1"], layers["bilstm"]]
@@ -106,6 +106,19 @@ def test_lstm_and_gru_are_costed_as_recurrent_ops_and_loops() -> None:
     assert len(loops) == 3 and all("12 trips" in n.note for n in loops)
     assert sum(n.macs for n in loops[:2]) == layers["bigru"]
     assert loops[2].macs == layers["gru2"]
+
+
+@pytest.mark.parametrize("name", ["lstm_dynamic", "gru_dynamic", "text_conv1d"])
+def test_dynamic_batch_formula_is_one_symbol(name: str) -> None:
+    """Unbound, the MACs are per-sample MACs × the input's batch symbol: the unk__N dim tf2onnx
+    writes keeps one symbol wherever inference propagates it, through Slice ends of INT32_MAX and
+    out of Loop bodies (a GRU's scan output), instead of a fresh unk_N at every node."""
+    entry = EXPECTED[name]
+    report = analyze_clean(FIXTURES / entry["file"])
+    (batch_dim, *_) = report.model.inputs[0].shape
+    assert not isinstance(batch_dim, int)
+    batch = next(iter(entry["input_shapes"].values()))[0]
+    assert report.totals.macs == entry["macs"] // batch * batch_dim
 
 
 def test_loop_trip_count_is_a_symbol_until_bound() -> None:
