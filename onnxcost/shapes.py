@@ -72,6 +72,16 @@ BEAM_OPS = ("BeamSearch", "WhisperBeamSearch")
 GENERATION_OPS = (*BEAM_OPS, "GreedySearch", "Sampling")
 
 
+def _underived_dims(tensors: Mapping[str, TensorInfo]) -> list[str]:
+    """Names of the unk_N symbols that remain in the final shapes, in numeric order."""
+    names: set[str] = set()
+    for info in tensors.values():
+        for dim in info.shape or ():
+            if not isinstance(dim, int):
+                names.update(s.name for s in dim.free_symbols if s.name.startswith("unk_"))
+    return sorted(names, key=lambda n: (len(n), n))
+
+
 def trip_symbol_name(node_name: str, what: str = "trips") -> str:
     """The dim name a Loop's unknown trip count (or another run-time count: `what`) gets
     ('--dim NAME=INT' binds it)."""
@@ -99,10 +109,11 @@ def infer_shapes(
     for value in real_inputs:
         tensors[value.name] = _value_info(value.name, value.type, dims, context.namer, inputs.get(value.name))
     shaped = _shape_graph(graph, {}, tensors, context, order_by_file=True)
-    if context.namer.count:
+    underived = _underived_dims(shaped.tensors)
+    if underived:
         warnings.append(
-            f"{context.namer.count} dims could not be derived and are named unk_N; "
-            "figures that depend on them are formulas"
+            f"{len(underived)} dims could not be derived ({', '.join(underived[:5])}"
+            f"{', ...' if len(underived) > 5 else ''}); figures that depend on them are formulas"
         )
     return ShapedGraph(
         nodes=shaped.nodes,
