@@ -21,7 +21,6 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -123,6 +122,8 @@ def sweep(
             if on_model_done is not None:
                 on_model_done(_label(model))
     else:
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
         with ProcessPoolExecutor(max_workers=min(jobs, len(models))) as pool:
             futures = {
                 pool.submit(sweep_model, model, loaded_profiles, grid, fuse=fuse, qdq=qdq): index

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import sys
 import traceback
 from typing import Any
@@ -10,9 +12,27 @@ import click
 
 from onnxcost.errors import OnnxcostError
 
+# Subcommands, one module each (onnxcost.cli.NAME with a `command`), imported when invoked:
+# a run of one command does not pay for the imports of the others.
+COMMANDS = ("analyze", "ops", "hardware", "roofline", "schedule", "compare", "sweep")
+
 
 class _Group(click.Group):
     """A group that turns onnxcost's errors into one stderr line and exit code 2."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        found = {name for name in COMMANDS if importlib.util.find_spec(f"onnxcost.cli.{name}")}
+        return sorted(found | set(super().list_commands(ctx)))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is None and name in COMMANDS:
+            try:
+                command = importlib.import_module(f"onnxcost.cli.{name}").command
+            except ImportError:
+                return None
+            self.add_command(command, name)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -47,21 +67,6 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
 
-
-def _register() -> None:
-    from onnxcost.cli import analyze, ops
-
-    for module in (analyze, ops):
-        main.add_command(module.command)
-    for optional in ("hardware", "roofline", "schedule", "compare", "sweep"):
-        try:
-            module = __import__(f"onnxcost.cli.{optional}", fromlist=["command"])
-        except ImportError:
-            continue
-        main.add_command(module.command)
-
-
-_register()
 
 if __name__ == "__main__":
     sys.exit(main())
