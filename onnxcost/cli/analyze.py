@@ -14,7 +14,6 @@ from onnxcost.cli.options import (
     shape_options,
 )
 from onnxcost.report.json_text import render_json
-from onnxcost.report.table import render_table
 
 
 @click.command("analyze")
@@ -51,4 +50,6 @@ def command(
     if fmt == "json":
         emit(render_json(report.to_dict()), output)
     else:
+        from onnxcost.report.table import render_table  # rich: only when a table is asked for
+
         emit(render_table(report, top=top), output)
