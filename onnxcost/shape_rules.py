@@ -310,14 +310,18 @@ def _matmul(node, shapes, values):
     return [None if a is None or b is None else matmul_shape(a, b)]
 
 
-@shape_rule("Gemm")
-def _gemm(node, shapes, values):
-    a, b = shapes[0], shapes[1]
+def gemm_shape(node: NodeInfo, a: Shape | None, b: Shape | None) -> list[Shape | None]:
+    """[M, N] of a Gemm-like op from A, B and transA/transB."""
     if a is None or b is None:
         return [None]
     m = a[1] if node.attrs.get("transA", 0) else a[0]
     n = b[0] if node.attrs.get("transB", 0) else b[1]
     return [(m, n)]
+
+
+@shape_rule("Gemm")
+def _gemm(node, shapes, values):
+    return gemm_shape(node, shapes[0], shapes[1])
 
 
 @shape_rule("Reshape")

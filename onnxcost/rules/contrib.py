@@ -18,7 +18,7 @@ from onnxcost.rules.elementwise import UNARY_FLOPS
 from onnxcost.rules.kernels import conv_macs, gemm_macs, matmul_macs, window_reads
 from onnxcost.rules.norm import STATS_PER_ELEMENT, STATS_PER_GROUP, layer_normalization
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.shape_rules import dtype_rule, matmul_shape, shape_rule, window_output
+from onnxcost.shape_rules import dtype_rule, gemm_shape, matmul_shape, shape_rule, window_output
 from onnxcost.symbolic import floordiv, normalize, product
 from onnxcost.types import DEFAULT_DOMAIN, MS_DOMAIN, Dim, Work
 
@@ -177,12 +177,7 @@ def fused_gemm(view: NodeView) -> Work:
 
 @shape_rule("FusedGemm", domain=MS)
 def _fused_gemm_shape(node, shapes, values):
-    a, b = shapes[0], shapes[1]
-    if a is None or b is None:
-        return [None]
-    m = a[1] if node.attrs.get("transA") else a[0]
-    n = b[0] if node.attrs.get("transB") else b[1]
-    return [(m, n)]
+    return gemm_shape(node, shapes[0], shapes[1])
 
 
 @rule("GemmFastGelu", domain=MS)

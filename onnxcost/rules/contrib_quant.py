@@ -28,7 +28,7 @@ from onnxcost.rules.quant import (
     REQUANTIZE_FLOPS,
 )
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.shape_rules import broadcast, dtype_rule, matmul_shape, shape_rule, window_output
+from onnxcost.shape_rules import broadcast, dtype_rule, gemm_shape, matmul_shape, shape_rule, window_output
 from onnxcost.symbolic import ceildiv, normalize, product
 from onnxcost.types import MS_DOMAIN, Dim, Work
 
@@ -169,12 +169,7 @@ def q_gemm(view: NodeView) -> Work:
 
 @shape_rule("QGemm", domain=MS)
 def _q_gemm_shape(node, shapes, values):
-    a, b = shapes[0], shapes[3]
-    if a is None or b is None:
-        return [None]
-    m = a[1] if node.attrs.get("transA") else a[0]
-    n = b[0] if node.attrs.get("transB") else b[1]
-    return [(m, n)]
+    return gemm_shape(node, shapes[0], shapes[3])
 
 
 @dtype_rule("QGemm", domain=MS)
