@@ -6,7 +6,7 @@ their MACs (the cost of a plain kernel; a block-sparse flash kernel skips up to 
 
 from __future__ import annotations
 
-from onnxcost.rules.kernels import sdpa_macs
+from onnxcost.rules.kernels import recurrence, sdpa_macs
 from onnxcost.rules.registry import NodeView, rule
 from onnxcost.shape_rules import shape_rule
 from onnxcost.symbolic import floordiv, normalize
@@ -73,15 +73,9 @@ def linear_attention(view: NodeView) -> Work:
     key_dim, value_dim = floordiv(q[2], heads_q), floordiv(v[2], heads_kv)
     tokens = q[0] * q[1]
     rule_name = str(view.attr("update_rule"))
-    gated, delta = rule_name in ("gated", "gated_delta"), rule_name in ("delta", "gated_delta")
-    state = heads_kv * key_dim * value_dim
-    macs = tokens * (state * (1 + int(delta)) + heads_q * key_dim * value_dim)
-    per_token = heads_q * value_dim  # output scale
-    if gated:
-        per_token += state  # exp(g)·S
-    if delta:
-        per_token += 2 * heads_kv * value_dim  # v − Sᵀk, β·(…)
-    flops = 2 * macs + tokens * per_token
+    gated = rule_name in ("gated", "gated_delta")
+    macs, extra = recurrence(tokens, heads_q, heads_kv, key_dim, value_dim, rule_name)
+    flops = 2 * macs + extra
     if gated and view.has_input(4):
         flops += view.in_numel(4)  # exp of the log-space decay
     return Work(macs=macs, flops=flops)

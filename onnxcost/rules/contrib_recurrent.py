@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from onnxcost.dtypes import nbytes_of
 from onnxcost.rules.common import data_movement, tensor_bytes
 from onnxcost.rules.indexing import split_reads
+from onnxcost.rules.kernels import recurrence
 from onnxcost.rules.registry import NodeView, rule
 from onnxcost.rules.rnn import DEFAULT_ACTIVATIONS, SWISH_FLOPS, activation_flops
 from onnxcost.shape_rules import dtype_rule, shape_rule
@@ -33,21 +34,6 @@ RMS_PER_ELEMENT, RMS_PER_ROW = 4, 4
 LSTM_STATE_FLOPS = 4  # f·C + i·c (3), o·h(C) (1)
 MAMBA_CONV_TAPS = 4
 MAMBA_DT_FLOPS = 5 + 2  # + dt_bias, softplus, max with the floor; exp(A·dt)
-
-
-def recurrence(
-    tokens: Dim, out_heads: Dim, state_heads: Dim, key_dim: Dim, value_dim: Dim, update_rule: str
-) -> tuple[Dim, Dim]:
-    """(MACs, FLOPs beside 2·MACs) of `tokens` recurrent steps of one linear-attention update rule."""
-    gated, delta = update_rule in ("gated", "gated_delta"), update_rule in ("delta", "gated_delta")
-    state = state_heads * key_dim * value_dim
-    macs = tokens * (state * (1 + int(delta)) + out_heads * key_dim * value_dim)
-    per_token = out_heads * value_dim  # output scale
-    if gated:
-        per_token += state  # exp(g)·S
-    if delta:
-        per_token += 2 * state_heads * value_dim  # v − Sᵀk, β·(…)
-    return macs, tokens * per_token
 
 
 def _max_heads(a: Dim, b: Dim) -> Dim:

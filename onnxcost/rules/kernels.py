@@ -162,3 +162,18 @@ def linear_weight_flops(rank: int) -> int:
 def cubic_weight_flops(rank: int) -> int:
     """N-cubic weights at a point: floor, t, 4 Horner cubics (6) per dim + 4^r products = 26r + 4^r·(r−1)."""
     return 26 * rank + 4**rank * (rank - 1)
+
+
+def recurrence(
+    tokens: Dim, out_heads: Dim, state_heads: Dim, key_dim: Dim, value_dim: Dim, update_rule: str
+) -> tuple[Dim, Dim]:
+    """(MACs, FLOPs beside 2·MACs) of `tokens` recurrent steps of one linear-attention update rule."""
+    gated, delta = update_rule in ("gated", "gated_delta"), update_rule in ("delta", "gated_delta")
+    state = state_heads * key_dim * value_dim
+    macs = tokens * (state * (1 + int(delta)) + out_heads * key_dim * value_dim)
+    per_token = out_heads * value_dim  # output scale
+    if gated:
+        per_token += state  # exp(g)·S
+    if delta:
+        per_token += 2 * state_heads * value_dim  # v − Sᵀk, β·(…)
+    return macs, tokens * per_token
