@@ -21,8 +21,9 @@ from onnxcost.errors import GraphError, ShapeError
 from onnxcost.fold import FOLD_CAP_ELEMENTS, constant_attr_value, fold_node, tensor_value
 from onnxcost.load import LoadedModel
 from onnxcost.nodes import is_known_op, node_info
+from onnxcost.poly import Poly
 from onnxcost.shape_rules import infer_output_dtypes, infer_output_shapes
-from onnxcost.symbolic import as_int, bind_dim_param, dim_param_names, product, symbol
+from onnxcost.symbolic import as_int, bind_dim_param, dim_param_names, free_names, is_symbol, product, symbol
 from onnxcost.types import DEFAULT_DOMAIN, ML_DOMAIN, Dim, NodeInfo, TensorInfo
 
 # Tensors up to this many elements stay in the copy given to ONNX shape inference.
@@ -78,7 +79,7 @@ def _underived_dims(tensors: Mapping[str, TensorInfo]) -> list[str]:
     for info in tensors.values():
         for dim in info.shape or ():
             if not isinstance(dim, int):
-                names.update(s.name for s in dim.free_symbols if s.name.startswith("unk_"))
+                names.update(name for name in free_names(dim) if name.startswith("unk_"))
     return sorted(names, key=lambda n: (len(n), n))
 
 
@@ -317,7 +318,7 @@ def _loop_output(
 
 def _is_fresh(dim: Dim) -> bool:
     """A dim nothing could derive (an unk_N symbol)."""
-    return isinstance(dim, sympy.Symbol) and re.fullmatch(r"unk_\d+", dim.name) is not None
+    return is_symbol(dim) and re.fullmatch(r"unk_\d+", dim.name) is not None
 
 
 def _loop_names(graph: onnx.GraphProto) -> set[str]:
@@ -388,9 +389,9 @@ class _FreshNames:
 
     def __init__(self) -> None:
         self.count = 0
-        self.by_placeholder: dict[str, sympy.Symbol] = {}
+        self.by_placeholder: dict[str, Poly] = {}
 
-    def __call__(self, placeholder: str = "") -> sympy.Symbol:
+    def __call__(self, placeholder: str = "") -> Poly:
         """A new unk_N; a placeholder name ('unk__7', which ONNX inference and tf2onnx give one
         unknown dim wherever it propagates) gets the same unk_N at every occurrence."""
         if placeholder in self.by_placeholder:
@@ -682,6 +683,8 @@ def _clean_dim(dim: object, node: NodeInfo, tensor: str, namer: _FreshNames, pla
         if not float(dim).is_integer():
             return namer()
         value = int(dim)
+    elif isinstance(dim, Poly):
+        return dim
     elif isinstance(dim, sympy.Expr):
         if not dim.is_number:
             return dim

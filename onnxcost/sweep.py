@@ -36,7 +36,7 @@ from onnxcost.hardware import load_profile
 from onnxcost.load import LoadedModel, load_model
 from onnxcost.schedule import MemoryOptions, peak_memory
 from onnxcost.shapes import NONDETERMINISTIC_OPS, WEIGHT_GENERATORS, infer_shapes
-from onnxcost.symbolic import dim_param_names, substitute
+from onnxcost.symbolic import dim_param_names, free_names, substitute
 from onnxcost.totals import model_totals
 from onnxcost.types import Dim, HardwareProfile, ModelInfo, NodeCost
 
@@ -329,7 +329,7 @@ def _int(value: Dim) -> int:
     """A bound total; a formula here means a dim the grid does not bind."""
     if isinstance(value, int):
         return value
-    names = ", ".join(sorted(s.name for s in value.free_symbols))
+    names = ", ".join(sorted(free_names(value)))
     raise OnnxcostError(
         f"the sweep needs every dim bound, but a total depends on {names}: add --dim NAME=INT"
     )

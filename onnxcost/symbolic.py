@@ -1,23 +1,41 @@
-"""Dims that are ints or sympy expressions: arithmetic that keeps ints on the fast path."""
+"""Dims that are ints, polynomials (onnxcost.poly) or sympy expressions.
+
+Ints take the fast path; a formula over unbound dims is a Poly while it is a polynomial with
+integer coefficients, and a sympy expression only once it needs floor, ceiling, max or a
+fraction (sympy is imported then, not before).
+"""
 
 from __future__ import annotations
 
+import ast
 import functools
 import re
 from collections.abc import Iterable, Mapping
 
 import sympy
 
+from onnxcost.poly import Poly, from_terms
+from onnxcost.poly import exact_quotient as poly_quotient
 from onnxcost.types import Dim
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SAFE_FORMULA = re.compile(r"^[A-Za-z0-9_+\-*/() ]+$")
 
 
+def symbol(name: str) -> Poly:
+    """The unbound dim called `name` (a positive integer)."""
+    return Poly.symbol(name)
+
+
 @functools.lru_cache(maxsize=4096)
-def symbol(name: str) -> sympy.Symbol:
-    """The positive integer symbol for an unbound dim called `name`."""
+def sympy_symbol(name: str) -> sympy.Symbol:
+    """The sympy symbol of the dim called `name`: a positive integer."""
     return sympy.Symbol(name, integer=True, positive=True)
+
+
+def is_symbol(value: object) -> bool:
+    """True for a dim that is one unbound name (not a formula)."""
+    return isinstance(value, Poly) and value.is_symbol
 
 
 def is_int(value: object) -> bool:
@@ -29,18 +47,47 @@ def as_int(value: Dim) -> int | None:
     """The int value of a dim, or None when it still holds free symbols."""
     if isinstance(value, int):
         return value
+    if isinstance(value, Poly):
+        return None
     if isinstance(value, sympy.Integer):
         return int(value)
     return None
 
 
 def normalize(value: Dim) -> Dim:
-    """Turn a sympy number back into a plain int."""
-    if isinstance(value, int | float):
+    """A dim in its canonical form: an int, else a Poly, else a sympy expression."""
+    if isinstance(value, int | float | Poly):
         return value
-    if isinstance(value, sympy.Basic) and value.is_Integer:
-        return int(value)
+    if isinstance(value, sympy.Basic):
+        return _from_sympy(value)
     return value
+
+
+@functools.lru_cache(maxsize=65536)
+def _from_sympy(value: sympy.Basic) -> Dim:
+    """A sympy result as an int or a Poly where it is one (floor(2·x/2) is x), else itself."""
+    if value.is_Integer:
+        return int(value)
+    if not isinstance(value, sympy.Expr) or value.is_number:
+        return value
+    symbols = sorted(value.free_symbols, key=lambda s: s.name)
+    if not all(isinstance(s, sympy.Symbol) for s in symbols):
+        return value
+    poly = value.as_poly(*symbols)
+    if poly is None or not poly.domain.is_ZZ:
+        return value
+    names = [s.name for s in symbols]
+    terms = {
+        tuple((name, power) for name, power in zip(names, powers, strict=True) if power): int(coefficient)
+        for powers, coefficient in poly.terms()
+    }
+    result: Dim = 0
+    for monomial, coefficient in terms.items():
+        term: Dim = coefficient
+        for name, power in monomial:
+            term = term * symbol(name) ** power
+        result = result + term
+    return result
 
 
 def product(values: Iterable[Dim]) -> Dim:
@@ -66,15 +113,33 @@ def _formula_product(values: tuple[Dim, ...]) -> Dim:
 def total(values: Iterable[Dim]) -> Dim:
     """Sum of dims; stays an int when every term is an int.
 
-    Like terms are collected by their coefficients first and added in one sympy.Add: adding
-    term by term flattens every partial sum again, slow over a whole model's nodes.
+    Polynomials are summed term by term in one dict; sympy terms (rare) have their like terms
+    collected first and are added in one sympy.Add: adding term by term flattens every partial
+    sum again, slow over a whole model's nodes.
     """
     whole = 0
-    coefficients: dict[sympy.Expr, int | sympy.Expr] = {}
+    polynomial: dict = {}
+    formulas: list[sympy.Expr] = []
     for value in values:
         if isinstance(value, int):
             whole += value
-            continue
+        elif isinstance(value, Poly):
+            for monomial, coefficient in value.terms.items():
+                polynomial[monomial] = polynomial.get(monomial, 0) + coefficient
+        else:
+            formulas.append(value)
+    if not polynomial and not formulas:
+        return whole
+    polynomial[()] = polynomial.get((), 0) + whole
+    summed = from_terms(polynomial)
+    return _sympy_total(formulas, summed) if formulas else summed
+
+
+def _sympy_total(formulas: list[sympy.Expr], start: Dim) -> Dim:
+    """The sum of sympy expressions and `start`, like terms collected by their coefficients."""
+    whole: sympy.Expr | int = 0
+    coefficients: dict[sympy.Expr, int | sympy.Expr] = {}
+    for value in (*formulas, sympy.sympify(start)):
         for term in value.args if value.is_Add else (value,):
             coefficient, rest = term.as_coeff_Mul()
             if rest == 1:
@@ -91,14 +156,31 @@ def floordiv(numerator: Dim, denominator: Dim) -> Dim:
     """floor(numerator / denominator) for ints and symbols."""
     if isinstance(numerator, int) and isinstance(denominator, int):
         return numerator // denominator
-    return normalize(sympy.floor(sympy.Rational(1) * numerator / denominator))
+    exact = exact_quotient(numerator, denominator)
+    if exact is not None:
+        return exact
+    return normalize(sympy.floor(sympy.Rational(1) * _sympy(numerator) / _sympy(denominator)))
 
 
 def ceildiv(numerator: Dim, denominator: Dim) -> Dim:
     """ceil(numerator / denominator) for ints and symbols."""
     if isinstance(numerator, int) and isinstance(denominator, int):
         return -(-numerator // denominator)
-    return normalize(sympy.ceiling(sympy.Rational(1) * numerator / denominator))
+    exact = exact_quotient(numerator, denominator)
+    if exact is not None:
+        return exact
+    return normalize(sympy.ceiling(sympy.Rational(1) * _sympy(numerator) / _sympy(denominator)))
+
+
+def exact_quotient(numerator: Dim, denominator: Dim) -> Dim | None:
+    """numerator / denominator when both are polynomials and it divides exactly, else None."""
+    if isinstance(numerator, int | Poly) and isinstance(denominator, int | Poly):
+        return poly_quotient(numerator, denominator)
+    return None
+
+
+def _sympy(value: Dim) -> sympy.Expr | int:
+    return value._sympy_() if isinstance(value, Poly) else value
 
 
 def dim_max(a: Dim, b: Dim) -> Dim:
@@ -111,7 +193,26 @@ def dim_max(a: Dim, b: Dim) -> Dim:
         return a
     if a == b:
         return a
-    return normalize(sympy.Max(a, b))
+    if isinstance(a, int | Poly) and isinstance(b, int | Poly):
+        try:
+            return a if a >= b else b
+        except TypeError:
+            pass  # which is larger depends on the dims' values
+    return normalize(sympy.Max(_sympy(a), _sympy(b)))
+
+
+def dim_min(a: Dim, b: Dim) -> Dim:
+    """min(a, b) for ints and symbols."""
+    if isinstance(a, int) and isinstance(b, int):
+        return min(a, b)
+    if a == b:
+        return a
+    if isinstance(a, int | Poly) and isinstance(b, int | Poly):
+        try:
+            return a if a <= b else b
+        except TypeError:
+            pass  # which is smaller depends on the dims' values
+    return normalize(sympy.Min(_sympy(a), _sympy(b)))
 
 
 def parse_dim_param(text: str, fresh: Iterable[str] = ()) -> Dim | None:
@@ -125,14 +226,32 @@ def parse_dim_param(text: str, fresh: Iterable[str] = ()) -> Dim | None:
     if _IDENTIFIER.fullmatch(text):
         return symbol(text)
     if _SAFE_FORMULA.match(text):
-        names = {name: symbol(name) for name in _IDENTIFIER.findall(text)}
         try:
-            expr = sympy.sympify(text, locals=names, rational=True)
-        except (sympy.SympifyError, SyntaxError, TypeError, ZeroDivisionError):
-            return symbol(_sanitize(text))
-        if isinstance(expr, sympy.Expr):
-            return normalize(expr)
+            return _formula(ast.parse(text, mode="eval").body)
+        except (SyntaxError, TypeError, ValueError, ZeroDivisionError):
+            pass
     return symbol(_sanitize(text))
+
+
+_OPERATORS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+              ast.Div: lambda a, b: a / b, ast.FloorDiv: floordiv}  # fmt: skip
+
+
+def _formula(node: ast.expr) -> Dim:
+    """A dim_param formula of names, integers, + - * / // and parentheses (ValueError otherwise)."""
+    if isinstance(node, ast.Name):
+        return symbol(node.id)
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        inner = _formula(node.operand)
+        return -inner if isinstance(node.op, ast.USub) else inner
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+        left, right = _formula(node.left), _formula(node.right)
+        if isinstance(node.op, ast.Div) and isinstance(left, int) and isinstance(right, int):
+            left = sympy.Integer(left)  # an exact fraction, as a formula means it
+        return normalize(_OPERATORS[type(node.op)](left, right))
+    raise ValueError("not a dim formula")
 
 
 def bind_dim_param(text: str, bindings: Mapping[str, int]) -> Dim | None:
@@ -150,7 +269,7 @@ def dim_param_names(text: str) -> set[str]:
     if _IDENTIFIER.fullmatch(name):
         return {name}
     parsed = parse_dim_param(text)
-    return set() if parsed is None or isinstance(parsed, int) else {s.name for s in parsed.free_symbols}
+    return set() if parsed is None else free_names(parsed)
 
 
 def _sanitize(text: str) -> str:
@@ -163,22 +282,35 @@ def substitute(value: Dim, bindings: Mapping[str, int]) -> Dim:
     """Replace bound symbols by their values."""
     if isinstance(value, int) or not bindings:
         return value
+    if isinstance(value, Poly):
+        return value.subs({name: bindings[name] for name in value.names if name in bindings})
     names = {sym: bindings[sym.name] for sym in value.free_symbols if sym.name in bindings}
     return normalize(value.xreplace(names)) if names else value
 
 
 def free_names(value: Dim) -> set[str]:
     """Names of the unbound dims a figure depends on."""
-    return set() if isinstance(value, int) else {s.name for s in value.free_symbols}
+    if isinstance(value, int | float):
+        return set()
+    if isinstance(value, Poly):
+        return set(value.names)
+    return {s.name for s in value.free_symbols}
+
+
+def rank_value(value: Dim, at: int) -> float:
+    """A number to order formulas by: the value with every unbound dim set to `at`."""
+    if isinstance(value, int | float):
+        return float(value)
+    return float(evaluate(value, dict.fromkeys(free_names(value), at)))
 
 
 def to_json(value: Dim | float | None) -> int | float | str | None:
     """A figure for JSON: exact int, float, or a formula string when dims are unbound."""
-    if value is None or isinstance(value, int | float):
-        return value
+    if value is None or isinstance(value, int | float | Poly):
+        return value if not isinstance(value, Poly) else str(value)
     value = normalize(value)
-    if isinstance(value, int):
-        return value
+    if isinstance(value, int | Poly):
+        return to_json(value)
     if value.is_number:
         return float(value)
     return str(sympy.expand(value)) if value.is_polynomial() else str(value)
@@ -187,9 +319,9 @@ def to_json(value: Dim | float | None) -> int | float | str | None:
 def evaluate(value: Dim, bindings: Mapping[str, int]) -> int | float:
     """The number a figure takes when all its dims are bound (KeyError names a missing dim)."""
     result = substitute(value, bindings)
-    if isinstance(result, int):
+    if isinstance(result, int | float):
         return result
-    if result.free_symbols:
-        missing = sorted(s.name for s in result.free_symbols)
-        raise KeyError(", ".join(missing))
+    missing = free_names(result)
+    if missing:
+        raise KeyError(", ".join(sorted(missing)))
     return int(result) if result.is_Integer else float(result)

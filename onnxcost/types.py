@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal, Union
 
 import numpy as np
 import sympy
 
-# A dimension, a count or a byte size: an exact int, or a sympy expression over unbound dims.
-# The string keeps sympy unloaded while every dim is an int (see onnxcost.lazy).
-Dim = Union[int, "sympy.Expr"]
+if TYPE_CHECKING:
+    from onnxcost.poly import Poly
+
+# A dimension, a count or a byte size: an exact int, or a formula over unbound dims: a polynomial
+# (onnxcost.poly.Poly), else a sympy expression. The strings keep both unloaded (onnxcost.lazy).
+Dim = Union[int, "Poly", "sympy.Expr"]
 
 Status = Literal["ok", "zero", "estimated", "unsupported"]
 Bound = Literal["compute", "memory"]

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from onnxcost.report.units import iec, joules, seconds, si
-from onnxcost.symbolic import to_json
+from onnxcost.symbolic import rank_value, to_json
 from onnxcost.types import Dim, NodeCost, Report
 
 # Unbound dims are given this value only to rank formulas against each other.
@@ -109,10 +109,7 @@ def _top_nodes(report: Report, top: int) -> Table:
 
 def _rank(value: Dim) -> float:
     """A number to sort by; formulas are ranked with every unbound dim set to RANKING_DIM."""
-    plain = to_json(value)
-    if isinstance(plain, int | float):
-        return float(plain)
     try:
-        return float(value.subs({s: RANKING_DIM for s in value.free_symbols}))
+        return rank_value(value, RANKING_DIM)
     except (TypeError, ValueError):
         return 0.0

@@ -14,15 +14,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-import sympy
-
 from onnxcost.rules.common import tensor_bytes
 from onnxcost.rules.contrib import FAST_GELU_FLOPS, GELU_FLOPS, SILU_FLOPS, SOFTMAX_FLOPS
 from onnxcost.rules.glu import SWISH_FLOPS
 from onnxcost.rules.indexing import split_reads
 from onnxcost.rules.registry import NodeView, rule
 from onnxcost.shape_rules import dtype_rule, shape_rule
-from onnxcost.symbolic import floordiv, normalize, product
+from onnxcost.symbolic import dim_min, floordiv, normalize, product
 from onnxcost.types import MS_DOMAIN, Dim, Work
 
 MS = MS_DOMAIN
@@ -62,11 +60,8 @@ def _activation(view: NodeView, name: str) -> tuple[int, str]:
 
 
 def experts_used(tokens: Dim, k: int, experts: Dim) -> Dim:
-    """Distinct experts a batch can select: min(E, tokens·k) (sympy Min over symbols)."""
-    picks = tokens * k
-    if isinstance(picks, int) and isinstance(experts, int):
-        return min(picks, experts)
-    return normalize(sympy.Min(picks, experts))
+    """Distinct experts a batch can select: min(E, tokens·k)."""
+    return dim_min(tokens * k, experts)
 
 
 def expert_reads(view: NodeView, experts: Dim, used: Dim, skip: Sequence[int] = ()) -> dict[str, Dim]:

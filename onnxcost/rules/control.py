@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from onnxcost.rules.registry import NodeView, rule
 from onnxcost.shapes import trip_symbol_name
-from onnxcost.symbolic import normalize, substitute, symbol, to_json
+from onnxcost.symbolic import normalize, rank_value, substitute, symbol
 from onnxcost.types import Dim, SubgraphCost, Work
 
 # A Loop whose M is at least this large is a while-loop in disguise (tf2onnx writes INT64_MAX).
@@ -32,10 +32,7 @@ def scaled_body(body: SubgraphCost, times: Dim, note: str, estimated: bool = Fal
 
 
 def _rank(value: Dim) -> float:
-    plain = to_json(value)
-    if isinstance(plain, int | float):
-        return float(plain)
-    return float(value.subs({s: RANKING_DIM for s in value.free_symbols}))
+    return rank_value(value, RANKING_DIM)
 
 
 @rule("If")

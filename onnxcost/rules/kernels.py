@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import sympy
-
 from onnxcost.shape_rules import broadcast
-from onnxcost.symbolic import floordiv, normalize, product
+from onnxcost.symbolic import dim_min, floordiv, product
 from onnxcost.types import Dim
 
 
@@ -149,9 +147,7 @@ def box_pairs(boxes: Dim, kept: Dim | None = None) -> Dim:
     pairs = floordiv(boxes * (boxes - 1), 2)
     if kept is None:
         return pairs
-    if isinstance(pairs, int) and isinstance(kept, int):
-        return min(pairs, boxes * kept)
-    return normalize(sympy.Min(pairs, boxes * kept))
+    return dim_min(pairs, boxes * kept)
 
 
 def linear_weight_flops(rank: int) -> int:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sympy
-
 from onnxcost.dtypes import nbytes_of
 from onnxcost.rules.common import data_movement, view_op
 from onnxcost.rules.indexing import split_reads
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.symbolic import normalize, product
-from onnxcost.types import Dim, Work
+from onnxcost.symbolic import dim_min, product
+from onnxcost.types import Work
 
 
 @rule("DepthToSpace", "SpaceToDepth", "ReverseSequence")
@@ -24,17 +22,13 @@ def bit_cast(view: NodeView) -> Work:
     return view_op("reinterpretation: no data moved")
 
 
-def _dim_min(a: Dim, b: Dim) -> Dim:
-    if isinstance(a, int) and isinstance(b, int):
-        return min(a, b)
-    return a if a == b else normalize(sympy.Min(a, b))
 
 
 @rule("CenterCropPad")
 def center_crop_pad(view: NodeView) -> Work:
     """0 FLOPs; reads the kept centre (∏ min(in, out) per axis), writes the output (padding is a fill)."""
     x, y = view.in_shape(0), view.out_shape(0)
-    kept = product(_dim_min(a, b) for a, b in zip(x, y, strict=True))
+    kept = product(dim_min(a, b) for a, b in zip(x, y, strict=True))
     activations, weights = split_reads(view, [(0, nbytes_of(kept, view.input(0).dtype))])
     return Work(status="zero", bytes_read_activations=activations, bytes_read_weights=weights)
 

@@ -7,10 +7,9 @@ element's bytes are a pointer (8 bytes), see onnxcost.dtypes.
 
 from __future__ import annotations
 
-import sympy
-
 from onnxcost.rules.common import data_movement
 from onnxcost.rules.registry import NodeView, rule
+from onnxcost.symbolic import dim_max
 from onnxcost.types import Dim, Work
 
 PER_STRING_NOTE = "one operation per string; character work depends on lengths"
@@ -36,7 +35,7 @@ def regex_full_match(view: NodeView) -> Work:
 
 
 def _positive(value: Dim) -> Dim:
-    return max(value, 0) if isinstance(value, int) else sympy.Max(value, 0)
+    return max(value, 0) if isinstance(value, int) else dim_max(value, 0)
 
 
 @rule("TfIdfVectorizer")
