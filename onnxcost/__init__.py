@@ -1,11 +1,28 @@
 """onnxcost: static cost analysis of ONNX graphs (MACs, FLOPs, params, bytes, memory, latency)."""
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from onnxcost.lazy import defer
 
 defer("sympy")
 
-from onnxcost.api import analyze  # noqa: E402
-from onnxcost.types import NodeCost, Report, TensorInfo  # noqa: E402
+if TYPE_CHECKING:
+    from onnxcost.api import analyze
+    from onnxcost.types import NodeCost, Report, TensorInfo
 
 __all__ = ["NodeCost", "Report", "TensorInfo", "__version__", "analyze"]
 __version__ = "0.1.0"
+
+# Public names and their modules, imported on first use: the command line starts before onnx.
+_EXPORTS = {"analyze": "onnxcost.api", "NodeCost": "onnxcost.types", "Report": "onnxcost.types",
+            "TensorInfo": "onnxcost.types"}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    """`onnxcost.analyze` and the public types, imported when first asked for."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'onnxcost' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

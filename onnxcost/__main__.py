@@ -1,5 +1,5 @@
 """`python -m onnxcost` runs the command line."""
 
-from onnxcost.cli import main
+from onnxcost.cli import run
 
-main()
+run()
