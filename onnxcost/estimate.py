@@ -18,7 +18,7 @@ Nodes run one after another: the model's latency is the sum of its nodes' latenc
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 from onnxcost.errors import OnnxcostError
 from onnxcost.hardware import (
@@ -100,8 +100,11 @@ def estimate_profiles(
     tensors: Mapping[str, TensorInfo] | None = None,
     bindings: Mapping[str, int] | None = None,
     graph_outputs: Collection[str] = (),
+    per_node: bool = True,
 ) -> list[Estimate]:
-    """`estimate` on each profile; the figures are bound and the fusion planned once (sweeps)."""
+    """`estimate` on each profile; the figures are bound, the fusion planned and the nodes grouped
+    once (sweeps). `per_node=False` leaves Estimate.nodes empty: the totals are the same, and each
+    profile costs one roofline per distinct node instead of a NodeEstimate per node."""
     costs = [_bound(cost, bindings or {}) for cost in costs]
     skipped = [cost for cost in costs if cost.status == "unsupported"]
     runnable = [cost for cost in costs if cost.status != "unsupported"]
@@ -109,15 +112,19 @@ def estimate_profiles(
         _plan_fusion(runnable, tensors or {}, frozenset(graph_outputs)) if fuse
         else _Fusion(frozenset(), {}, {})
     )  # fmt: skip
+    groups, group_of = _group(runnable, fusion)
     ops = _ops_by_dtype_total(runnable)
     flops = sum(cost.flops for cost in runnable)
     dominant = max(ops, key=lambda dtype: ops[dtype]) if ops else "float32"
     found = []
     for profile in profiles:
-        memo: dict[tuple[object, ...], tuple] = {}
-        nodes = tuple(_memoized_estimate(cost, profile, fusion, memo) for cost in runnable)
-        latency = sum(node.latency_s for node in nodes)
-        energy = sum(node.energy_j for node in nodes)
+        distinct = [_node_estimate(cost, profile, fusion) for cost, _ in groups]
+        # Σ over distinct nodes of (figure × how many): the same totals with or without per-node rows
+        latency = sum(node.latency_s * count for node, (_, count) in zip(distinct, groups, strict=True))
+        energy = sum(node.energy_j * count for node, (_, count) in zip(distinct, groups, strict=True))
+        nodes = tuple(
+            replace(distinct[index], name=cost.name) for cost, index in zip(runnable, group_of, strict=True)
+        ) if per_node else ()  # fmt: skip
         peak = peak_for(profile, dominant)
         found.append(Estimate(
             profile=profile.name,
@@ -129,6 +136,26 @@ def estimate_profiles(
             assumptions=_assumptions(profile, fuse, fusion, batch, skipped, dominant),
         ))  # fmt: skip
     return found
+
+
+def _group(costs: Sequence[NodeCost], fusion: _Fusion) -> tuple[list[tuple[NodeCost, int]], list[int]]:
+    """Nodes grouped by every figure their estimate reads (repeated layers share one group):
+    ([(first node, how many)], each node's group index), groups in order of first appearance."""
+    index_of: dict[tuple[object, ...], int] = {}
+    groups: list[list] = []
+    group_of = []
+    for cost in costs:
+        name = cost.name
+        key = (cost.flops, cost.bytes_read_weights, cost.bytes_read_activations, cost.bytes_written,
+               cost.dtype, tuple(cost.macs_by_dtype.items()), name in fusion.fused,
+               fusion.read_saved.get(name, 0), fusion.write_saved.get(name, 0))  # fmt: skip
+        index = index_of.get(key)
+        if index is None:
+            index = index_of[key] = len(groups)
+            groups.append([cost, 0])
+        groups[index][1] += 1
+        group_of.append(index)
+    return [(cost, count) for cost, count in groups], group_of
 
 
 def _bound(cost: NodeCost, bindings: Mapping[str, int]) -> NodeCost:
@@ -285,22 +312,6 @@ def _activation_level(profile: HardwareProfile, working_set: float) -> MemoryLev
         if level.name == home.name:
             break
     return home
-
-
-def _memoized_estimate(
-    cost: NodeCost, profile: HardwareProfile, fusion: _Fusion, memo: dict[tuple[object, ...], tuple]
-) -> NodeEstimate:
-    """_node_estimate, computed once per distinct set of the inputs it reads (repeated layers)."""
-    name = cost.name
-    key = (cost.flops, cost.bytes_read_weights, cost.bytes_read_activations, cost.bytes_written,
-           cost.dtype, tuple(cost.macs_by_dtype.items()), name in fusion.fused,
-           fusion.read_saved.get(name, 0), fusion.write_saved.get(name, 0))  # fmt: skip
-    found = memo.get(key)
-    if found is None:
-        node = _node_estimate(cost, profile, fusion)
-        memo[key] = tuple(getattr(node, f.name) for f in fields(NodeEstimate)[1:])  # all but name
-        return node
-    return NodeEstimate(name, *found)
 
 
 def _node_estimate(cost: NodeCost, profile: HardwareProfile, fusion: _Fusion) -> NodeEstimate:

@@ -652,7 +652,7 @@ def _node_outputs(
             dtype = typed[position] or ""
         if not dtype and present and present[0] is not None:
             dtype = present[0].dtype
-        is_constant = constant or (value is not None and value.dtype != object)
+        is_constant = constant or value is not None
         weight = constant and node.op_type in WEIGHT_GENERATORS
         results.append(_checked(TensorInfo(
             name, shape, dtype, is_constant=is_constant, is_weight=weight,

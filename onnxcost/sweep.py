@@ -6,12 +6,15 @@ analysis (each formula once, however many nodes share it), giving the same NodeC
 sizes, totals and peak memory as `analyze(model, dims=binding)`; the estimator runs on those
 for every profile.
 
-Two cases need more than substitution. A value computed from symbolic dims (a Shape chain)
-is a run-time value in the symbolic analysis but a folded constant once the dims are bound, so
-nodes that compute only such values cost nothing and constants read change sides: when a
-binding makes new constants, the rules run again on the bound shapes (the shape stage, the
-expensive one, is not repeated). Where the symbolic analysis left a dim it could not express
-(`unk_N`), that binding is analyzed directly.
+Two cases need more than substitution. A value the folder evaluates only once the dims are
+numbers (a Shape chain through an op it cannot fold over formulas) is a run-time value in the
+symbolic analysis but a folded constant once bound (Shape chains themselves fold over formulas,
+so this is rare): when a binding makes new constants, the rules run again on the bound shapes
+(the shape stage, the expensive one, is not repeated). Where the symbolic analysis left a dim it
+could not express (`unk_N`), that binding is analyzed directly.
+
+The estimator sees each distinct node once per profile (`per_node=False`): its totals are the
+ones `analyze --hw` reports.
 
 Pure: `sweep` returns rows and prints nothing; models can run in a process pool (`jobs`).
 """
@@ -312,7 +315,7 @@ def _rows(
                      inputs=tuple(graph.tensors[name] for name in graph.inputs), outputs=())  # fmt: skip
     batch = _batch(binding, info)
     estimates = estimate_profiles(costs, profiles, fuse=fuse, tensors=graph.tensors,
-                                  graph_outputs=graph.outputs, batch=batch)  # fmt: skip
+                                  graph_outputs=graph.outputs, batch=batch, per_node=False)  # fmt: skip
     rows = []
     for profile, found in zip(profiles, estimates, strict=True):
         rows.append(SweepRow(
