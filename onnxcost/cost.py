@@ -23,33 +23,35 @@ def cost_nodes(
     Bodies of If/Loop/Scan are costed first (sharing `counted`, so a weight read both inside
     and outside a body counts once) and handed to the node's rule as `subgraph_costs`.
     """
-    import onnxcost.rules  # noqa: F401  (registers every rule family)
-
     options = dict(options or {})
     counted = set() if counted is None else counted
     plan = plan_quantization(graph) if options.get("qdq", "as-run") == "as-run" else QuantPlan()
     absorbed = _absorbed_inputs(graph, plan)
     tensors = graph.tensors
+    subgraphs = graph.subgraphs
+    quantized = graph.quantized_payloads
     costs = []
     for node in graph.nodes:
-        inputs = tuple(tensors.get(name) if name else None for name in node.inputs)
-        outputs = tuple(tensors.get(name) if name else None for name in node.outputs)
-        if node.name in plan.fused:
-            costs.append(_fused_cost(node, inputs, outputs, plan.fused[node.name]))
+        inputs = tuple([tensors.get(name) if name else None for name in node.inputs])
+        outputs = tuple([tensors.get(name) if name else None for name in node.outputs])
+        name = node.name
+        if name in plan.fused:
+            costs.append(_fused_cost(node, inputs, outputs, plan.fused[name]))
             continue
-        if node.name in plan.integer_ops:
-            inputs = _replace(inputs, plan.runtime_inputs.get(node.name, {}))
-            outputs = _replace(outputs, plan.runtime_outputs.get(node.name, {}))
-        bodies = {
-            attr: summarize(cost_nodes(body, options, counted), body)
-            for attr, body in graph.subgraphs.get(node.name, {}).items()
-        }
-        if node.op_type == "If" and bodies:
-            bodies = _untaken_branch_cleared(node, tensors, bodies)
+        if name in plan.integer_ops:
+            inputs = _replace(inputs, plan.runtime_inputs.get(name, {}))
+            outputs = _replace(outputs, plan.runtime_outputs.get(name, {}))
+        bodies = {}
+        if name in subgraphs:
+            bodies = {
+                attr: summarize(cost_nodes(body, options, counted), body)
+                for attr, body in subgraphs[name].items()
+            }
+            if node.op_type == "If" and bodies:
+                bodies = _untaken_branch_cleared(node, tensors, bodies)
         view = NodeView(node, inputs, outputs, subgraph_costs=bodies, options=options)
         work = _work_of(node, view, outputs)
-        cost = _node_cost(node, inputs, outputs, work, counted, absorbed.get(node.name, ()),
-                          graph.quantized_payloads)  # fmt: skip
+        cost = _node_cost(node, inputs, outputs, work, counted, absorbed.get(name, ()), quantized)
         if bodies:
             cost = _with_bodies(cost, bodies)
         costs.append(cost)
@@ -169,8 +171,8 @@ def is_param(info: TensorInfo, quantized: frozenset[str] = frozenset()) -> bool:
 
 def _work_of(node: NodeInfo, view: NodeView, outputs: tuple[TensorInfo | None, ...]) -> Work:
     """The rule's Work; folded nodes cost nothing; a node without a rule is unsupported."""
-    present = [o for o in outputs if o is not None]
-    if present and all(o.is_constant for o in present) and node.op_type != "Constant":
+    constants = [o.is_constant for o in outputs if o is not None]
+    if constants and all(constants) and node.op_type != "Constant":
         return Work(status="zero", note="constant-folded", bytes_read_activations=0,
                     bytes_read_weights=0, bytes_written=0)  # fmt: skip
     found = resolve(node.domain, node.op_type, node.opset)
@@ -196,28 +198,31 @@ def _node_cost(
     """Combine the rule's arithmetic with the node's bytes and the params it first reads
     (`counted` None: attribute none; `absorbed`: constants of Q/DQ nodes fused into it, which it
     reads too: scales and zero points)."""
+    read: tuple[TensorInfo | None, ...] = inputs + absorbed if absorbed else inputs
     seen: set[str] = set()
     read_weights: Dim = 0
     read_activations: Dim = 0
-    params: Dim = 0
-    weight_bytes: Dim = 0
-    for info in (*inputs, *absorbed):
-        if info is None or info.name in seen or info.shape is None:
+    for info in read:
+        if info is None or info.shape is None or info.name in seen:
             continue
         seen.add(info.name)
-        size = info.nbytes
         if info.is_constant:
-            read_weights += size
+            read_weights += info.nbytes
         else:
-            read_activations += size
+            read_activations += info.nbytes
     packed = _packed_names(inputs, work)
+    params: Dim = 0
+    weight_bytes: Dim = 0
     if counted is not None:
-        for info in (*(i for i in inputs if i is not None), *absorbed):
-            if info.name not in counted and is_param(info, quantized):
+        for info in read:
+            if info is not None and info.is_weight and info.name not in counted and is_param(info, quantized):
                 counted.add(info.name)
                 params += packed[info.name][0] if info.name in packed else info.numel
                 weight_bytes += info.nbytes
-    written: Dim = sum((o.nbytes for o in outputs if o is not None and o.shape is not None), 0)
+    written: Dim = 0
+    for info in outputs:
+        if info is not None and info.shape is not None:
+            written += info.nbytes
     if work.bytes_read_weights is not None:
         read_weights = work.bytes_read_weights
     if work.bytes_read_activations is not None:

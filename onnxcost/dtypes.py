@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 import numpy as np
 import onnx
 
-from onnxcost.symbolic import ceildiv
-from onnxcost.types import Dim
+if TYPE_CHECKING:  # onnxcost.types computes sizes with nbytes_of: no import of it at run time
+    from onnxcost.types import Dim
 
 _NAMES: dict[int, str] = {
     onnx.TensorProto.FLOAT: "float32",
@@ -78,12 +79,14 @@ def nbytes_of(count: Dim, dtype: str) -> Dim:
     bits = bits_of(dtype)
     if bits % 8 == 0:
         return count * (bits // 8)
-    return ceildiv(count * bits, 8)
+    return -(-count * bits // 8)
 
 
 @functools.lru_cache(maxsize=65536)
 def _formula_nbytes(count: Dim, dtype: str) -> Dim:
     """nbytes_of for a symbolic count (cached: sympy arithmetic is slow)."""
+    from onnxcost.symbolic import ceildiv
+
     bits = bits_of(dtype)
     if bits % 8 == 0:
         return count * (bits // 8)

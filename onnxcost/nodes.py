@@ -14,32 +14,46 @@ from onnxcost.types import DEFAULT_DOMAIN, NodeInfo
 
 def node_info(proto: onnx.NodeProto, index: int, opsets: Mapping[str, int]) -> NodeInfo:
     """A NodeInfo for `proto`, with attribute defaults of the schema at the model's opset."""
-    domain = DEFAULT_DOMAIN if proto.domain in ("", "ai.onnx") else proto.domain
+    domain = proto.domain
+    if domain == "ai.onnx":
+        domain = DEFAULT_DOMAIN
+    op_type = proto.op_type
     opset = opsets.get(domain, 1)
-    attrs: dict[str, Any] = dict(schema_defaults(domain, proto.op_type, opset))
+    attrs: dict[str, Any] = dict(schema_defaults(domain, op_type, opset))
     for attr in proto.attribute:
         attrs[attr.name] = attribute_value(attr)
-    name = proto.name or f"{proto.op_type}_{index}"
-    return NodeInfo(
-        name=name,
-        op_type=proto.op_type,
-        domain=domain,
-        inputs=tuple(proto.input),
-        outputs=tuple(proto.output),
-        attrs=attrs,
-        opset=opset,
-        index=index,
-    )
+    name = proto.name or f"{op_type}_{index}"
+    return NodeInfo(name, op_type, domain, tuple(proto.input), tuple(proto.output), attrs, opset, index)
 
 
 def attribute_value(attr: onnx.AttributeProto) -> Any:
     """The Python value of an attribute (strings decoded, tensors and graphs kept as protos)."""
-    value = onnx.helper.get_attribute_value(attr)
+    field = None if attr.ref_attr_name else _VALUE_FIELDS.get(attr.type)
+    if field is None:
+        value = onnx.helper.get_attribute_value(attr)
+    else:
+        value = getattr(attr, field)
+        if attr.type in _LIST_TYPES:
+            value = list(value)
     if isinstance(value, bytes):
         return value.decode("utf-8", errors="replace")
     if isinstance(value, list) and value and isinstance(value[0], bytes):
         return [v.decode("utf-8", errors="replace") for v in value]
     return value
+
+
+# The common attribute types and the field holding their value (onnx.helper does the rest).
+_VALUE_FIELDS = {
+    onnx.AttributeProto.FLOAT: "f",
+    onnx.AttributeProto.INT: "i",
+    onnx.AttributeProto.STRING: "s",
+    onnx.AttributeProto.TENSOR: "t",
+    onnx.AttributeProto.GRAPH: "g",
+    onnx.AttributeProto.FLOATS: "floats",
+    onnx.AttributeProto.INTS: "ints",
+    onnx.AttributeProto.STRINGS: "strings",
+}
+_LIST_TYPES = frozenset({onnx.AttributeProto.FLOATS, onnx.AttributeProto.INTS, onnx.AttributeProto.STRINGS})
 
 
 @functools.lru_cache(maxsize=2048)

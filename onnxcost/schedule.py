@@ -144,19 +144,18 @@ def build_problem(graph: Graph, options: MemoryOptions | None = None) -> MemoryP
     units: list[tuple[tuple[str, ...], list[int], list[int], list[int], bool]] = []
     for index, names in enumerate(unit_nodes):
         nodes = [by_name[n] for n in names]
-        produced = {t for node in nodes for t in node.outputs if t}
-        inputs = [
-            remap.get((node.name, t), t)
-            for node in nodes
-            for t in (*node.inputs, *implicit.get(node.name, ()))
-            if t
-        ]
+        if len(nodes) == 1:
+            results = [t for t in nodes[0].outputs if t]
+            produced = set(results)
+        else:
+            produced = {t for node in nodes for t in node.outputs if t}
+            inside = {
+                t for t in produced
+                if t not in outputs and all(c in names for c in graph.consumers.get(t, ("",)))
+            }  # fmt: skip
+            results = [t for node in nodes for t in node.outputs if t and t not in inside]
+        inputs = [t for node in nodes for t in _reads(node, remap, implicit)]
         inputs = [t for t in dict.fromkeys(inputs) if t not in produced]
-        inside = {
-            t for t in produced
-            if t not in outputs and all(c in names for c in graph.consumers.get(t, ("",)))
-        } if len(nodes) > 1 else set()  # fmt: skip
-        results = [t for node in nodes for t in node.outputs if t and t not in inside]
         for t in produced:
             producer_unit[t] = index
         made = [t for t in results if t in sizes and t not in buffer_of]
@@ -167,7 +166,7 @@ def build_problem(graph: Graph, options: MemoryOptions | None = None) -> MemoryP
         makes: list[int] = []
         reuse: list[int] = []
         core = _core(nodes)
-        if options.inplace and core is not None and _is_view(core, graph) and made:
+        if options.inplace and made and core is not None and _is_view(core, graph):
             data = remap.get((core.name, core.inputs[0]), core.inputs[0])
             if data in buffer_of and made[0] == results[0]:
                 buffer_of[made[0]] = buffer_of[data]
@@ -199,7 +198,7 @@ def build_problem(graph: Graph, options: MemoryOptions | None = None) -> MemoryP
         found = {
             producer_unit[t]
             for node in nodes
-            for t in (*node.inputs, *implicit.get(node.name, ()))
+            for t in _reads(node, {}, implicit)
             if t in producer_unit
         }
         preds_of.append(tuple(sorted(found - own)))
@@ -212,6 +211,19 @@ def build_problem(graph: Graph, options: MemoryOptions | None = None) -> MemoryP
         for i, (names, reads, makes, reuse, constant) in enumerate(units)
     )
     return MemoryProblem(built, buffers, options, tuple(warnings))
+
+
+def _reads(
+    node: NodeInfo, remap: Mapping[tuple[str, str], str], implicit: Mapping[str, tuple[str, ...]]
+) -> list[str]:
+    """The tensors a node reads: its inputs and what its bodies use from outside, each under the
+    name `remap` gives it (the integer tensor a fused QDQ op reads)."""
+    names = node.inputs
+    if node.name in implicit:
+        names = (*names, *implicit[node.name])
+    if remap:
+        return [remap.get((node.name, t), t) for t in names if t]
+    return [t for t in names if t]
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,11 @@ import sympy
 
 from onnxcost.dtypes import dtype_name
 from onnxcost.errors import GraphError, ShapeError
-from onnxcost.fold import FOLD_CAP_ELEMENTS, constant_attr_value, fold_node, tensor_value
+from onnxcost.fold import FOLD_CAP_ELEMENTS, FOLDERS, constant_attr_value, fold_node, tensor_value
 from onnxcost.load import LoadedModel
 from onnxcost.nodes import is_known_op, node_info
 from onnxcost.poly import Poly
+from onnxcost.rules.registry import load_rules
 from onnxcost.shape_rules import infer_output_dtypes, infer_output_shapes
 from onnxcost.symbolic import as_int, bind_dim_param, dim_param_names, free_names, is_symbol, product, symbol
 from onnxcost.types import DEFAULT_DOMAIN, ML_DOMAIN, Dim, NodeInfo, TensorInfo
@@ -101,7 +102,7 @@ def infer_shapes(
     inputs = {name: tuple(shape) for name, shape in (inputs or {}).items()}
     initializer_names = {t.name for t in graph.initializer}
     real_inputs = [v for v in graph.input if v.name not in initializer_names]
-    _check_bindings(real_inputs, dims, inputs, _loop_names(graph))
+    _check_bindings(real_inputs, dims, inputs, graph)
 
     warnings = list(loaded.warnings)
     inferred = _run_onnx_inference(loaded, real_inputs, dims, inputs, warnings)
@@ -162,22 +163,27 @@ def _shape_graph(
                 f"(opset {node.opset}); the installed onnx {onnx.__version__} does not define it"
             )
         nodes.append(node)
-        bodies = {k: v for k, v in node.attrs.items() if isinstance(v, onnx.GraphProto)}
-        if bodies:
-            subgraphs[index] = {
-                name: _shape_graph(body, tensors, _body_inputs(node, body, tensors, context), context)
-                for name, body in bodies.items()
-            }
-        taken = _static_branch(node, tensors, subgraphs.get(index, {}))
+        load_rules(node.domain, node.op_type)
+        bodies = _bodies(node)
+        if not bodies:
+            for info in _node_outputs(node, tensors, context.inferred, context.dims, context.namer):
+                tensors[info.name] = info
+            continue
+        subgraphs[index] = {
+            name: _shape_graph(body, tensors, _body_inputs(node, body, tensors, context), context)
+            for name, body in bodies.items()
+        }
+        taken = _static_branch(node, tensors, subgraphs[index])
         if taken is not None:
             for name, info in zip(node.outputs, taken, strict=False):
                 if name:
                     tensors[name] = replace(info, name=name)
             continue
-        for info in _node_outputs(node, tensors, context.inferred, context.dims, context.namer):
-            if info.shape is None and node.op_type == "If" and index in subgraphs:
+        outputs = _node_outputs(node, tensors, context.inferred, context.dims, context.namer, bodies=True)
+        for info in outputs:
+            if info.shape is None and node.op_type == "If":
                 info = _widest_branch_output(node, info, subgraphs[index])
-            if node.op_type == "Loop" and node.domain == "" and "body" in subgraphs.get(index, {}):
+            if node.op_type == "Loop" and node.domain == "" and "body" in subgraphs[index]:
                 info = _loop_output(node, info, tensors, subgraphs[index]["body"], context.dims)
             tensors[info.name] = info
     for value in graph.output:
@@ -338,10 +344,10 @@ def _loop_names(graph: onnx.GraphProto) -> set[str]:
 def order_nodes(protos: Iterable[onnx.NodeProto], available: set[str]) -> list[onnx.NodeProto]:
     """The file's node order if it is a valid execution order, else a topological one."""
     protos = list(protos)
-    produced = set(available)
+    produced = {"", *available}  # "": an optional input left out
     valid = True
     for proto in protos:
-        if any(name and name not in produced for name in proto.input):
+        if not produced.issuperset(proto.input):
             valid = False
             break
         produced.update(proto.output)
@@ -407,9 +413,10 @@ def _check_bindings(
     real_inputs: Sequence[onnx.ValueInfoProto],
     dims: Mapping[str, int],
     inputs: Mapping[str, tuple[int, ...]],
-    extra_names: set[str] = frozenset(),
+    graph: onnx.GraphProto | None = None,
 ) -> None:
-    """Reject bindings that name nothing, or give negative, zero-rank or absurd sizes."""
+    """Reject bindings that name nothing (neither an input dim nor a trip count of one of
+    `graph`'s loops), or give negative, zero-rank or absurd sizes."""
     by_name = {v.name: v for v in real_inputs}
     for name, shape in inputs.items():
         if name not in by_name:
@@ -421,13 +428,16 @@ def _check_bindings(
             raise ShapeError(f"--input {name}: {len(shape)} dims given, the input has rank {rank}")
         for value in shape:
             _check_size(f"--input {name}", value)
-    names: set[str] = set(extra_names)
+    names: set[str] = set()
     for value in real_inputs:
         for dim in value.type.tensor_type.shape.dim:
             if dim.HasField("dim_param"):
                 names.update(dim_param_names(dim.dim_param))
     for name, value in dims.items():
         _check_size(f"--dim {name}", value)
+        if name not in names and graph is not None:
+            names |= _loop_names(graph)
+            graph = None
         if name not in names:
             known = ", ".join(sorted(names)) or "none"
             raise ShapeError(f"--dim {name}: no input dim has that name (named dims: {known})")
@@ -458,18 +468,25 @@ def _run_onnx_inference(
     for value in real_inputs:
         graph.input.append(_bound_value_info(value, dims, inputs.get(value.name)))
         kept_inputs.add(value.name)
+    small = []
     for tensor in proto.graph.initializer:
         if product(tensor.dims) <= SMALL_TENSOR_ELEMENTS:
-            graph.initializer.append(tensor)
+            small.append(tensor)
         elif tensor.name not in kept_inputs:
             graph.input.append(onnx.helper.make_tensor_value_info(tensor.name, tensor.data_type, tensor.dims))
             kept_inputs.add(tensor.name)
-    for node in proto.graph.node:
-        big = _large_constant(node)
-        if big is not None:
-            graph.input.append(onnx.helper.make_tensor_value_info(node.output[0], big.data_type, big.dims))
-        else:
-            graph.node.append(node)
+    graph.initializer.extend(small)
+    nodes = proto.graph.node
+    if any(node.op_type == "Constant" and _large_constant(node) is not None for node in nodes):
+        for node in nodes:
+            big = _large_constant(node)
+            if big is not None:
+                value = onnx.helper.make_tensor_value_info(node.output[0], big.data_type, big.dims)
+                graph.input.append(value)
+            else:
+                graph.node.append(node)
+    else:
+        graph.node.extend(nodes)
     graph.output.extend(proto.graph.output)
     graph.value_info.extend(proto.graph.value_info)
     try:
@@ -606,19 +623,20 @@ def _node_outputs(
     inferred: Mapping[str, onnx.TypeProto],
     dims: Mapping[str, int],
     namer: _FreshNames,
+    bodies: bool = False,
 ) -> list[TensorInfo]:
-    """TensorInfo for each output of `node`: inferred, folded, or derived by shape rules."""
+    """TensorInfo for each output of `node` (`bodies`: it has graph attributes): inferred,
+    folded, or derived by shape rules."""
+    op_type = node.op_type
     present = [tensors.get(name) for name in node.inputs if name]
-    all_constant = all(t is not None and t.is_constant for t in present)
-    deterministic = node.op_type not in NONDETERMINISTIC_OPS and not _has_subgraph(node)
-    constant = all_constant and deterministic
-    if node.op_type == "Constant":
-        values: list[np.ndarray | None] | None = [constant_attr_value(node.attrs)]
+    deterministic = op_type not in NONDETERMINISTIC_OPS and not bodies
+    constant = deterministic and all(t is not None and t.is_constant for t in present)
+    values: list[np.ndarray | None] | None = None
+    if op_type == "Constant":
+        values = [constant_attr_value(node.attrs)]
         constant = True
-    else:
-        values = fold_node(node, _fold_inputs(node, tensors)) if deterministic else None
-    in_shapes = [tensors[n].shape if n in tensors else None for n in node.inputs]
-    in_values = [tensors[n].value if n in tensors else None for n in node.inputs]
+    elif deterministic and node.domain == "" and op_type in FOLDERS:
+        values = fold_node(node, _fold_inputs(node, tensors))
     ruled = None
     typed = None
     results = []
@@ -627,23 +645,30 @@ def _node_outputs(
             continue
         value = values[position] if values and position < len(values) else None
         type_proto = inferred.get(name)
-        kind = type_proto.WhichOneof("value") if type_proto is not None else "tensor_type"
-        if kind != "tensor_type":
-            results.append(TensorInfo(name, None, "", elem_type=_elem_kind(kind)))
-            continue
-        shape = _dims_of(type_proto, dims, None) if type_proto is not None else None
-        dtype = dtype_name(type_proto.tensor_type.elem_type) if type_proto is not None else ""
+        shape: tuple[Dim | None, ...] | None = None
+        keys: tuple[str, ...] = ()
+        dtype = ""
+        if type_proto is not None:
+            kind = type_proto.WhichOneof("value")
+            if kind != "tensor_type":
+                results.append(TensorInfo(name, None, "", elem_type=_elem_kind(kind)))
+                continue
+            shape, keys = _inferred_dims(type_proto.tensor_type, dims)
+            dtype = dtype_name(type_proto.tensor_type.elem_type)
         if value is not None:
             shape = tuple(int(d) for d in value.shape)
             dtype = dtype or _numpy_name(value)
-        elif shape is None or any(d is None for d in shape):
+        elif shape is None or None in shape:
             if ruled is None:
+                in_shapes = [tensors[n].shape if n in tensors else None for n in node.inputs]
+                in_values = [tensors[n].value if n in tensors else None for n in node.inputs]
                 ruled = infer_output_shapes(node, in_shapes, in_values)
             shape = _merge(shape, ruled[position] if position < len(ruled) else None)
-        if node.op_type == "Constant" and value is None:
+        if op_type == "Constant" and value is None:
             shape, dtype = _constant_meta(node, shape, dtype)
-        if shape is not None:
-            keys = _placeholders(type_proto, len(shape))
+        if shape is not None and not _plain(shape):
+            if len(keys) != len(shape):
+                keys = ("",) * len(shape)
             shape = tuple(_clean_dim(d, node, name, namer, key) for d, key in zip(shape, keys, strict=True))
         if not dtype:
             if typed is None:
@@ -653,7 +678,7 @@ def _node_outputs(
         if not dtype and present and present[0] is not None:
             dtype = present[0].dtype
         is_constant = constant or value is not None
-        weight = constant and node.op_type in WEIGHT_GENERATORS
+        weight = constant and op_type in WEIGHT_GENERATORS
         results.append(_checked(TensorInfo(
             name, shape, dtype, is_constant=is_constant, is_weight=weight,
             value=value if value is not None and value.size <= FOLD_CAP_ELEMENTS else None,
@@ -661,12 +686,51 @@ def _node_outputs(
     return results
 
 
-def _placeholders(type_proto: onnx.TypeProto | None, rank: int) -> tuple[str, ...]:
-    """Per dim of an inferred type, its placeholder name ('unk__N') if it has one, else ''."""
-    shape = type_proto.tensor_type.shape if type_proto is not None else None
-    if shape is None or len(shape.dim) != rank:
-        return ("",) * rank
-    return tuple(d.dim_param if d.dim_param.startswith("unk__") else "" for d in shape.dim)
+def _inferred_dims(
+    tensor_type: onnx.TypeProto.Tensor, dims: Mapping[str, int]
+) -> tuple[tuple[Dim | None, ...] | None, tuple[str, ...]]:
+    """The dims of an inferred tensor type (unknown ones None) and, per dim, its placeholder
+    name ('unk__N') if it has one, else ''."""
+    if not tensor_type.HasField("shape"):
+        return None, ()
+    out: list[Dim | None] = []
+    keys: list[str] = []
+    for dim in tensor_type.shape.dim:
+        which = dim.WhichOneof("value")
+        key = ""
+        if which == "dim_value":
+            value: Dim | None = dim.dim_value
+            if value < -1:
+                raise ShapeError(f"negative dim {value} in the model")
+            if value > ABSURD_DIM:
+                raise ShapeError(f"absurd dim {value} in the model (more than 2^40)")
+            if value == -1:
+                value = None
+        elif which == "dim_param":
+            param = dim.dim_param
+            if param.startswith("unk__"):
+                value, key = None, param
+            else:
+                value = bind_dim_param(param, dims)
+        else:
+            value = None
+        out.append(value)
+        keys.append(key)
+    return tuple(out), tuple(keys)
+
+
+def _plain(shape: tuple[object, ...]) -> bool:
+    """Every dim is already a clean size: a plain int from 0 to ABSURD_DIM."""
+    if not shape:
+        return True
+    return set(map(type, shape)) == {int} and min(shape) >= 0 and max(shape) <= ABSURD_DIM
+
+
+def _bodies(node: NodeInfo) -> dict[str, onnx.GraphProto]:
+    """The node's graph attributes (If branches, Loop and Scan bodies) by name."""
+    if not node.attrs:
+        return {}
+    return {k: v for k, v in node.attrs.items() if isinstance(v, onnx.GraphProto)}
 
 
 def _clean_dim(dim: object, node: NodeInfo, tensor: str, namer: _FreshNames, placeholder: str = "") -> Dim:
@@ -741,7 +805,3 @@ def _numpy_name(value: np.ndarray) -> str:
     if value.dtype == object:
         return "int64"
     return {"float32": "float32", "float64": "float64"}.get(value.dtype.name, value.dtype.name)
-
-
-def _has_subgraph(node: NodeInfo) -> bool:
-    return any(isinstance(v, onnx.GraphProto) for v in node.attrs.values())

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, Literal, Union
 import numpy as np
 import sympy
 
+from onnxcost.dtypes import nbytes_of
+
 if TYPE_CHECKING:
     from onnxcost.poly import Poly
 
@@ -35,21 +37,29 @@ class TensorInfo:
     is_weight: bool = False
     value: np.ndarray | None = field(default=None, compare=False, repr=False)
     elem_type: str = "tensor"
+    # Elements (the product of dims) and bytes (numel × itemsize, 4-bit types packed two per
+    # byte, rounded up); None when the shape is unknown. Computed once: every stage asks for them.
+    numel: Dim | None = field(init=False, compare=False, repr=False)
+    nbytes: Dim | None = field(init=False, compare=False, repr=False)
 
-    @property
-    def numel(self) -> Dim | None:
-        """Number of elements = product of dims (None when the shape is unknown)."""
-        from onnxcost.symbolic import product
+    def __post_init__(self) -> None:
+        numel = _numel(self.shape)
+        object.__setattr__(self, "numel", numel)
+        object.__setattr__(self, "nbytes", None if numel is None else nbytes_of(numel, self.dtype))
 
-        return None if self.shape is None else product(self.shape)
 
-    @property
-    def nbytes(self) -> Dim | None:
-        """Bytes = numel × itemsize; 4-bit types pack two per byte (rounded up)."""
-        from onnxcost.dtypes import nbytes_of
+def _numel(shape: tuple[Dim, ...] | None) -> Dim | None:
+    """The product of dims: plain ints here, formulas by onnxcost.symbolic."""
+    if shape is None:
+        return None
+    count = 1
+    for dim in shape:
+        if type(dim) is not int:
+            from onnxcost.symbolic import product
 
-        count = self.numel
-        return None if count is None else nbytes_of(count, self.dtype)
+            return product(shape)
+        count *= dim
+    return count
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import bisect
+import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from onnxcost.rules.index import RULE_MODULES
 from onnxcost.types import DEFAULT_DOMAIN, Dim, NodeInfo, TensorInfo, Work
+
+# Modules of onnxcost.rules that register no rules of their own.
+INFRASTRUCTURE = frozenset({"registry", "kernels", "common", "index"})
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,8 @@ def rule(*op_types: str, domain: str = DEFAULT_DOMAIN, since: int = 1) -> Callab
 
 def resolve(domain: str, op_type: str, opset: int) -> Rule | None:
     """The variant with the highest `since` not above `opset` (the oldest if all are newer)."""
+    if (domain, op_type) not in _LOADED:
+        load_rules(domain, op_type)
     variants = _RULES.get((domain, op_type))
     if not variants:
         return None
@@ -139,9 +146,33 @@ def resolve(domain: str, op_type: str, opset: int) -> Rule | None:
 
 def all_rules() -> Mapping[tuple[str, str], Sequence[Rule]]:
     """Every registered rule, by (domain, op_type)."""
-    _load_rule_modules()
+    load_all()
     return {key: tuple(value) for key, value in sorted(_RULES.items())}
 
 
-def _load_rule_modules() -> None:
-    import onnxcost.rules  # noqa: F401  (importing the package registers every family)
+# Ops whose rule modules are imported.
+_LOADED: set[tuple[str, str]] = set()
+
+
+def load_rules(domain: str, op_type: str) -> None:
+    """Import the rule modules that register a cost, shape or dtype rule for this op (index in
+    onnxcost.rules.index): an analysis imports only the families its ops need."""
+    for module in RULE_MODULES.get((domain, op_type), ()):
+        importlib.import_module(f"onnxcost.rules.{module}")
+    _LOADED.add((domain, op_type))
+
+
+def load_all() -> None:
+    """Import every rule module."""
+    for module in rule_modules():
+        importlib.import_module(f"onnxcost.rules.{module}")
+
+
+def rule_modules() -> list[str]:
+    """The modules of onnxcost.rules that register rules, by name."""
+    import pkgutil
+
+    import onnxcost.rules
+
+    found = pkgutil.iter_modules(onnxcost.rules.__path__)
+    return sorted(m.name for m in found if m.name not in INFRASTRUCTURE)
