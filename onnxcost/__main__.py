@@ -1,5 +1,9 @@
 """`python -m onnxcost` runs the command line."""
 
-from onnxcost.cli import run
+import gc
+
+gc.disable()  # from the first import on: see onnxcost.cli._no_collections
+
+from onnxcost.cli import run  # noqa: E402
 
 run()
