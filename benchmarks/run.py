@@ -164,7 +164,8 @@ def run_cases(cases: Sequence[Case], runs: int, hw: bool) -> dict[tuple[str, str
     return results
 
 
-SWEEPS = (("resnet50_dyn", ()), ("synthetic_1k", ("seq=128",)), ("synthetic_10k", ("seq=128",)))
+SWEEPS = (("resnet50_dyn", ()), ("bert_dyn", ("seq=128",)), ("synthetic_1k", ("seq=128",)),
+          ("synthetic_10k", ("seq=128",)))  # fmt: skip
 
 
 def run_sweep(model: str, runs: int, dims: Sequence[str]) -> dict[str, Samples]:
@@ -375,8 +376,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "",
             f"One `onnxcost analyze MODEL --hw {PROFILE} --dim batch=1` against `onnxcost sweep MODEL` with",
             "20 `--hw` profiles and `--dim batch=1,8,64` (60 estimates from one analysis with batch",
-            "symbolic); `seq=128` bound in both for the synthetic graphs. `resnet50_dyn` is the",
-            "ResNet-50 export with a symbolic batch (weights embedded).",
+            "symbolic); `seq=128` bound in both for BERT and the synthetic graphs. `resnet50_dyn` is",
+            "the ResNet-50 export with a symbolic batch, `bert_dyn` the BERT-base export with symbolic",
+            "batch and seq (weights embedded in both).",
             "",
             *sweep_lines(found),
         ]

@@ -6,6 +6,7 @@ ints and sympy expressions, so Reshape targets computed from Shape chains stay e
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -14,7 +15,7 @@ import onnx
 from onnx import numpy_helper
 
 from onnxcost.dtypes import dtype_name, numpy_dtype
-from onnxcost.symbolic import floordiv, normalize, product
+from onnxcost.symbolic import equal, floordiv, larger, normalize, product, smaller
 from onnxcost.types import NodeInfo
 
 # No folded tensor is ever larger than this many elements.
@@ -327,26 +328,40 @@ FOLDERS["Floor"] = _elementwise(np.floor)
 FOLDERS["Ceil"] = _elementwise(np.ceil)
 FOLDERS["Reciprocal"] = _elementwise(np.reciprocal)
 FOLDERS["Mod"] = _elementwise(np.mod)
-FOLDERS["Max"] = _elementwise(lambda *a: np.maximum.reduce(np.broadcast_arrays(*a)))
-FOLDERS["Min"] = _elementwise(lambda *a: np.minimum.reduce(np.broadcast_arrays(*a)))
+FOLDERS["Max"] = _elementwise(lambda *a: np.maximum.reduce(np.broadcast_arrays(*a)),
+                               lambda *a: functools.reduce(larger, a))  # fmt: skip
+FOLDERS["Min"] = _elementwise(lambda *a: np.minimum.reduce(np.broadcast_arrays(*a)),
+                               lambda *a: functools.reduce(smaller, a))  # fmt: skip
 FOLDERS["Relu"] = _elementwise(lambda a: np.maximum(a, 0))
 
 
-def _compare(fn: Callable[[Value, Value], Value]) -> Folder:
+def _compare(
+    fn: Callable[[Value, Value], Value], symbolic_fn: Callable[[Any, Any], bool] | None = None
+) -> Folder:
+    """A comparison; over formulas, folded when every element is decided by the dims' ranges
+    (a dim ≥ 1 never equals −1: exporters' `Where(Equal(shape, −1), …)` chains fold)."""
+
     def fold(node: NodeInfo, values: Sequence[Value | None]) -> list[Value] | None:
         a, b = values[0], values[1]
-        if a is None or b is None or _symbolic(a) or _symbolic(b):
+        if a is None or b is None:
             return None
+        if _symbolic(a) or _symbolic(b):
+            if symbolic_fn is None or product(np.broadcast_shapes(a.shape, b.shape)) > FOLD_CAP_ELEMENTS:
+                return None
+            try:
+                return [np.vectorize(symbolic_fn, otypes=[bool])(a.astype(object), b.astype(object))]
+            except TypeError:  # an element the dims' values decide
+                return None
         return [np.asarray(fn(a, b))]
 
     return fold
 
 
-FOLDERS["Equal"] = _compare(np.equal)
-FOLDERS["Less"] = _compare(np.less)
-FOLDERS["Greater"] = _compare(np.greater)
-FOLDERS["LessOrEqual"] = _compare(np.less_equal)
-FOLDERS["GreaterOrEqual"] = _compare(np.greater_equal)
+FOLDERS["Equal"] = _compare(np.equal, equal)
+FOLDERS["Less"] = _compare(np.less, lambda a, b: bool(a < b))
+FOLDERS["Greater"] = _compare(np.greater, lambda a, b: bool(a > b))
+FOLDERS["LessOrEqual"] = _compare(np.less_equal, lambda a, b: bool(a <= b))
+FOLDERS["GreaterOrEqual"] = _compare(np.greater_equal, lambda a, b: bool(a >= b))
 FOLDERS["And"] = _compare(np.logical_and)
 FOLDERS["Or"] = _compare(np.logical_or)
 
@@ -363,6 +378,8 @@ def _where(node: NodeInfo, values: Sequence[Value | None]) -> list[Value] | None
         return None
     if product(np.broadcast_shapes(cond.shape, a.shape, b.shape)) > FOLD_CAP_ELEMENTS:
         return None
+    if _symbolic(a) or _symbolic(b):  # picks formulas and numbers alike
+        return [np.where(cond, a.astype(object), b.astype(object))]
     return [np.where(cond, a, b)]
 
 

@@ -426,6 +426,13 @@ def _gather(node, shapes, values):
     return [tuple(data[:axis]) + tuple(indices) + tuple(data[axis + 1 :])]
 
 
+@shape_rule("GatherElements", "ScatterElements", "Scatter")
+def _gather_elements(node, shapes, values):
+    # GatherElements: the output has the indices' shape; the scatters: the data's
+    position = 1 if node.op_type == "GatherElements" else 0
+    return [shapes[position] if len(shapes) > position else None]
+
+
 @shape_rule("Expand")
 def _expand(node, shapes, values):
     target = _ints(values[1]) if len(values) > 1 else None

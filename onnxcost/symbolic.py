@@ -184,13 +184,20 @@ def _sympy(value: Dim) -> sympy.Expr | int:
 
 
 def dim_max(a: Dim, b: Dim) -> Dim:
-    """max(a, b) for ints and symbols (1 is the broadcast identity)."""
+    """The broadcast of two dims: max(a, b), with 1 the identity whatever the other dim is."""
     if isinstance(a, int) and isinstance(b, int):
         return max(a, b)
     if a == 1:
         return b
     if b == 1:
         return a
+    return larger(a, b)
+
+
+def larger(a: Dim, b: Dim) -> Dim:
+    """max(a, b) for ints and symbols: decided where the dims' ranges decide it, else sympy Max."""
+    if isinstance(a, int) and isinstance(b, int):
+        return max(a, b)
     if a == b:
         return a
     if isinstance(a, int | Poly) and isinstance(b, int | Poly):
@@ -201,8 +208,8 @@ def dim_max(a: Dim, b: Dim) -> Dim:
     return normalize(sympy.Max(_sympy(a), _sympy(b)))
 
 
-def dim_min(a: Dim, b: Dim) -> Dim:
-    """min(a, b) for ints and symbols."""
+def smaller(a: Dim, b: Dim) -> Dim:
+    """min(a, b) for ints and symbols: decided where the dims' ranges decide it, else sympy Min."""
     if isinstance(a, int) and isinstance(b, int):
         return min(a, b)
     if a == b:
@@ -213,6 +220,18 @@ def dim_min(a: Dim, b: Dim) -> Dim:
         except TypeError:
             pass  # which is smaller depends on the dims' values
     return normalize(sympy.Min(_sympy(a), _sympy(b)))
+
+
+def equal(a: Dim, b: Dim) -> bool:
+    """a == b as numbers: True when the same formula, False when no value of the dims (all ≥ 1)
+    makes them meet; TypeError when that depends on the dims (batch == 4)."""
+    if isinstance(a, int) and isinstance(b, int):
+        return a == b
+    if a == b:
+        return True
+    if isinstance(a, int | Poly) and isinstance(b, int | Poly) and (a < b or a > b):  # TypeError: undecided
+        return False
+    raise TypeError(f"whether {a} equals {b} depends on the dims")
 
 
 def parse_dim_param(text: str, fresh: Iterable[str] = ()) -> Dim | None:

@@ -14,10 +14,12 @@ from onnxcost.poly import Poly
 from onnxcost.symbolic import (
     ceildiv,
     dim_max,
-    dim_min,
+    equal,
     floordiv,
+    larger,
     normalize,
     parse_dim_param,
+    smaller,
     substitute,
     symbol,
     sympy_symbol,
@@ -101,11 +103,17 @@ def test_comparisons_decide_what_positive_integer_dims_decide() -> None:
     assert batch >= 1 and batch > 0 and not batch < 1  # every dim is at least 1
     assert 2 * batch > batch and batch * seq >= batch
     assert dim_max(batch, 2 * batch) == 2 * batch
-    assert dim_min(batch * seq, batch) == batch
+    assert smaller(batch * seq, batch) == batch
     with pytest.raises(TypeError):
         bool(batch > 3)  # depends on batch, as sympy's relation would
     assert to_json(dim_max(batch, 3)) == "Max(3, batch)"
-    assert to_json(dim_min(seq, 8)) == "Min(8, seq)"
+    assert dim_max(batch, 1) == batch and larger(batch, 1) == batch  # broadcast or not: batch ≥ 1
+    assert larger(seq - 1, 0) == seq - 1 and to_json(larger(seq - 2, 0)) == "Max(0, seq - 2)"
+    # exporters compare shapes with −1 and 0: a dim ≥ 1 never equals them
+    assert equal(batch, -1) is False and equal(batch, 0) is False and equal(2 * batch, 2 * batch)
+    with pytest.raises(TypeError):
+        equal(batch, 4)
+    assert to_json(smaller(seq, 8)) == "Min(8, seq)"
 
 
 def test_sympy_results_that_are_polynomials_come_back_as_polys() -> None:

@@ -20,7 +20,7 @@ from onnxcost.rules.glu import SWISH_FLOPS
 from onnxcost.rules.indexing import split_reads
 from onnxcost.rules.registry import NodeView, rule
 from onnxcost.shape_rules import dtype_rule, shape_rule
-from onnxcost.symbolic import dim_min, floordiv, normalize, product
+from onnxcost.symbolic import floordiv, normalize, product, smaller
 from onnxcost.types import MS_DOMAIN, Dim, Work
 
 MS = MS_DOMAIN
@@ -61,7 +61,7 @@ def _activation(view: NodeView, name: str) -> tuple[int, str]:
 
 def experts_used(tokens: Dim, k: int, experts: Dim) -> Dim:
     """Distinct experts a batch can select: min(E, tokens·k)."""
-    return dim_min(tokens * k, experts)
+    return smaller(tokens * k, experts)
 
 
 def expert_reads(view: NodeView, experts: Dim, used: Dim, skip: Sequence[int] = ()) -> dict[str, Dim]:

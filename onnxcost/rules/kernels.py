@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from onnxcost.shape_rules import broadcast
-from onnxcost.symbolic import dim_min, floordiv, product
+from onnxcost.symbolic import floordiv, product, smaller
 from onnxcost.types import Dim
 
 
@@ -147,7 +147,7 @@ def box_pairs(boxes: Dim, kept: Dim | None = None) -> Dim:
     pairs = floordiv(boxes * (boxes - 1), 2)
     if kept is None:
         return pairs
-    return dim_min(pairs, boxes * kept)
+    return smaller(pairs, boxes * kept)
 
 
 def linear_weight_flops(rank: int) -> int:

@@ -6,7 +6,7 @@ from onnxcost.dtypes import nbytes_of
 from onnxcost.rules.common import data_movement, view_op
 from onnxcost.rules.indexing import split_reads
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.symbolic import dim_min, product
+from onnxcost.symbolic import product, smaller
 from onnxcost.types import Work
 
 
@@ -28,7 +28,7 @@ def bit_cast(view: NodeView) -> Work:
 def center_crop_pad(view: NodeView) -> Work:
     """0 FLOPs; reads the kept centre (∏ min(in, out) per axis), writes the output (padding is a fill)."""
     x, y = view.in_shape(0), view.out_shape(0)
-    kept = product(dim_min(a, b) for a, b in zip(x, y, strict=True))
+    kept = product(smaller(a, b) for a, b in zip(x, y, strict=True))
     activations, weights = split_reads(view, [(0, nbytes_of(kept, view.input(0).dtype))])
     return Work(status="zero", bytes_read_activations=activations, bytes_read_weights=weights)
 

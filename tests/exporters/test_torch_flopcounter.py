@@ -140,3 +140,34 @@ def test_dynamic_batch_export_binds_to_the_static_figures(tmp_path: Path) -> Non
     assert bound.exit_code == fixed.exit_code == 0
     for key in ("macs", "flops", "params", "bytes_written"):
         assert json.loads(bound.stdout)["totals"][key] == json.loads(fixed.stdout)["totals"][key]
+
+
+class TokenTypeEmbedding(nn.Module):
+    """HF BERT's embedding pattern: a buffer sliced to seq, expanded to (batch, seq) and gathered,
+    then a linear layer (the export spells expand as Where(Equal(shape, −1), 1, shape) → Expand)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.register_buffer("token_type_ids", torch.zeros(1, 64, dtype=torch.long))
+        self.types = nn.Embedding(2, 16)
+        self.fc = nn.Linear(16, 16)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        batch, seq = x.shape[0], x.shape[1]
+        ids = self.token_type_ids[:, :seq].expand(batch, seq)
+        ids = torch.gather(ids, 1, torch.zeros(batch, seq, dtype=torch.long))
+        return self.fc(x + self.types(ids))
+
+
+def test_dynamic_axes_through_expand_and_gather_stay_exact_formulas(tmp_path: Path) -> None:
+    path = tmp_path / "embedding.onnx"
+    _export(TokenTypeEmbedding().eval(), torch.randn(2, 8, 16), path, False, input_names=["x"],
+            dynamic_axes={"x": {0: "batch", 1: "seq"}})  # fmt: skip
+    from onnxcost.symbolic import to_json
+
+    report = onnxcost.analyze(path)
+    assert report.warnings == ()  # no underived dim: Where/Equal over the shape fold
+    # the linear layer: 16·16 MACs per token
+    assert to_json(report.totals.macs) == "256*batch*seq"
+    bound = onnxcost.analyze(path, dims={"batch": 2, "seq": 8})
+    assert bound.totals.macs == 256 * 2 * 8
