@@ -8,7 +8,7 @@ later stage can mistake it for data it holds.
 
 from __future__ import annotations
 
-import mmap
+import os
 from collections.abc import Callable
 
 from onnxcost.errors import ModelLoadError
@@ -29,7 +29,7 @@ class _Truncated(Exception):
     """The buffer ends inside a field."""
 
 
-def _varint(buf: memoryview | bytes | mmap.mmap, pos: int, end: int) -> tuple[int, int]:
+def _varint(buf: memoryview | bytes | _FileBytes, pos: int, end: int) -> tuple[int, int]:
     """Decode a base-128 varint at `pos`; returns (value, position after it)."""
     result = 0
     shift = 0
@@ -155,20 +155,63 @@ def _function(buf, start: int, end: int) -> bytes:
     return _rewrite(buf, start, end, {7: _node})  # FunctionProto.node = 7
 
 
+class _FileBytes:
+    """A file's bytes by position, read through a small moving window.
+
+    The walker looks at tags and small fields only: the payloads it skips are never read, and
+    nothing of the file is mapped into memory (a mapping can count every cached page of a
+    freshly written file in the process's resident set).
+    """
+
+    WINDOW = 1 << 16
+
+    def __init__(self, fd: int, size: int) -> None:
+        self.fd = fd
+        self.size = size
+        self.start = 0
+        self.data = b""
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, key: int | slice) -> int | bytes:
+        if isinstance(key, slice):
+            first, stop = key.start, key.stop
+            if self.start <= first and stop <= self.start + len(self.data):
+                return self.data[first - self.start : stop - self.start]
+            return _read_exactly(self.fd, first, stop - first)
+        if not self.start <= key < self.start + len(self.data):
+            self.start = key
+            self.data = os.pread(self.fd, self.WINDOW, key)
+            if not self.data:
+                raise _Truncated
+        return self.data[key - self.start]
+
+
+def _read_exactly(fd: int, offset: int, count: int) -> bytes:
+    """`count` bytes at `offset` (pread may return fewer at a time)."""
+    parts = []
+    while count > 0:
+        part = os.pread(fd, count, offset)
+        if not part:
+            raise _Truncated
+        parts.append(part)
+        offset += len(part)
+        count -= len(part)
+    return b"".join(parts)
+
+
 def read_model_bytes(path: str) -> bytes:
     """The file's ModelProto bytes with every tensor payload above ELIDE_BYTES dropped."""
     with open(path, "rb") as handle:
-        try:
-            buf = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        except ValueError:  # an empty file cannot be mapped
-            raise ModelLoadError(f"{path}: empty file") from None
+        size = os.fstat(handle.fileno()).st_size
+        if size == 0:
+            raise ModelLoadError(f"{path}: empty file")
         try:
             # ModelProto: graph=7, functions=25
-            return _rewrite(buf, 0, len(buf), {7: _graph, 25: _function})
+            return _rewrite(_FileBytes(handle.fileno(), size), 0, size, {7: _graph, 25: _function})
         except _Truncated:
             raise ModelLoadError(f"{path}: truncated file (ends inside a field)") from None
-        finally:
-            buf.close()
 
 
 def elided_bytes(tensor: object) -> int | None:
