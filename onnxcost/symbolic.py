@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import ast
 import functools
+import operator
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import sympy
 
@@ -196,30 +197,24 @@ def dim_max(a: Dim, b: Dim) -> Dim:
 
 def larger(a: Dim, b: Dim) -> Dim:
     """max(a, b) for ints and symbols: decided where the dims' ranges decide it, else sympy Max."""
-    if isinstance(a, int) and isinstance(b, int):
-        return max(a, b)
-    if a == b:
-        return a
-    if isinstance(a, int | Poly) and isinstance(b, int | Poly):
-        try:
-            return a if a >= b else b
-        except TypeError:
-            pass  # which is larger depends on the dims' values
-    return normalize(sympy.Max(_sympy(a), _sympy(b)))
+    return _extreme(a, b, operator.ge, "Max")
 
 
 def smaller(a: Dim, b: Dim) -> Dim:
     """min(a, b) for ints and symbols: decided where the dims' ranges decide it, else sympy Min."""
-    if isinstance(a, int) and isinstance(b, int):
-        return min(a, b)
+    return _extreme(a, b, operator.le, "Min")
+
+
+def _extreme(a: Dim, b: Dim, first_wins: Callable[[Dim, Dim], bool], function: str) -> Dim:
+    """a if first_wins(a, b) else b; the sympy `function` when the dims' values decide it."""
     if a == b:
         return a
     if isinstance(a, int | Poly) and isinstance(b, int | Poly):
         try:
-            return a if a <= b else b
+            return a if first_wins(a, b) else b
         except TypeError:
-            pass  # which is smaller depends on the dims' values
-    return normalize(sympy.Min(_sympy(a), _sympy(b)))
+            pass  # depends on the dims' values
+    return normalize(getattr(sympy, function)(_sympy(a), _sympy(b)))
 
 
 def equal(a: Dim, b: Dim) -> bool:
