@@ -14,7 +14,6 @@ from onnxcost.estimate import estimate
 from onnxcost.graph import Graph, build_graph
 from onnxcost.hardware import load_profile
 from onnxcost.load import load_model
-from onnxcost.quantization import plan_quantization
 from onnxcost.schedule import MemoryOptions, peak_memory
 from onnxcost.shapes import infer_shapes
 from onnxcost.totals import by_op_type, model_totals
@@ -115,5 +114,5 @@ def _runtime_tensors(graph: Graph, qdq: str) -> dict[str, TensorInfo]:
     """The values a runtime materializes: as run, the float tensors of fused QDQ patterns go."""
     if qdq != "as-run":
         return dict(graph.tensors)
-    elided = plan_quantization(graph).elided
+    elided = graph.quant_plan.elided
     return {name: info for name, info in graph.tensors.items() if name not in elided}

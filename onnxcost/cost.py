@@ -8,7 +8,7 @@ from typing import Any
 
 from onnxcost.dtypes import NON_PARAM_DTYPES
 from onnxcost.graph import Graph
-from onnxcost.quantization import QuantPlan, plan_quantization
+from onnxcost.quantization import QuantPlan
 from onnxcost.rules.registry import NodeView, ShapeUnknown, resolve
 from onnxcost.shapes import static_condition
 from onnxcost.symbolic import normalize, total
@@ -25,7 +25,7 @@ def cost_nodes(
     """
     options = dict(options or {})
     counted = set() if counted is None else counted
-    plan = plan_quantization(graph) if options.get("qdq", "as-run") == "as-run" else QuantPlan()
+    plan = graph.quant_plan if options.get("qdq", "as-run") == "as-run" else QuantPlan()
     absorbed = _absorbed_inputs(graph, plan)
     tensors = graph.tensors
     subgraphs = graph.subgraphs
@@ -84,6 +84,8 @@ def _replace(
 def _absorbed_inputs(graph: Graph, plan: QuantPlan) -> dict[str, tuple[TensorInfo, ...]]:
     """For each integer op, the inputs of the Q/DQ nodes fused into it (scales, zero points,
     integer weights): their params belong to the op."""
+    if not plan.fused:
+        return {}
     by_name = {node.name: node for node in graph.nodes}
     absorbed: dict[str, list[TensorInfo]] = {}
     for fused_name, op_name in plan.fused.items():
@@ -230,7 +232,10 @@ def _node_cost(
     if work.bytes_written is not None:
         written = work.bytes_written
     dtype = work.dtype or _compute_dtype(inputs, outputs)
-    macs = normalize(work.macs)
+    figures = [work.macs, work.flops, params, weight_bytes, read_weights, read_activations, written]
+    if set(map(type, figures)) != {int}:
+        figures = [normalize(figure) for figure in figures]
+    macs, flops, params, weight_bytes, read_weights, read_activations, written = figures
     by_dtype = (
         dict(work.macs_by_dtype) if work.macs_by_dtype is not None else ({dtype: macs} if macs != 0 else {})
     )
@@ -241,12 +246,12 @@ def _node_cost(
         inputs=node.inputs,
         outputs=node.outputs,
         macs=macs,
-        flops=normalize(work.flops),
-        params=normalize(params),
-        weight_bytes=normalize(weight_bytes),
-        bytes_read_weights=normalize(read_weights),
-        bytes_read_activations=normalize(read_activations),
-        bytes_written=normalize(written),
+        flops=flops,
+        params=params,
+        weight_bytes=weight_bytes,
+        bytes_read_weights=read_weights,
+        bytes_read_activations=read_activations,
+        bytes_written=written,
         dtype=dtype,
         status=work.status,
         note=work.note,

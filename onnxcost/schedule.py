@@ -33,7 +33,6 @@ from typing import NamedTuple
 from onnxcost.errors import OnnxcostError
 from onnxcost.fusion import epilogue_input, is_fusion_head, same_shape
 from onnxcost.graph import Graph
-from onnxcost.quantization import plan_quantization
 from onnxcost.rules.elementwise import BINARY_FLOPS, UNARY_FLOPS
 from onnxcost.symbolic import as_int, free_names
 from onnxcost.types import NodeInfo, Schedule
@@ -253,7 +252,7 @@ def _layout(graph: Graph, options: MemoryOptions) -> _Layout:
     remap: dict[tuple[str, str], str] = {}
     inputs, outputs = list(graph.inputs), set(graph.outputs)
     if options.qdq == "as-run":
-        plan = plan_quantization(graph)
+        plan = graph.quant_plan
         for op, replaced in plan.runtime_inputs.items():
             for index, info in replaced.items():
                 remap[(op, by_name[op].inputs[index])] = info.name

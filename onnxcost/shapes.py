@@ -67,6 +67,10 @@ class _Context:
     opsets: Mapping[str, int]
     dims: Mapping[str, int]
     namer: _FreshNames
+    # a serialized inferred type -> what _inferred_type reads from it (a model's values share few)
+    types: dict[bytes, tuple[str | None, tuple[Dim | None, ...] | None, tuple[str, ...], str]] = field(
+        default_factory=dict
+    )
 
 
 # com.microsoft generation loops: decoder runs (and beams) unknown statically are named dims.
@@ -166,7 +170,7 @@ def _shape_graph(
         load_rules(node.domain, node.op_type)
         bodies = _bodies(node)
         if not bodies:
-            for info in _node_outputs(node, tensors, context.inferred, context.dims, context.namer):
+            for info in _node_outputs(node, tensors, context):
                 tensors[info.name] = info
             continue
         subgraphs[index] = {
@@ -179,7 +183,7 @@ def _shape_graph(
                 if name:
                     tensors[name] = replace(info, name=name)
             continue
-        outputs = _node_outputs(node, tensors, context.inferred, context.dims, context.namer, bodies=True)
+        outputs = _node_outputs(node, tensors, context, bodies=True)
         for info in outputs:
             if info.shape is None and node.op_type == "If":
                 info = _widest_branch_output(node, info, subgraphs[index])
@@ -618,12 +622,7 @@ def _checked(info: TensorInfo) -> TensorInfo:
 
 
 def _node_outputs(
-    node: NodeInfo,
-    tensors: Mapping[str, TensorInfo],
-    inferred: Mapping[str, onnx.TypeProto],
-    dims: Mapping[str, int],
-    namer: _FreshNames,
-    bodies: bool = False,
+    node: NodeInfo, tensors: Mapping[str, TensorInfo], context: _Context, bodies: bool = False
 ) -> list[TensorInfo]:
     """TensorInfo for each output of `node` (`bodies`: it has graph attributes): inferred,
     folded, or derived by shape rules."""
@@ -644,17 +643,15 @@ def _node_outputs(
         if not name:
             continue
         value = values[position] if values and position < len(values) else None
-        type_proto = inferred.get(name)
+        type_proto = context.inferred.get(name)
         shape: tuple[Dim | None, ...] | None = None
         keys: tuple[str, ...] = ()
         dtype = ""
         if type_proto is not None:
-            kind = type_proto.WhichOneof("value")
+            kind, shape, keys, dtype = _inferred_type(type_proto, context)
             if kind != "tensor_type":
                 results.append(TensorInfo(name, None, "", elem_type=_elem_kind(kind)))
                 continue
-            shape, keys = _inferred_dims(type_proto.tensor_type, dims)
-            dtype = dtype_name(type_proto.tensor_type.elem_type)
         if value is not None:
             shape = tuple(int(d) for d in value.shape)
             dtype = dtype or _numpy_name(value)
@@ -669,7 +666,9 @@ def _node_outputs(
         if shape is not None and not _plain(shape):
             if len(keys) != len(shape):
                 keys = ("",) * len(shape)
-            shape = tuple(_clean_dim(d, node, name, namer, key) for d, key in zip(shape, keys, strict=True))
+            shape = tuple(
+                _clean_dim(d, node, name, context.namer, key) for d, key in zip(shape, keys, strict=True)
+            )
         if not dtype:
             if typed is None:
                 typed = infer_output_dtypes(node, [tensors[n].dtype if n in tensors else ""
@@ -684,6 +683,24 @@ def _node_outputs(
             value=value if value is not None and value.size <= FOLD_CAP_ELEMENTS else None,
         )))  # fmt: skip
     return results
+
+
+def _inferred_type(
+    type_proto: onnx.TypeProto, context: _Context
+) -> tuple[str | None, tuple[Dim | None, ...] | None, tuple[str, ...], str]:
+    """(kind, dims, placeholders, dtype) of an inferred type (see _inferred_dims), read once per
+    distinct type."""
+    key = type_proto.SerializeToString()
+    found = context.types.get(key)
+    if found is None:
+        kind = type_proto.WhichOneof("value")
+        if kind != "tensor_type":
+            found = (kind, None, (), "")
+        else:
+            shape, keys = _inferred_dims(type_proto.tensor_type, context.dims)
+            found = (kind, shape, keys, dtype_name(type_proto.tensor_type.elem_type))
+        context.types[key] = found
+    return found
 
 
 def _inferred_dims(
