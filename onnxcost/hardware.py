@@ -305,15 +305,18 @@ def _read(where: str, text: str) -> HardwareProfile:
 
 
 def _bundled_dir() -> Traversable:
-    """The folder of the bundled profiles (the installed package, else the source tree)."""
-    try:
-        return resources.files(_PACKAGE)
-    except ModuleNotFoundError:  # running from a checkout that is not installed
-        return Path(__file__).resolve().parent.parent / "hardware_profiles"
+    """The folder of the bundled profiles: beside the modules (a wheel) or in the source tree,
+    else wherever the package's resources live (a zipped install)."""
+    here = Path(__file__).resolve().parent
+    for folder in (here / "hardware_profiles", here.parent / "hardware_profiles"):
+        if folder.is_dir():
+            return folder
+    return resources.files(_PACKAGE)
 
 
+@cache
 def _bundled_files() -> dict[str, Traversable]:
-    """{profile name: file} for every bundled .toml."""
+    """{profile name: file} for every bundled .toml (listed once: the package does not change)."""
     files = {}
     for entry in _bundled_dir().iterdir():
         if entry.name.endswith(".toml") and entry.is_file():

@@ -175,8 +175,10 @@ def build_problem(graph: Graph, options: MemoryOptions | None = None) -> MemoryP
         for t in made:
             makes.append(new_buffer(t, index))
         if options.inplace and len(makes) == 1 and len(results) == 1:
-            renamed = {t: remap[(n.name, t)] for n in nodes for t in n.inputs if (n.name, t) in remap}
-            candidates = [renamed.get(t, t) for t in _reuse_candidates(nodes, core, options, graph)]
+            candidates = _reuse_candidates(nodes, core, options, graph)
+            if remap:
+                renamed = {t: remap[(n.name, t)] for n in nodes for t in n.inputs if (n.name, t) in remap}
+                candidates = [renamed.get(t, t) for t in candidates]
             out_size = size[makes[0]]
             reuse = [
                 buffer_of[t]
@@ -335,7 +337,8 @@ def _fuse_epilogues(
             continue
         for name in node.inputs:
             if name:
-                readers.setdefault(remap.get((node.name, name), name), set()).add(unit_of[node.name])
+                read = remap.get((node.name, name), name) if remap else name
+                readers.setdefault(read, set()).add(unit_of[node.name])
 
     def constant(name: str) -> bool:
         info = graph.tensors.get(name)

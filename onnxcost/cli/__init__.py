@@ -8,7 +8,6 @@ import importlib
 import importlib.util
 import os
 import sys
-import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, NoReturn
@@ -63,6 +62,8 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except OnnxcostError as exc:
             if ctx.obj and ctx.obj.get("debug"):
+                import traceback
+
                 traceback.print_exc()
             click.echo(f"onnxcost: error: {exc}", err=True)
             ctx.exit(2)
@@ -73,6 +74,8 @@ class _Group(click.Group):
             ctx.exit(2)
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
+                import traceback
+
                 traceback.print_exc()
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             click.echo(
@@ -97,6 +100,9 @@ def run() -> NoReturn:
     interpreter down (freeing onnx, numpy and every analysis object one by one takes longer than
     analyzing a 1,000-node model); output is flushed and atexit hooks run first."""
     gc.disable()  # for good: see _no_collections
+    # numpy's OpenBLAS starts a thread per core at import, each spinning for a while: CPU time an
+    # analysis never uses (it multiplies no large matrices). Set before numpy is imported.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         main()
         code: Any = 0

@@ -132,8 +132,7 @@ def rule(*op_types: str, domain: str = DEFAULT_DOMAIN, since: int = 1) -> Callab
 
 def resolve(domain: str, op_type: str, opset: int) -> Rule | None:
     """The variant with the highest `since` not above `opset` (the oldest if all are newer)."""
-    if (domain, op_type) not in _LOADED:
-        load_rules(domain, op_type)
+    load_rules(domain, op_type)
     variants = _RULES.get((domain, op_type))
     if not variants:
         return None
@@ -157,9 +156,12 @@ _LOADED: set[tuple[str, str]] = set()
 def load_rules(domain: str, op_type: str) -> None:
     """Import the rule modules that register a cost, shape or dtype rule for this op (index in
     onnxcost.rules.index): an analysis imports only the families its ops need."""
-    for module in RULE_MODULES.get((domain, op_type), ()):
+    key = (domain, op_type)
+    if key in _LOADED:
+        return
+    for module in RULE_MODULES.get(key, ()):
         importlib.import_module(f"onnxcost.rules.{module}")
-    _LOADED.add((domain, op_type))
+    _LOADED.add(key)
 
 
 def load_all() -> None:
