@@ -171,15 +171,20 @@ def is_param(info: TensorInfo, quantized: frozenset[str] = frozenset()) -> bool:
     return info.dtype not in NON_PARAM_DTYPES or info.name in quantized
 
 
+# The Work of a node whose outputs are all folded constants, and of one no rule covers.
+FOLDED = Work(status="zero", note="constant-folded", bytes_read_activations=0, bytes_read_weights=0,
+              bytes_written=0)  # fmt: skip
+NO_RULE = Work(status="unsupported", note="no cost rule for this op")
+
+
 def _work_of(node: NodeInfo, view: NodeView, outputs: tuple[TensorInfo | None, ...]) -> Work:
     """The rule's Work; folded nodes cost nothing; a node without a rule is unsupported."""
     constants = [o.is_constant for o in outputs if o is not None]
     if constants and all(constants) and node.op_type != "Constant":
-        return Work(status="zero", note="constant-folded", bytes_read_activations=0,
-                    bytes_read_weights=0, bytes_written=0)  # fmt: skip
+        return FOLDED
     found = resolve(node.domain, node.op_type, node.opset)
     if found is None:
-        return Work(status="unsupported", note="no cost rule for this op")
+        return NO_RULE
     try:
         return found.fn(view)
     except ShapeUnknown as exc:

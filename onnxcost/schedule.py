@@ -90,8 +90,7 @@ class MemoryProblem:
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class LiveBuffer:
+class LiveBuffer(NamedTuple):
     """A block of the arena over its lifetime: tensors sharing it (views, in-place outputs)."""
 
     tensors: tuple[str, ...]
@@ -141,6 +140,7 @@ def build_problem(graph: Graph, options: MemoryOptions | None = None) -> MemoryP
             new_buffer(name, -1)
     producer_unit: dict[str, int] = {}
     units: list[tuple[tuple[str, ...], list[int], list[int], list[int], bool]] = []
+    unit_io: list[tuple[set[str], list[str]]] = []  # per unit: tensors it makes, tensors it reads
     for index, names in enumerate(unit_nodes):
         nodes = [by_name[n] for n in names]
         if len(nodes) == 1:
@@ -155,6 +155,7 @@ def build_problem(graph: Graph, options: MemoryOptions | None = None) -> MemoryP
             results = [t for node in nodes for t in node.outputs if t and t not in inside]
         inputs = [t for node in nodes for t in _reads(node, remap, implicit)]
         inputs = [t for t in dict.fromkeys(inputs) if t not in produced]
+        unit_io.append((produced, inputs))
         for t in produced:
             producer_unit[t] = index
         made = [t for t in results if t in sizes and t not in buffer_of]
@@ -193,15 +194,12 @@ def build_problem(graph: Graph, options: MemoryOptions | None = None) -> MemoryP
         for b in reads:
             readers[b].append(index)
     preds_of = []
-    for names in unit_nodes:
-        nodes = [by_name[n] for n in names]
-        own = {producer_unit.get(t) for node in nodes for t in node.outputs if t}
-        found = {
-            producer_unit[t]
-            for node in nodes
-            for t in _reads(node, {}, implicit)
-            if t in producer_unit
-        }
+    for names, (produced, inputs) in zip(unit_nodes, unit_io, strict=True):
+        own = {producer_unit[t] for t in produced}
+        if remap:  # the reads above are renamed: the producers are those of the names as written
+            nodes = [by_name[n] for n in names]
+            inputs = [t for node in nodes for t in _reads(node, {}, implicit)]
+        found = {producer_unit[t] for t in inputs if t in producer_unit}
         preds_of.append(tuple(sorted(found - own)))
     buffers = tuple(
         Buffer(tuple(names), size[b], producer[b], tuple(readers[b]), not outputs.isdisjoint(names))
@@ -227,8 +225,7 @@ def _reads(
     return [t for t in names if t]
 
 
-@dataclass(frozen=True)
-class _Layout:
+class _Layout(NamedTuple):
     """How the runtime groups the graph: units, absorbed converters, renamed inputs, boundary."""
 
     units: list[tuple[str, ...]]  # node groups in the file order of their last node
