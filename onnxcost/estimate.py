@@ -29,7 +29,7 @@ from onnxcost.hardware import (
     normalize_dtype,
     peak_for,
 )
-from onnxcost.symbolic import evaluate, free_names
+from onnxcost.symbolic import evaluate, free_names, smaller
 from onnxcost.types import (
     MS_DOMAIN,
     Dim,
@@ -58,9 +58,6 @@ FUSABLE_ACTIVATIONS: frozenset[str] = frozenset(
 )  # fmt: skip
 FUSABLE_WITH_CONSTANT: frozenset[str] = frozenset({"Add", "Sub", "Mul", "Div"})
 FUSABLE_QDQ: frozenset[str] = frozenset({"QuantizeLinear", "DequantizeLinear"})
-
-_FIGURES = ("macs", "flops", "bytes_read_weights", "bytes_read_activations", "bytes_written")
-
 
 @dataclass(frozen=True, slots=True)
 class _Fusion:
@@ -102,28 +99,86 @@ def estimate_profiles(
     graph_outputs: Collection[str] = (),
     per_node: bool = True,
 ) -> list[Estimate]:
-    """`estimate` on each profile; the figures are bound, the fusion planned and the nodes grouped
-    once (sweeps). `per_node=False` leaves Estimate.nodes empty: the totals are the same, and each
-    profile costs one roofline per distinct node instead of a NodeEstimate per node."""
-    costs = [_bound(cost, bindings or {}) for cost in costs]
-    skipped = [cost for cost in costs if cost.status == "unsupported"]
-    runnable = [cost for cost in costs if cost.status != "unsupported"]
+    """`estimate` on each profile, from one plan (see `plan_estimate` and `estimate_plan`)."""
+    plan = plan_estimate(costs, fuse=fuse, tensors=tensors, graph_outputs=graph_outputs)
+    return estimate_plan(plan, profiles, batch=batch, bindings=bindings, per_node=per_node)
+
+
+@dataclass(frozen=True)
+class EstimatePlan:
+    """What every profile and binding of one model shares: the fusion plan and the nodes grouped
+    by the figures their estimate reads (formulas possibly), in order of first appearance."""
+
+    fuse: bool
+    fusion: _Fusion
+    runnable: tuple[NodeCost, ...]
+    skipped: tuple[NodeCost, ...]
+    groups: tuple[tuple[_Figures, int, str], ...]  # (figures, how many nodes, first node's name)
+    group_of: tuple[int, ...]  # each runnable node's group
+
+
+def plan_estimate(
+    costs: Sequence[NodeCost],
+    *,
+    fuse: bool = True,
+    tensors: Mapping[str, TensorInfo] | None = None,
+    graph_outputs: Collection[str] = (),
+) -> EstimatePlan:
+    """Fusion and grouping of `costs`; formulas are kept, to be bound by `estimate_plan`.
+
+    The fusion plan is made on the figures as given, so costs whose formulas can be 0 at a
+    binding (which can make a node a view) should be bound before planning.
+    """
+    skipped = tuple(cost for cost in costs if cost.status == "unsupported")
+    runnable = tuple(cost for cost in costs if cost.status != "unsupported")
     fusion = (
         _plan_fusion(runnable, tensors or {}, frozenset(graph_outputs)) if fuse
         else _Fusion(frozenset(), {}, {})
     )  # fmt: skip
-    groups, group_of = _group(runnable, fusion)
-    ops = _ops_by_dtype_total(runnable)
-    flops = sum(cost.flops for cost in runnable)
+    index_of: dict[_Figures, int] = {}
+    groups: list[list] = []
+    group_of = []
+    for cost in runnable:
+        figures = _figures(cost, fusion)
+        index = index_of.get(figures)
+        if index is None:
+            index = index_of[figures] = len(groups)
+            groups.append([figures, 0, cost.name])
+        groups[index][1] += 1
+        group_of.append(index)
+    return EstimatePlan(fuse, fusion, runnable, skipped, tuple(tuple(g) for g in groups), tuple(group_of))
+
+
+def estimate_plan(
+    plan: EstimatePlan,
+    profiles: Sequence[HardwareProfile],
+    *,
+    batch: int = 1,
+    bindings: Mapping[str, int] | None = None,
+    per_node: bool = True,
+) -> list[Estimate]:
+    """The estimate on each profile, each distinct node's figures bound once (`bindings`).
+
+    `per_node=False` leaves Estimate.nodes empty: the totals are the same, and each profile costs
+    one roofline per distinct node instead of a NodeEstimate per node.
+    """
+    groups, group_of = _bound_groups(plan, bindings or {})
+    ops: dict[str, float] = {}
+    flops = 0
+    for figures, count in groups:
+        flops += figures.flops * count
+        for dtype, found in _ops_by_dtype(figures).items():
+            ops[dtype] = ops.get(dtype, 0) + found * count
     dominant = max(ops, key=lambda dtype: ops[dtype]) if ops else "float32"
     found = []
     for profile in profiles:
-        distinct = [_node_estimate(cost, profile, fusion) for cost, _ in groups]
+        distinct = [_node_estimate(figures, profile) for figures, _ in groups]
         # Σ over distinct nodes of (figure × how many): the same totals with or without per-node rows
         latency = sum(node.latency_s * count for node, (_, count) in zip(distinct, groups, strict=True))
         energy = sum(node.energy_j * count for node, (_, count) in zip(distinct, groups, strict=True))
         nodes = tuple(
-            replace(distinct[index], name=cost.name) for cost, index in zip(runnable, group_of, strict=True)
+            replace(distinct[index], name=cost.name)
+            for cost, index in zip(plan.runnable, group_of, strict=True)
         ) if per_node else ()  # fmt: skip
         peak = peak_for(profile, dominant)
         found.append(Estimate(
@@ -133,44 +188,63 @@ def estimate_profiles(
             energy_j=energy,
             throughput_per_s=batch / latency if latency > 0 else 0.0,
             utilization=flops / (latency * peak) if latency > 0 else 0.0,
-            assumptions=_assumptions(profile, fuse, fusion, batch, skipped, dominant),
+            assumptions=_assumptions(profile, plan.fuse, plan.fusion, batch, plan.skipped, dominant),
         ))  # fmt: skip
     return found
 
 
-def _group(costs: Sequence[NodeCost], fusion: _Fusion) -> tuple[list[tuple[NodeCost, int]], list[int]]:
-    """Nodes grouped by every figure their estimate reads (repeated layers share one group):
-    ([(first node, how many)], each node's group index), groups in order of first appearance."""
-    index_of: dict[tuple[object, ...], int] = {}
+@dataclass(frozen=True, slots=True)
+class _Figures:
+    """What a node's estimate reads: its arithmetic and the bytes it moves once fused."""
+
+    flops: Dim
+    macs_by_dtype: tuple[tuple[str, Dim], ...]
+    dtype: str
+    weights: Dim  # weight bytes read
+    activations: Dim  # activation bytes read and written, less what fusion saves
+    fused: bool
+    view: bool  # no arithmetic and no bytes: no kernel is launched
+
+
+def _figures(cost: NodeCost, fusion: _Fusion) -> _Figures:
+    name = cost.name
+    activations = (cost.bytes_read_activations - fusion.read_saved.get(name, 0)
+                   + cost.bytes_written - fusion.write_saved.get(name, 0))  # fmt: skip
+    return _Figures(cost.flops, tuple(cost.macs_by_dtype.items()), cost.dtype, cost.bytes_read_weights,
+                    activations, name in fusion.fused, _is_view(cost))  # fmt: skip
+
+
+def _bound_groups(
+    plan: EstimatePlan, bindings: Mapping[str, int]
+) -> tuple[list[tuple[_Figures, int]], list[int]]:
+    """The plan's groups with their figures bound to numbers: groups whose formulas meet at the
+    binding merge, so the groups and their order are those of costs bound before planning."""
+    by_number: dict[_Figures, int] = {}
     groups: list[list] = []
-    group_of = []
-    for cost in costs:
-        name = cost.name
-        key = (cost.flops, cost.bytes_read_weights, cost.bytes_read_activations, cost.bytes_written,
-               cost.dtype, tuple(cost.macs_by_dtype.items()), name in fusion.fused,
-               fusion.read_saved.get(name, 0), fusion.write_saved.get(name, 0))  # fmt: skip
-        index = index_of.get(key)
+    renumber = []
+    for figures, count, name in plan.groups:
+        bound = _bound(figures, name, bindings)
+        index = by_number.get(bound)
         if index is None:
-            index = index_of[key] = len(groups)
-            groups.append([cost, 0])
-        groups[index][1] += 1
-        group_of.append(index)
-    return [(cost, count) for cost, count in groups], group_of
+            index = by_number[bound] = len(groups)
+            groups.append([bound, 0])
+        groups[index][1] += count
+        renumber.append(index)
+    return [(figures, count) for figures, count in groups], [renumber[i] for i in plan.group_of]
 
 
-def _bound(cost: NodeCost, bindings: Mapping[str, int]) -> NodeCost:
-    """The cost with every figure an int; a formula left over is an error naming its dims."""
-    if all(isinstance(getattr(cost, f), int | float) for f in _FIGURES) and all(
-        isinstance(v, int | float) for v in cost.macs_by_dtype.values()
-    ):
-        return cost
-    values = {figure: _number(getattr(cost, figure), cost.name, figure, bindings) for figure in _FIGURES}
-    by_dtype = {
-        dtype: _number(macs, cost.name, "macs", bindings) for dtype, macs in cost.macs_by_dtype.items()
-    }
-    if all(values[f] is getattr(cost, f) for f in _FIGURES) and by_dtype == dict(cost.macs_by_dtype):
-        return cost
-    return replace(cost, macs_by_dtype=by_dtype, **values)
+def _bound(figures: _Figures, node: str, bindings: Mapping[str, int]) -> _Figures:
+    """The figures as numbers; a formula left over is an error naming its dims."""
+    values = (figures.flops, figures.weights, figures.activations, *(v for _, v in figures.macs_by_dtype))
+    if all(isinstance(v, int | float) for v in values):
+        return figures
+    return replace(
+        figures,
+        flops=_number(figures.flops, node, "flops", bindings),
+        weights=_number(figures.weights, node, "bytes_read_weights", bindings),
+        activations=_number(figures.activations, node, "activation bytes", bindings),
+        macs_by_dtype=tuple((d, _number(v, node, "macs", bindings)) for d, v in figures.macs_by_dtype),
+    )
 
 
 def _number(value: Dim, node: str, figure: str, bindings: Mapping[str, int]) -> int | float:
@@ -188,27 +262,18 @@ def _number(value: Dim, node: str, figure: str, bindings: Mapping[str, int]) -> 
         ) from None
 
 
-def _ops_by_dtype(cost: NodeCost) -> dict[str, float]:
+def _ops_by_dtype(figures: _Figures) -> dict[str, float]:
     """{profile dtype: ops}: 2 per MAC at the MAC's dtype, the other FLOPs at the node's dtype."""
     ops: dict[str, float] = {}
     mac_ops = 0
-    for dtype, macs in cost.macs_by_dtype.items():
+    for dtype, macs in figures.macs_by_dtype:
         key = normalize_dtype(dtype)
         ops[key] = ops.get(key, 0) + 2 * macs
         mac_ops += 2 * macs
-    rest = cost.flops - mac_ops
+    rest = figures.flops - mac_ops
     if rest > 0:
-        key = normalize_dtype(cost.dtype or "float32")
+        key = normalize_dtype(figures.dtype or "float32")
         ops[key] = ops.get(key, 0) + rest
-    return ops
-
-
-def _ops_by_dtype_total(costs: Sequence[NodeCost]) -> dict[str, float]:
-    """Ops per profile dtype over the whole model."""
-    ops: dict[str, float] = {}
-    for cost in costs:
-        for dtype, count in _ops_by_dtype(cost).items():
-            ops[dtype] = ops.get(dtype, 0) + count
     return ops
 
 
@@ -250,7 +315,7 @@ def _plan_fusion(
         heads[cost.name] = heads[before.name]
         # the producer's write is its single output, the tensor handed on (in the integer dtype
         # when the cost stage folded Q/DQ around it)
-        read_saved[cost.name] = min(before.bytes_written, cost.bytes_read_activations)
+        read_saved[cost.name] = smaller(before.bytes_written, cost.bytes_read_activations)
         write_saved[before.name] = before.bytes_written
     fused = frozenset(name for name in heads if name in read_saved)
     return _Fusion(fused, read_saved, write_saved)
@@ -314,17 +379,15 @@ def _activation_level(profile: HardwareProfile, working_set: float) -> MemoryLev
     return home
 
 
-def _node_estimate(cost: NodeCost, profile: HardwareProfile, fusion: _Fusion) -> NodeEstimate:
-    """One node on the profile: compute and memory time, overhead, verdict and energy."""
-    fused = cost.name in fusion.fused
-    flops = cost.flops
-    ops = _ops_by_dtype(cost)
+def _node_estimate(figures: _Figures, profile: HardwareProfile) -> NodeEstimate:
+    """One node on the profile: compute and memory time, overhead, verdict and energy (its name
+    is left empty: one estimate serves every node with these figures)."""
+    flops = figures.flops
+    ops = _ops_by_dtype(figures)
     compute_eff = efficiency(profile.compute_efficiency, flops)
     compute_s = sum(count / peak_for(profile, dtype) for dtype, count in ops.items()) / compute_eff
 
-    weights = cost.bytes_read_weights
-    activations = (cost.bytes_read_activations - fusion.read_saved.get(cost.name, 0)
-                   + cost.bytes_written - fusion.write_saved.get(cost.name, 0))  # fmt: skip
+    weights, activations = figures.weights, figures.activations
     moved = weights + activations
     weight_level = memory_level(profile, profile.weights_level)
     act_level = _activation_level(profile, activations)
@@ -332,12 +395,12 @@ def _node_estimate(cost: NodeCost, profile: HardwareProfile, fusion: _Fusion) ->
                     + activations / act_level.bandwidth_bytes_per_s)  # fmt: skip
     memory_s = raw_memory_s / efficiency(profile.memory_efficiency, moved)
 
-    launches = not fused and not _is_view(cost)
+    launches = not figures.fused and not figures.view
     overhead_s = profile.kernel_overhead_s if launches else 0.0
     busy = max(compute_s, memory_s) if profile.overlap else compute_s + memory_s
     latency = busy + overhead_s
 
-    dominant = max(ops, key=lambda dtype: ops[dtype]) if ops else normalize_dtype(cost.dtype or "float32")
+    dominant = max(ops, key=lambda dtype: ops[dtype]) if ops else normalize_dtype(figures.dtype or "float32")
     peak = peak_for(profile, dominant)
     if moved > 0:
         intensity = flops / moved
@@ -353,7 +416,7 @@ def _node_estimate(cost: NodeCost, profile: HardwareProfile, fusion: _Fusion) ->
         dynamic_pj += weights * weight_level.energy_pj_per_byte + activations * act_level.energy_pj_per_byte
         energy = dynamic_pj * 1e-12 + profile.idle_power_w * latency
     return NodeEstimate(
-        name=cost.name,
+        name="",
         compute_s=compute_s,
         memory_s=memory_s,
         overhead_s=overhead_s,
@@ -363,7 +426,7 @@ def _node_estimate(cost: NodeCost, profile: HardwareProfile, fusion: _Fusion) ->
         intensity_flop_per_byte=float(intensity),
         attainable_flop_per_s=float(attainable),
         utilization=flops / latency / peak if latency > 0 else 0.0,
-        fused=fused,
+        fused=figures.fused,
     )
 
 

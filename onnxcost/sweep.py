@@ -33,7 +33,7 @@ import onnx
 from onnxcost.api import _batch, _runtime_tensors
 from onnxcost.cost import cost_nodes
 from onnxcost.errors import OnnxcostError
-from onnxcost.estimate import estimate_profiles
+from onnxcost.estimate import EstimatePlan, estimate_plan, estimate_profiles, plan_estimate
 from onnxcost.graph import Graph, build_graph
 from onnxcost.hardware import load_profile
 from onnxcost.load import LoadedModel, load_model
@@ -41,7 +41,7 @@ from onnxcost.schedule import MemoryOptions, peak_memory
 from onnxcost.shapes import NONDETERMINISTIC_OPS, WEIGHT_GENERATORS, infer_shapes
 from onnxcost.symbolic import dim_param_names, free_names, substitute
 from onnxcost.totals import model_totals
-from onnxcost.types import Dim, HardwareProfile, ModelInfo, NodeCost
+from onnxcost.types import Dim, Estimate, HardwareProfile, ModelInfo, NodeCost, Totals
 
 Model = str | os.PathLike[str] | onnx.ModelProto
 Profile = str | os.PathLike[str] | HardwareProfile
@@ -84,6 +84,9 @@ class _Analysis:
     costs: tuple[NodeCost, ...]
     formulas: frozenset[Dim]  # every distinct non-integer figure and dim
     qdq: str
+    totals: Totals  # as formulas (no peak memory)
+    folded: Mapping[str, bool]  # values a binding makes constant (see _newly_constant)
+    plan: EstimatePlan  # fusion and distinct nodes, as formulas
 
 
 def grid_bindings(grid: Mapping[str, Sequence[int]]) -> list[dict[str, int]]:
@@ -158,14 +161,39 @@ def sweep_model(
     the grid's dims the model has are swept)."""
     loaded = load_model(model)
     grid = {name: values for name, values in grid.items() if name in _dim_names(loaded.proto)}
-    analysis = _analyze(loaded, _label(model), grid, qdq)
+    analysis = _analyze(loaded, _label(model), grid, qdq, fuse)
     rows = []
     for binding in grid_bindings(grid):
-        graph, costs = _bind(analysis, binding)
-        if graph is None:  # a formula kept an underived dim: analyze this binding directly
-            graph, costs = _pipeline(loaded, binding, qdq)
-        rows.extend(_rows(analysis.label, graph, costs, binding, profiles, fuse, qdq))
+        rows.extend(_binding_rows(analysis, loaded, binding, profiles, fuse))
     return rows
+
+
+def _binding_rows(
+    analysis: _Analysis,
+    loaded: LoadedModel,
+    binding: Mapping[str, int],
+    profiles: Sequence[HardwareProfile],
+    fuse: bool,
+) -> list[SweepRow]:
+    """The rows of one binding: the analysis's formulas evaluated; the shapes bound for the peak
+    memory. Costed again on the bound graph where substitution is not enough (new constants, or
+    a formula that is 0 here, which can make a node a view); analyzed directly where a formula
+    keeps an underived dim."""
+    qdq = analysis.qdq
+    values = {formula: substitute(formula, binding) for formula in analysis.formulas}
+    if any(not isinstance(v, int) for v in values.values()):
+        graph, costs = _pipeline(loaded, binding, qdq)
+        return _rows(analysis.label, graph, costs, binding, profiles, fuse, qdq)
+    graph = _bound_graph(analysis.graph, analysis.folded, values, binding)
+    if analysis.folded or 0 in values.values():
+        costs = cost_nodes(graph, {"dims": dict(binding), "if_branch": "max", "qdq": qdq})
+        return _rows(analysis.label, graph, costs, binding, profiles, fuse, qdq)
+    totals = replace(analysis.totals, peak_memory_bytes=peak_memory(graph, MemoryOptions(fuse=fuse, qdq=qdq)))
+    # each distinct node's formulas evaluated (the fusion planned over formulas is the bound one
+    # here: no formula is 0)
+    estimates = estimate_plan(analysis.plan, profiles, batch=_batch_of(graph, binding), bindings=binding,
+                              per_node=False)  # fmt: skip
+    return _table(analysis.label, binding, totals, profiles, estimates)
 
 
 def _label(model: Model) -> str:
@@ -174,8 +202,11 @@ def _label(model: Model) -> str:
     return os.fspath(model)
 
 
-def _analyze(loaded: LoadedModel, label: str, grid: Mapping[str, Sequence[int]], qdq: str) -> _Analysis:
-    """Shapes (single-valued dims bound) → graph → costs; the distinct formulas."""
+def _analyze(
+    loaded: LoadedModel, label: str, grid: Mapping[str, Sequence[int]], qdq: str, fuse: bool
+) -> _Analysis:
+    """Shapes (single-valued dims bound) → graph → costs; the distinct formulas, the totals and
+    the estimator's plan as formulas."""
     fixed = {name: values[0] for name, values in grid.items() if len(set(values)) == 1}
     graph, costs = _pipeline(loaded, fixed, qdq)
     formulas: set[Dim] = set()
@@ -184,7 +215,12 @@ def _analyze(loaded: LoadedModel, label: str, grid: Mapping[str, Sequence[int]],
     for info in graph.tensors.values():
         if info.shape is not None:
             formulas.update(d for d in info.shape if not isinstance(d, int))
-    return _Analysis(label, graph, costs, frozenset(formulas), qdq)
+    totals = model_totals(costs, _runtime_tensors(graph, qdq), weights=graph.weights(),
+                          quantized=graph.all_quantized_payloads())  # fmt: skip
+    formulas.update(v for v in (totals.macs, totals.flops, totals.params, totals.weight_bytes)
+                    if not isinstance(v, int))  # fmt: skip
+    plan = plan_estimate(costs, fuse=fuse, tensors=graph.tensors, graph_outputs=graph.outputs)
+    return _Analysis(label, graph, costs, frozenset(formulas), qdq, totals, _newly_constant(graph), plan)
 
 
 def _pipeline(loaded: LoadedModel, dims: Mapping[str, int], qdq: str) -> tuple[Graph, tuple[NodeCost, ...]]:
@@ -213,37 +249,6 @@ def _figures(cost: NodeCost) -> Iterable[Dim]:
     yield from cost.macs_by_dtype.values()
 
 
-def _bind(
-    analysis: _Analysis, binding: Mapping[str, int]
-) -> tuple[Graph | None, tuple[NodeCost, ...]]:
-    """The analysis with `binding` substituted; (None, ()) when a formula keeps a free dim."""
-    values = {formula: substitute(formula, binding) for formula in analysis.formulas}
-    if any(not isinstance(v, int) for v in values.values()):
-        return None, ()
-
-    def number(value: Dim) -> int:
-        return value if isinstance(value, int) else values[value]
-
-    folded = _newly_constant(analysis.graph)
-    if folded:
-        graph = _bound_graph(analysis.graph, folded, number, binding)
-        return graph, cost_nodes(graph, {"dims": dict(binding), "if_branch": "max", "qdq": analysis.qdq})
-    costs = tuple(
-        cost if all(isinstance(v, int) for v in _figures(cost)) else replace(
-            cost,
-            macs_by_dtype={k: number(v) for k, v in cost.macs_by_dtype.items()},
-            **{name: number(getattr(cost, name)) for name in _COST_FIGURES},
-        )
-        for cost in analysis.costs
-    )  # fmt: skip
-    tensors = {
-        name: info if info.shape is None or all(isinstance(d, int) for d in info.shape)
-        else replace(info, shape=tuple(number(d) for d in info.shape))
-        for name, info in analysis.graph.tensors.items()
-    }  # fmt: skip
-    return replace(analysis.graph, tensors=tensors), costs
-
-
 def _newly_constant(graph: Graph) -> dict[str, bool]:
     """Values that binding the dims makes constant, each with whether it is a weight.
 
@@ -270,13 +275,14 @@ def _newly_constant(graph: Graph) -> dict[str, bool]:
 
 
 def _bound_graph(
-    graph: Graph, folded: Mapping[str, bool], number: Callable[[Dim], int], binding: Mapping[str, int]
+    graph: Graph, folded: Mapping[str, bool], values: Mapping[Dim, int], binding: Mapping[str, int]
 ) -> Graph:
-    """The graph's tensors with bound shapes, and bound values and constness for `folded` ones."""
+    """The graph's tensors with bound shapes (`values`: each formula's number), and bound values
+    and constness for `folded` ones."""
     tensors = {}
     for name, info in graph.tensors.items():
         if info.shape is not None and not all(isinstance(d, int) for d in info.shape):
-            info = replace(info, shape=tuple(number(d) for d in info.shape))
+            info = replace(info, shape=tuple(d if isinstance(d, int) else values[d] for d in info.shape))
         if name in folded:
             value = _bound_value(info.value, binding)
             info = replace(info, is_constant=True, is_weight=folded[name], value=value)
@@ -303,7 +309,7 @@ def _rows(
     fuse: bool,
     qdq: str,
 ) -> list[SweepRow]:
-    """Totals and peak memory of one binding, and the estimate on every profile."""
+    """Totals and peak memory of one binding of numbers, and the estimate on every profile."""
     totals = model_totals(
         costs,
         _runtime_tensors(graph, qdq),
@@ -311,18 +317,38 @@ def _rows(
         quantized=graph.all_quantized_payloads(),
         peak_memory_bytes=peak_memory(graph, MemoryOptions(fuse=fuse, qdq=qdq)),
     )
+    estimates = estimate_profiles(costs, profiles, fuse=fuse, tensors=graph.tensors,
+                                  graph_outputs=graph.outputs, batch=_batch_of(graph, binding),
+                                  per_node=False)  # fmt: skip
+    return _table(label, binding, totals, profiles, estimates)
+
+
+def _batch_of(graph: Graph, binding: Mapping[str, int]) -> int:
+    """Inferences per run, as `analyze` counts them."""
     info = ModelInfo(path="", ir_version=0, opsets={}, producer="",
                      inputs=tuple(graph.tensors[name] for name in graph.inputs), outputs=())  # fmt: skip
-    batch = _batch(binding, info)
-    estimates = estimate_profiles(costs, profiles, fuse=fuse, tensors=graph.tensors,
-                                  graph_outputs=graph.outputs, batch=batch, per_node=False)  # fmt: skip
+    return _batch(binding, info)
+
+
+def _table(
+    label: str,
+    binding: Mapping[str, int],
+    totals: Totals,
+    profiles: Sequence[HardwareProfile],
+    estimates: Sequence[Estimate],
+) -> list[SweepRow]:
+    """One row per profile: the model's totals under `binding` (formulas evaluated) and its estimate."""
+
+    def number(value: Dim) -> int:
+        return _int(substitute(value, binding))
+
     rows = []
     for profile, found in zip(profiles, estimates, strict=True):
         rows.append(SweepRow(
-            model=label, profile=profile.name, bindings=dict(binding), macs=_int(totals.macs),
-            flops=_int(totals.flops), params=_int(totals.params),
-            weight_bytes=_int(totals.weight_bytes),
-            peak_memory_bytes=None if totals.peak_memory_bytes is None else _int(totals.peak_memory_bytes),
+            model=label, profile=profile.name, bindings=dict(binding), macs=number(totals.macs),
+            flops=number(totals.flops), params=number(totals.params),
+            weight_bytes=number(totals.weight_bytes),
+            peak_memory_bytes=None if totals.peak_memory_bytes is None else number(totals.peak_memory_bytes),
             latency_s=found.latency_s, throughput_per_s=found.throughput_per_s, energy_j=found.energy_j,
         ))  # fmt: skip
     return rows

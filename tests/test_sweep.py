@@ -152,3 +152,25 @@ def test_cli_table_and_bad_input() -> None:
     unknown = _cli(ENCODER, "--hw", "t4", "--dim", "batch=1", "--dim", "seq=4", "--dim", "width=3")
     assert unknown.exit_code == 2 and "width" in unknown.stderr
     assert _cli(ENCODER, "--hw", "no-such-device", "--dim", "batch=1").exit_code == 2
+
+
+def test_a_binding_where_a_formula_is_zero_equals_a_direct_analysis(tmp_path: Path) -> None:
+    """x[batch, seq] sliced to [batch, seq − 1]: at seq = 1 the Relu moves 0 bytes and is a view,
+    which the formulas alone cannot tell: that binding is costed on the bound graph."""
+    nodes = [
+        h.make_node("Slice", ["x", "one", "big", "one"], ["s"], name="slice"),
+        h.make_node("Relu", ["s"], ["r"], name="relu"),
+        h.make_node("Mul", ["r", "two"], ["y"], name="mul"),
+    ]
+    inits = [nh.from_array(np.array([1], np.int64), "one"),
+             nh.from_array(np.array([2**62], np.int64), "big"),
+             nh.from_array(np.array(2.0, np.float32), "two")]  # fmt: skip
+    graph = h.make_graph(nodes, "slice", [h.make_tensor_value_info("x", T.FLOAT, ["batch", "seq"])],
+                         [h.make_tensor_value_info("y", T.FLOAT, None)], inits)  # fmt: skip
+    path = str(tmp_path / "slice.onnx")
+    onnx.save(h.make_model(graph, opset_imports=[h.make_opsetid("", 17)]), path)
+    rows = sweep([path], PROFILES[:2], {"batch": [2], "seq": [1, 5]})
+    for row in rows:
+        assert _figures(row) == _direct(row, path), row
+    # Relu and Mul each read and write batch·(seq − 1) floats: 2·4·4 = 32 elements at seq = 5
+    assert [r.flops for r in rows[:: len(PROFILES[:2])]] == [0, 2 * 2 * 4]
