@@ -15,6 +15,8 @@ from onnxcost.errors import ModelLoadError
 
 # Tensor payloads above this many bytes are dropped.
 ELIDE_BYTES = 64 * 1024
+# Files up to this size are read whole and walked in memory; larger ones through a window.
+READ_WHOLE_BYTES = 8 * 1024 * 1024
 ELIDED_KEY = "onnxcost_elided"
 
 _VARINT, _I64, _LEN, _I32 = 0, 1, 2, 5
@@ -79,12 +81,13 @@ def _field_end(buf, pos: int, end: int, wire_type: int) -> tuple[int, int]:
     raise ModelLoadError(f"not an ONNX file (unsupported protobuf wire type {wire_type})")
 
 
-Rewriter = Callable[[object, int, int], bytes]
+Rewriter = Callable[[object, int, int], "bytes | None"]
 
 
-def _rewrite(buf, start: int, end: int, children: dict[int, Rewriter]) -> bytes:
+def _rewrite(buf, start: int, end: int, children: dict[int, Rewriter]) -> bytes | None:
     """Copy a message, handing length-delimited fields listed in `children` to their rewriter
-    when they are large enough to hold a large payload; everything else is copied verbatim."""
+    when they are large enough to hold a large payload; everything else is copied verbatim.
+    None when nothing changed (the message's own bytes stand)."""
     out = bytearray()
     pos = start
     copy_from = start
@@ -95,17 +98,21 @@ def _rewrite(buf, start: int, end: int, children: dict[int, Rewriter]) -> bytes:
         payload_start, field_end = _field_end(buf, pos, end, wire_type)
         rewriter = children.get(field) if wire_type == _LEN else None
         if rewriter is not None and field_end - payload_start > ELIDE_BYTES:
-            out += buf[copy_from:tag_start]
             body = rewriter(buf, payload_start, field_end)
-            out += _encode_varint(tag) + _encode_varint(len(body)) + body
-            copy_from = field_end
+            if body is not None:
+                out += buf[copy_from:tag_start]
+                out += _encode_varint(tag) + _encode_varint(len(body)) + body
+                copy_from = field_end
         pos = field_end
+    if copy_from == start:
+        return None
     out += buf[copy_from:end]
     return bytes(out)
 
 
-def _tensor(buf, start: int, end: int) -> bytes:
-    """A TensorProto without its data fields, marked as elided (data kept elsewhere)."""
+def _tensor(buf, start: int, end: int) -> bytes | None:
+    """A TensorProto without its data fields, marked as elided (data kept elsewhere); None when
+    it has none."""
     out = bytearray()
     pos = start
     dropped = 0
@@ -120,7 +127,7 @@ def _tensor(buf, start: int, end: int) -> bytes:
             out += buf[tag_start:field_end]
         pos = field_end
     if dropped == 0:
-        return bytes(buf[start:end])
+        return None
     entry = _string_field(1, ELIDED_KEY) + _string_field(2, str(dropped))
     out += _encode_varint((_TENSOR_EXTERNAL_DATA << 3) | _LEN) + _encode_varint(len(entry)) + entry
     out += _encode_varint(_TENSOR_DATA_LOCATION << 3) + _encode_varint(_EXTERNAL)
@@ -132,26 +139,26 @@ def _string_field(field: int, text: str) -> bytes:
     return _encode_varint((field << 3) | _LEN) + _encode_varint(len(data)) + data
 
 
-def _sparse(buf, start: int, end: int) -> bytes:
+def _sparse(buf, start: int, end: int) -> bytes | None:
     return _rewrite(buf, start, end, {1: _tensor, 2: _tensor})
 
 
-def _attribute(buf, start: int, end: int) -> bytes:
+def _attribute(buf, start: int, end: int) -> bytes | None:
     # AttributeProto: t=5, g=6, tensors=10, graphs=11, sparse_tensor=22, sparse_tensors=23
     return _rewrite(buf, start, end, {5: _tensor, 6: _graph, 10: _tensor, 11: _graph,
                                       22: _sparse, 23: _sparse})  # fmt: skip
 
 
-def _node(buf, start: int, end: int) -> bytes:
+def _node(buf, start: int, end: int) -> bytes | None:
     return _rewrite(buf, start, end, {5: _attribute})  # NodeProto.attribute = 5
 
 
-def _graph(buf, start: int, end: int) -> bytes:
+def _graph(buf, start: int, end: int) -> bytes | None:
     # GraphProto: node=1, initializer=5, sparse_initializer=15
     return _rewrite(buf, start, end, {1: _node, 5: _tensor, 15: _sparse})
 
 
-def _function(buf, start: int, end: int) -> bytes:
+def _function(buf, start: int, end: int) -> bytes | None:
     return _rewrite(buf, start, end, {7: _node})  # FunctionProto.node = 7
 
 
@@ -207,9 +214,11 @@ def read_model_bytes(path: str) -> bytes:
         size = os.fstat(handle.fileno()).st_size
         if size == 0:
             raise ModelLoadError(f"{path}: empty file")
+        buf = handle.read() if size <= READ_WHOLE_BYTES else _FileBytes(handle.fileno(), size)
         try:
             # ModelProto: graph=7, functions=25
-            return _rewrite(_FileBytes(handle.fileno(), size), 0, size, {7: _graph, 25: _function})
+            rewritten = _rewrite(buf, 0, len(buf), {7: _graph, 25: _function})
+            return buf[0 : len(buf)] if rewritten is None else rewritten
         except _Truncated:
             raise ModelLoadError(f"{path}: truncated file (ends inside a field)") from None
 
