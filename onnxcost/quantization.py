@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from onnxcost.graph import Graph
 from onnxcost.types import NodeInfo, TensorInfo
@@ -99,8 +100,7 @@ def plan_quantization(graph: Graph) -> QuantPlan:
     )
 
 
-@dataclass(frozen=True)
-class _Dequantized:
+class _Dequantized(NamedTuple):
     """What feeds an op's float inputs: DQ'd tensors (replaced by their integer sources), the dtype
     of its first DQ'd activation, and that of its plain float activations (if any)."""
 

@@ -80,8 +80,7 @@ class Unit(NamedTuple):
     constant: bool  # computes constants only: no memory, reads nothing at run time
 
 
-@dataclass(frozen=True)
-class MemoryProblem:
+class MemoryProblem(NamedTuple):
     """The graph as the schedule sees it: units in file order and activation buffers."""
 
     units: tuple[Unit, ...]
