@@ -18,7 +18,7 @@ Nodes run one after another: the model's latency is the sum of its nodes' latenc
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 from onnxcost.errors import OnnxcostError
 from onnxcost.hardware import (
@@ -176,10 +176,11 @@ def estimate_plan(
         # Σ over distinct nodes of (figure × how many): the same totals with or without per-node rows
         latency = sum(node.latency_s * count for node, (_, count) in zip(distinct, groups, strict=True))
         energy = sum(node.energy_j * count for node, (_, count) in zip(distinct, groups, strict=True))
-        nodes = tuple(
-            replace(distinct[index], name=cost.name)
-            for cost, index in zip(plan.runnable, group_of, strict=True)
-        ) if per_node else ()  # fmt: skip
+        nodes = ()
+        if per_node:
+            shared = [tuple(getattr(node, f) for f in _SHARED_FIELDS) for node in distinct]
+            nodes = tuple(NodeEstimate(cost.name, *shared[index])
+                          for cost, index in zip(plan.runnable, group_of, strict=True))  # fmt: skip
         peak = peak_for(profile, dominant)
         found.append(Estimate(
             profile=profile.name,
@@ -191,6 +192,10 @@ def estimate_plan(
             assumptions=_assumptions(profile, plan.fuse, plan.fusion, batch, plan.skipped, dominant),
         ))  # fmt: skip
     return found
+
+
+# NodeEstimate's fields after its name: what every node of a group shares
+_SHARED_FIELDS = tuple(f.name for f in fields(NodeEstimate))[1:]
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,6 +54,10 @@ def infer_output_dtypes(node: NodeInfo, dtypes: Sequence[str]) -> list[str | Non
     import onnxcost.rules  # noqa: F401  (rule modules register dtype rules of their own ops)
 
     fn = DOMAIN_DTYPE_RULES.get((node.domain, node.op_type))
+    if fn is None and node.domain in ("", "ai.onnx.ml"):
+        from onnxcost.schema_dtypes import schema_dtypes
+
+        fn = schema_dtypes
     if fn is None:
         return [None] * len(node.outputs)
     try:
@@ -100,8 +104,16 @@ def _ints(value: np.ndarray | None) -> list[Dim] | None:
 
 
 def _operand(node: NodeInfo, values: Sequence[np.ndarray | None], index: int, attr: str):
+    """Input `index` as ints (the attribute `attr` in older opsets); None when absent.
+
+    An input the node has but whose value is unknown makes the output unknown (ValueError),
+    never the default an absent input means.
+    """
     if len(node.inputs) > index and node.inputs[index]:
-        return _ints(values[index]) if index < len(values) else None
+        found = _ints(values[index]) if index < len(values) else None
+        if found is None:
+            raise ValueError(f"input {index} of {node.op_type} is not known before run time")
+        return found
     return node.attrs.get(attr)
 
 
@@ -234,7 +246,12 @@ def window_output(node: NodeInfo, spatial: Sequence[Dim], kernel: Sequence[int])
             out.append(ceildiv(size - dilations[i] * (kernel[i] - 1), strides[i]))
         else:
             total = pads[i] + pads[i + rank]
-            out.append(_spatial_out(size, kernel[i], strides[i], dilations[i], total, ceil_mode))
+            found = _spatial_out(size, kernel[i], strides[i], dilations[i], total, ceil_mode)
+            if ceil_mode and isinstance(found, int) and isinstance(size, int) and (
+                (found - 1) * strides[i] >= size + pads[i]
+            ):
+                found -= 1  # ceil mode drops a last window that would start in the end padding
+            out.append(found)
     return out
 
 
@@ -504,7 +521,10 @@ def _reduce_shape(node, shapes, values, axes_input: int) -> list[Shape | None]:
     x = shapes[0]
     if x is None:
         return [None]
-    axes = _operand(node, values, axes_input, "axes") if axes_input else node.attrs.get("axes")
+    try:
+        axes = _operand(node, values, axes_input, "axes") if axes_input else node.attrs.get("axes")
+    except ValueError:
+        axes = None  # an axes input of unknown value: known by count at best (below)
     keepdims = bool(node.attrs.get("keepdims", 1))
     if axes is None and axes_input and len(node.inputs) > axes_input and node.inputs[axes_input]:
         # axes known only by count: the rank is known, the dims are not

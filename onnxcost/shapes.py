@@ -67,6 +67,8 @@ class _Context:
     opsets: Mapping[str, int]
     dims: Mapping[str, int]
     namer: _FreshNames
+    # own rules only (no inference ran): a value they leave unknown raises _NeedsInference
+    strict: bool = False
     # a serialized inferred type -> what _inferred_type reads from it (a model's values share few)
     types: dict[bytes, tuple[str | None, tuple[Dim | None, ...] | None, tuple[str, ...], str]] = field(
         default_factory=dict
@@ -109,12 +111,15 @@ def infer_shapes(
     _check_bindings(real_inputs, dims, inputs, graph)
 
     warnings = list(loaded.warnings)
-    inferred = _run_onnx_inference(loaded, real_inputs, dims, inputs, warnings)
-    context = _Context(inferred, loaded.opsets, dims, _FreshNames())
-    tensors: dict[str, TensorInfo] = {}
-    for value in real_inputs:
-        tensors[value.name] = _value_info(value.name, value.type, dims, context.namer, inputs.get(value.name))
-    shaped = _shape_graph(graph, {}, tensors, context, order_by_file=True)
+    shaped = None
+    if not any(attr.type in _GRAPH_ATTRIBUTES for node in graph.node for attr in node.attribute):
+        try:
+            shaped = _walk(loaded, real_inputs, _declared_types(graph), dims, inputs, strict=True)
+        except _NeedsInference:
+            shaped = None
+    if shaped is None:
+        inferred = _run_onnx_inference(loaded, real_inputs, dims, inputs, warnings)
+        shaped = _walk(loaded, real_inputs, inferred, dims, inputs)
     underived = _underived_dims(shaped.tensors)
     if underived:
         warnings.append(
@@ -130,6 +135,35 @@ def infer_shapes(
         warnings=tuple(warnings),
         subgraphs=shaped.subgraphs,
     )
+
+
+class _NeedsInference(Exception):
+    """onnxcost's own rules left a value's shape or dtype unknown."""
+
+
+_GRAPH_ATTRIBUTES = (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS)
+
+
+def _walk(
+    loaded: LoadedModel,
+    real_inputs: Sequence[onnx.ValueInfoProto],
+    inferred: Mapping[str, onnx.TypeProto],
+    dims: Mapping[str, int],
+    inputs: Mapping[str, tuple[int, ...]],
+    strict: bool = False,
+) -> ShapedGraph:
+    """The main graph shaped from its inputs, with ONNX's `inferred` types where given.
+
+    `strict`: with only the types the graph declares, the folder and the shape rules must derive
+    every value (a graph of common ops, as a rule); one they cannot raises _NeedsInference, and
+    ONNX shape inference runs after all. Both ways give the same shapes where the rules know the op
+    (tests/test_shapes.py compares them on the onnx test models).
+    """
+    context = _Context(inferred, loaded.opsets, dims, _FreshNames(), strict)
+    tensors: dict[str, TensorInfo] = {}
+    for value in real_inputs:
+        tensors[value.name] = _value_info(value.name, value.type, dims, context.namer, inputs.get(value.name))
+    return _shape_graph(loaded.proto.graph, {}, tensors, context, order_by_file=True)
 
 
 def _shape_graph(
@@ -508,6 +542,15 @@ def _run_onnx_inference(
     return types
 
 
+def _declared_types(graph: onnx.GraphProto) -> dict[str, onnx.TypeProto]:
+    """The types a graph declares for its values (value_info, outputs), as inference keeps them."""
+    return {
+        value.name: value.type
+        for value in (*graph.value_info, *graph.output)
+        if value.type.WhichOneof("value") is not None
+    }
+
+
 def _collect_types(graph: onnx.GraphProto, types: dict[str, onnx.TypeProto]) -> None:
     """Inferred types of a graph's values and, recursively, of its bodies' values."""
     for value in (*graph.input, *graph.value_info, *graph.output):
@@ -663,6 +706,8 @@ def _node_outputs(
             shape = _merge(shape, ruled[position] if position < len(ruled) else None)
         if op_type == "Constant" and value is None:
             shape, dtype = _constant_meta(node, shape, dtype)
+        if context.strict and (shape is None or None in shape):
+            raise _NeedsInference(name)
         if shape is not None and not _plain(shape):
             if len(keys) != len(shape):
                 keys = ("",) * len(shape)
@@ -674,6 +719,8 @@ def _node_outputs(
                 typed = infer_output_dtypes(node, [tensors[n].dtype if n in tensors else ""
                                                    for n in node.inputs])  # fmt: skip
             dtype = typed[position] or ""
+        if context.strict and not dtype:
+            raise _NeedsInference(name)
         if not dtype and present and present[0] is not None:
             dtype = present[0].dtype
         is_constant = constant or value is not None

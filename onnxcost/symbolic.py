@@ -185,13 +185,14 @@ def _sympy(value: Dim) -> sympy.Expr | int:
 
 
 def dim_max(a: Dim, b: Dim) -> Dim:
-    """The broadcast of two dims: max(a, b), with 1 the identity whatever the other dim is."""
-    if isinstance(a, int) and isinstance(b, int):
-        return max(a, b)
+    """The broadcast of two dims: max(a, b), with 1 the identity whatever the other dim is (1
+    and 0 broadcast to 0)."""
     if a == 1:
         return b
     if b == 1:
         return a
+    if isinstance(a, int) and isinstance(b, int):
+        return max(a, b)
     return larger(a, b)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from onnxcost.rules.common import data_movement
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.symbolic import dim_max
+from onnxcost.symbolic import larger
 from onnxcost.types import Dim, Work
 
 PER_STRING_NOTE = "one operation per string; character work depends on lengths"
@@ -35,7 +35,7 @@ def regex_full_match(view: NodeView) -> Work:
 
 
 def _positive(value: Dim) -> Dim:
-    return max(value, 0) if isinstance(value, int) else dim_max(value, 0)
+    return max(value, 0) if isinstance(value, int) else larger(value, 0)
 
 
 @rule("TfIdfVectorizer")
