@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import onnx
 import onnx.defs
 
+from onnxcost.dtypes import dtype_name
 from onnxcost.types import DEFAULT_DOMAIN, NodeInfo
+
+# "float" → "float32", … : the type names of schema strings, from TensorProto's enum names
+_TYPE_NAMES = {
+    name.lower(): dtype_name(value) for name, value in onnx.TensorProto.DataType.items() if value
+}
 
 
 def node_info(proto: onnx.NodeProto, index: int, opsets: Mapping[str, int]) -> NodeInfo:
@@ -68,23 +74,74 @@ def find_schema(domain: str, op_type: str, opset: int) -> onnx.defs.OpSchema | N
             return None
 
 
+class SchemaFacts(NamedTuple):
+    """What the analysis reads of an operator schema."""
+
+    defaults: tuple[tuple[str, Any], ...]  # (attribute, default value)
+    inputs: tuple[str, ...]  # type parameter of each formal input ("T")
+    outputs: tuple[tuple[str, str | None], ...]  # (type parameter, its one allowed dtype or None)
+
+
 @functools.lru_cache(maxsize=2048)
-def schema_defaults(domain: str, op_type: str, opset: int) -> tuple[tuple[str, Any], ...]:
-    """(name, default) for every attribute the schema gives a default value."""
+def schema_facts(domain: str, op_type: str, opset: int) -> SchemaFacts | None:
+    """The facts of the schema in force at `opset` (None: onnx.defs does not know the op).
+
+    Read from onnxcost.schema_table when it was taken from the installed onnx: building onnx's
+    schema registry costs more start-up time than analyzing a 1,000-node model.
+    """
+    from onnxcost.schema_table import ONNX_VERSION, SCHEMAS
+
+    if onnx.__version__ == ONNX_VERSION:
+        versions = SCHEMAS.get((domain, op_type))
+        if versions is None:
+            return None
+        chosen = versions[-1]  # an opset older than the op's first version: the newest, as onnx.defs
+        for version in versions:
+            if version[0] <= opset:
+                chosen = version
+        if len(chosen) == 1:  # a default the table cannot spell (a tensor): read it from onnx.defs
+            return live_schema_facts(domain, op_type, opset)
+        return SchemaFacts(*chosen[1:])
+    return live_schema_facts(domain, op_type, opset)
+
+
+def live_schema_facts(domain: str, op_type: str, opset: int) -> SchemaFacts | None:
+    """schema_facts read from onnx.defs."""
     schema = find_schema(domain, op_type, opset)
     if schema is None:
-        return runtime_schema_defaults(domain, op_type, opset)
+        return None
     defaults = []
     for name, attr in schema.attributes.items():
         default = attr.default_value
         if default.type != onnx.AttributeProto.UNDEFINED:
             defaults.append((name, attribute_value(default)))
-    return tuple(defaults)
+    allowed = {c.type_param_str: tuple(c.allowed_type_strs) for c in schema.type_constraints}
+
+    def single(type_str: str) -> str | None:
+        choices = allowed.get(type_str, (type_str,))
+        if len(choices) != 1 or not choices[0].startswith("tensor("):
+            return None
+        return _TYPE_NAMES.get(choices[0][len("tensor(") : -1])
+
+    return SchemaFacts(
+        tuple(defaults),
+        tuple(p.type_str for p in schema.inputs),
+        tuple((p.type_str, single(p.type_str)) for p in schema.outputs),
+    )
+
+
+@functools.lru_cache(maxsize=2048)
+def schema_defaults(domain: str, op_type: str, opset: int) -> tuple[tuple[str, Any], ...]:
+    """(name, default) for every attribute the schema gives a default value."""
+    facts = schema_facts(domain, op_type, opset)
+    if facts is None:
+        return runtime_schema_defaults(domain, op_type, opset)
+    return facts.defaults
 
 
 def is_known_op(domain: str, op_type: str, opset: int) -> bool:
     """True when onnx.defs, or onnxruntime for the ops it adds, has a schema for the op."""
-    return find_schema(domain, op_type, opset) is not None or (
+    return schema_facts(domain, op_type, opset) is not None or (
         _runtime_schema(domain, op_type, opset) is not None
     )
 
