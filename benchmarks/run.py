@@ -247,7 +247,7 @@ def table(cases: Sequence[Case], results: dict[tuple[str, str], Samples]) -> lis
                 lines.append(f"| {case.group} | {case.name} | {shown} | {tool} "
                              f"| failed: {samples.failed} | |")  # fmt: skip
                 continue
-            lines.append(f"| {case.group} | {case.name} | {shown} | {tool} | {stat(samples.wall_s, 2)} "
+            lines.append(f"| {case.group} | {case.name} | {shown} | {tool} | {stat(samples.wall_s, 3)} "
                          f"| {stat(samples.rss_mib, 0)} |")  # fmt: skip
     return lines
 
@@ -279,10 +279,10 @@ def goals(cases: Sequence[Case], results: dict[tuple[str, str], Samples]) -> lis
             continue
         if case.group == "b":
             ok = tool is not None and load is not None and ours <= tool / 2 and ours < load
-            out.append(f"- {case.name} (b): onnxcost {ours:.2f} s ≤ ½ onnx-tool ({(tool or 0) / 2:.2f} s) "
-                       f"and < onnx.load ({load or 0:.2f} s): {'met' if ok else 'NOT met'}")  # fmt: skip
+            out.append(f"- {case.name} (b): onnxcost {ours:.3f} s ≤ ½ onnx-tool ({(tool or 0) / 2:.3f} s) "
+                       f"and < onnx.load ({load or 0:.3f} s): {'met' if ok else 'NOT met'}")  # fmt: skip
         if case.group in ("a", "d") and tool is not None:
-            out.append(f"- {case.name} ({case.group}): onnxcost {ours:.2f} s < onnx-tool {tool:.2f} s: "
+            out.append(f"- {case.name} ({case.group}): onnxcost {ours:.3f} s < onnx-tool {tool:.3f} s: "
                        f"{'met' if ours < tool else 'NOT met'}")  # fmt: skip
         peak = rss(case.name)
         if peak is not None and case.group in ("a", "b", "c"):
@@ -308,7 +308,7 @@ def sweep_lines(found: dict[str, dict[str, Samples]]) -> list[str]:
             if samples.failed:
                 lines.append(f"| {model} | {label} | failed: {samples.failed} | |")
             else:
-                lines.append(f"| {model} | {label} | {stat(samples.wall_s, 2)} "
+                lines.append(f"| {model} | {label} | {stat(samples.wall_s, 3)} "
                              f"| {stat(samples.rss_mib, 0)} |")  # fmt: skip
         single, sweep = (median(s) for s in results.values())
         if single and sweep:
