@@ -244,7 +244,7 @@ def parse_dim_param(text: str, fresh: Iterable[str] = ()) -> Dim | None:
         try:
             return _formula(ast.parse(text, mode="eval").body)
         except (SyntaxError, TypeError, ValueError, ZeroDivisionError):
-            pass
+            return symbol(_sanitize(text))  # not a formula after all: one name
     return symbol(_sanitize(text))
 
 
