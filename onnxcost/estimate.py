@@ -82,7 +82,8 @@ def estimate(
 
     `tensors` tells constants apart for fusion (without it, a node's weight read marks its
     constant operand); a value in `graph_outputs` is always written, never fused away.
-    Every figure must be a number: bind the dims first, or pass `bindings` to evaluate formulas.
+    Every figure must be a number: bind the dims first, or pass `bindings` to evaluate formulas
+    (fusion is then planned over the formulas: see `plan_estimate`).
     """
     return estimate_profiles(costs, (profile,), fuse=fuse, batch=batch, tensors=tensors,
                              bindings=bindings, graph_outputs=graph_outputs)[0]  # fmt: skip

@@ -26,10 +26,6 @@ class Poly:
 
     __slots__ = ("_hash", "_sympy", "terms")
 
-    is_number = False
-    is_integer = True
-    is_Integer = False
-
     def __init__(self, terms: dict[Monomial, int]) -> None:
         """`terms` must be canonical: no zero coefficient, at least one non-constant monomial."""
         self.terms = terms
@@ -48,11 +44,6 @@ class Poly:
     def names(self) -> frozenset[str]:
         """Names of the dims the polynomial depends on."""
         return frozenset(name for monomial in self.terms for name, _ in monomial)
-
-    @property
-    def free_symbols(self) -> set[Poly]:
-        """The dims as symbols (the sympy spelling of `names`)."""
-        return {Poly.symbol(name) for name in self.names}
 
     @property
     def name(self) -> str:

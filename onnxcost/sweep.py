@@ -2,19 +2,18 @@
 
 Each model is analyzed once with the swept dims left symbolic (a dim with a single value is
 bound up front). Every binding then substitutes its values into the distinct formulas of that
-analysis (each formula once, however many nodes share it), giving the same NodeCosts, tensor
-sizes, totals and peak memory as `analyze(model, dims=binding)`; the estimator runs on those
-for every profile.
+analysis (each formula once, however many nodes share it): the totals are its formulas
+evaluated, the peak memory is the schedule of the bound shapes, and the estimator binds each
+distinct node of its plan once, for every profile; all equal `analyze(model, dims=binding)`.
 
-Two cases need more than substitution. A value the folder evaluates only once the dims are
+Three cases need more than substitution. A value the folder evaluates only once the dims are
 numbers (a Shape chain through an op it cannot fold over formulas) is a run-time value in the
 symbolic analysis but a folded constant once bound (Shape chains themselves fold over formulas,
 so this is rare): when a binding makes new constants, the rules run again on the bound shapes
 (the shape stage, the expensive one, is not repeated). Where the symbolic analysis left a dim it
 could not express (`unk_N`), that binding is analyzed directly.
-
-The estimator sees each distinct node once per profile (`per_node=False`): its totals are the
-ones `analyze --hw` reports.
+A formula that is 0 at a binding can make a node a view, which the plan made over formulas
+cannot know: that binding is costed again on the bound graph too.
 
 Pure: `sweep` returns rows and prints nothing; models can run in a process pool (`jobs`).
 """
