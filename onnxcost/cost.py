@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
+
 from onnxcost.dtypes import NON_PARAM_DTYPES
 from onnxcost.graph import Graph
 from onnxcost.quantization import QuantPlan
@@ -24,6 +26,8 @@ def cost_nodes(
     and outside a body counts once) and handed to the node's rule as `subgraph_costs`.
     """
     options = dict(options or {})
+    if graph.derived:
+        options["dims"] = {**graph.derived, **options.get("dims", {})}
     counted = set() if counted is None else counted
     plan = graph.quant_plan if options.get("qdq", "as-run") == "as-run" else QuantPlan()
     absorbed = _absorbed_inputs(graph, plan)
@@ -41,6 +45,8 @@ def cost_nodes(
         if name in plan.integer_ops:
             inputs = _replace(inputs, plan.runtime_inputs.get(name, {}))
             outputs = _replace(outputs, plan.runtime_outputs.get(name, {}))
+        if name in graph.taken_branches:  # the branch the shapes decide, as a known condition
+            inputs = (_known_condition(inputs[0], graph.taken_branches[name]), *inputs[1:])
         bodies = {}
         if name in subgraphs:
             bodies = {
@@ -48,7 +54,7 @@ def cost_nodes(
                 for attr, body in subgraphs[name].items()
             }
             if node.op_type == "If" and bodies:
-                bodies = _untaken_branch_cleared(node, tensors, bodies)
+                bodies = _untaken_branch_cleared(node, {node.inputs[0]: inputs[0]}, bodies)
         view = NodeView(node, inputs, outputs, subgraph_costs=bodies, options=options)
         work = _work_of(node, view, outputs)
         cost = _node_cost(node, inputs, outputs, work, counted, absorbed.get(name, ()), quantized)
@@ -56,6 +62,13 @@ def cost_nodes(
             cost = _with_bodies(cost, bodies)
         costs.append(cost)
     return tuple(costs)
+
+
+def _known_condition(condition: TensorInfo | None, taken: bool) -> TensorInfo | None:
+    """An If's condition with the value the shapes decided."""
+    if condition is None:
+        return None
+    return replace(condition, value=np.array(taken))
 
 
 def _untaken_branch_cleared(

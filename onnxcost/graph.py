@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from onnxcost.shapes import ShapedGraph
-from onnxcost.types import NodeInfo, TensorInfo
+from onnxcost.types import Dim, NodeInfo, TensorInfo
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -35,6 +35,10 @@ class Graph:
     subgraphs: Mapping[str, Mapping[str, Graph]] = field(default_factory=dict)
     scope: frozenset[str] = frozenset()
     quantized_payloads: frozenset[str] = frozenset()
+    # dims the shape stage derived beyond the bindings (Loop trip counts), by symbol name
+    derived: Mapping[str, Dim] = field(default_factory=dict)
+    # If nodes whose branch the shapes decide although the condition is a run-time value
+    taken_branches: Mapping[str, bool] = field(default_factory=dict)
 
     @cached_property
     def digraph(self) -> nx.DiGraph:
@@ -113,6 +117,8 @@ def build_graph(shaped: ShapedGraph) -> Graph:
             for op, index in QUANTIZED_PAYLOADS
             if node.op_type == op and len(node.inputs) > index and node.inputs[index]
         ),
+        derived=shaped.derived,
+        taken_branches={nodes[index].name: taken for index, taken in shaped.taken_branches.items()},
     )
 
 

@@ -8,6 +8,7 @@ exact expression (with floor where the op floors), so figures stay formulas in t
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -15,6 +16,17 @@ from onnxcost.symbolic import ceildiv, dim_max, floordiv, normalize, product
 from onnxcost.types import Dim, NodeInfo
 
 Shape = tuple[Dim, ...]
+
+
+@dataclass(frozen=True)
+class DataDim:
+    """An output dim the input data decides (NonZero's count), not the input shapes: the shape
+    stage names it `<node>_<key>`; `bound` is the largest value the graph allows (None: none)."""
+
+    key: str
+    what: str
+    bound: Dim | None = None
+
 ShapeFn = Callable[[NodeInfo, Sequence[Shape | None], Sequence[np.ndarray | None]], list]
 SHAPE_RULES: dict[str, ShapeFn] = {}
 DOMAIN_SHAPE_RULES: dict[tuple[str, str], ShapeFn] = {}
@@ -168,7 +180,6 @@ SAME_SHAPE_OPS = [
     "Clip",
     "BatchNormalization",
     "InstanceNormalization",
-    "LayerNormalization",
     "GroupNormalization",
     "LRN",
     "MeanVarianceNormalization",
@@ -176,7 +187,14 @@ SAME_SHAPE_OPS = [
     "Swish",
     "RMSNormalization",
     "CumSum",
+    "CumProd",
     "Trilu",
+    "ReverseSequence",
+    "EyeLike",
+    "RandomNormalLike",
+    "RandomUniformLike",
+    "Bernoulli",
+    "RotaryEmbedding",
     "BitwiseNot",
     "QuantizeLinear",
     "DequantizeLinear",
@@ -187,6 +205,17 @@ SAME_SHAPE_OPS = [
 @shape_rule(*SAME_SHAPE_OPS)
 def _same(node, shapes, values):
     return [shapes[0], shapes[0]] if node.op_type == "Dropout" else [shapes[0]]
+
+
+@shape_rule("LayerNormalization")
+def _layer_normalization(node, shapes, values):
+    """Y like X; Mean and InvStdDev keep X's dims before `axis` and 1 for each normalized one."""
+    x = shapes[0]
+    if x is None:
+        return [None, None, None]
+    axis = int(node.attrs.get("axis", -1)) % len(x)
+    stats = (*x[:axis], *([1] * (len(x) - axis)))
+    return [x, stats, stats]
 
 
 BROADCAST_OPS = [
@@ -255,7 +284,7 @@ def window_output(node: NodeInfo, spatial: Sequence[Dim], kernel: Sequence[int])
     return out
 
 
-@shape_rule("Conv", "ConvInteger", "QLinearConv")
+@shape_rule("Conv", "ConvInteger", "QLinearConv", "DeformConv")
 def _conv(node, shapes, values):
     x_index, w_index = (0, 3) if node.op_type == "QLinearConv" else (0, 1)
     x, w = shapes[x_index], shapes[w_index]
@@ -321,9 +350,9 @@ def matmul_shape(a: Shape, b: Shape) -> Shape:
     return tuple(out)
 
 
-@shape_rule("MatMul", "MatMulInteger")
+@shape_rule("MatMul", "MatMulInteger", "QLinearMatMul")
 def _matmul(node, shapes, values):
-    a, b = shapes[0], shapes[1]
+    a, b = (shapes[0], shapes[3]) if node.op_type == "QLinearMatMul" else (shapes[0], shapes[1])
     return [None if a is None or b is None else matmul_shape(a, b)]
 
 
@@ -443,7 +472,7 @@ def _gather(node, shapes, values):
     return [tuple(data[:axis]) + tuple(indices) + tuple(data[axis + 1 :])]
 
 
-@shape_rule("GatherElements", "ScatterElements", "Scatter")
+@shape_rule("GatherElements", "ScatterElements", "Scatter", "ScatterND", "TensorScatter")
 def _gather_elements(node, shapes, values):
     # GatherElements: the output has the indices' shape; the scatters: the data's
     position = 1 if node.op_type == "GatherElements" else 0
@@ -619,12 +648,87 @@ def _rational(scale: float):
 
 @shape_rule("TopK")
 def _topk(node, shapes, values):
-    x, k = shapes[0], _ints(values[1]) if len(values) > 1 else [node.attrs.get("k")]
-    if x is None or k is None:
+    x = shapes[0]
+    if x is None:
         return [None, None]
+    k = _ints(values[1]) if len(values) > 1 else [node.attrs.get("k")]
     axis = int(node.attrs.get("axis", -1)) % len(x)
-    out = tuple(k[0] if i == axis else d for i, d in enumerate(x))
+    size = k[0] if k is not None else DataDim("k", "k, a run-time value", x[axis])
+    out = tuple(size if i == axis else d for i, d in enumerate(x))
     return [out, out]
+
+
+@shape_rule("NonZero")
+def _non_zero(node, shapes, values):
+    x = shapes[0]
+    if x is None:
+        return [None]
+    return [(len(x), DataDim("count", "the number of nonzero elements", product(x)))]
+
+
+@shape_rule("Unique")
+def _unique(node, shapes, values):
+    x = shapes[0]
+    if x is None:
+        return [None] * 4
+    axis = node.attrs.get("axis")
+    if axis is None:
+        count = DataDim("count", "the number of unique values", product(x))
+        return [(count,), (count,), (product(x),), (count,)]
+    axis = int(axis) % len(x)
+    count = DataDim("count", f"the number of unique slices on axis {axis}", x[axis])
+    return [tuple(count if i == axis else d for i, d in enumerate(x)), (count,), (x[axis],), (count,)]
+
+
+@shape_rule("Compress")
+def _compress(node, shapes, values):
+    x = shapes[0]
+    if x is None:
+        return [None]
+    axis = node.attrs.get("axis")
+    condition = values[1] if len(values) > 1 else None
+    if condition is not None and condition.dtype != object:
+        length = product(x) if axis is None else x[int(axis) % len(x)]
+        if isinstance(length, int):
+            kept = int(np.count_nonzero(condition.reshape(-1)[:length]))
+            if axis is None:
+                return [(kept,)]
+            axis = int(axis) % len(x)
+            return [tuple(kept if i == axis else d for i, d in enumerate(x))]
+    if axis is None:
+        return [(DataDim("count", "the number of elements kept", product(x)),)]
+    axis = int(axis) % len(x)
+    kept = DataDim("count", f"the number of slices kept on axis {axis}", x[axis])
+    return [tuple(kept if i == axis else d for i, d in enumerate(x))]
+
+
+@shape_rule("NonMaxSuppression")
+def _non_max_suppression(node, shapes, values):
+    boxes, scores = shapes[0], shapes[1]
+    if boxes is None or scores is None or len(boxes) != 3 or len(scores) != 3:
+        return [None]
+    batch, count, classes = boxes[0], boxes[1], scores[1]
+    limit = _ints(values[2]) if len(values) > 2 and values[2] is not None else None
+    per_class = count
+    if limit and isinstance(limit[0], int) and isinstance(count, int):
+        per_class = min(limit[0], count)
+    elif limit and isinstance(limit[0], int):
+        per_class = limit[0]
+    if len(node.inputs) < 3 or not node.inputs[2]:
+        per_class = 0  # no max_output_boxes_per_class: the spec selects nothing
+    selected = DataDim("boxes", "the number of boxes selected", normalize(batch * classes * per_class))
+    return [(selected, 3)]
+
+
+@shape_rule("Range")
+def _range(node, shapes, values):
+    """⌈(limit − start) / delta⌉ values, over symbols too; a run-time operand makes it data."""
+    operands = [_ints(v) for v in values[:3]] if len(values) >= 3 else [None]
+    if all(o is not None and len(o) == 1 for o in operands):
+        start, limit, delta = (o[0] for o in operands)
+        if isinstance(delta, int) and delta > 0:
+            return [(normalize(ceildiv(limit - start, delta)),)]
+    return [(DataDim("count", "the number of values, from run-time start, limit and delta"),)]
 
 
 @shape_rule("Einsum")
@@ -646,4 +750,107 @@ def _constant_of_shape(node, shapes, values):
     operand = shapes[0] if shapes else None
     if operand is None or len(operand) != 1 or not isinstance(operand[0], int):
         return [None]
-    return [(None,) * operand[0]]
+    return [tuple(DataDim(f"d{axis}", f"dim {axis}, a run-time value") for axis in range(operand[0]))]
+
+
+@shape_rule("LSTM", "GRU", "RNN")
+def _recurrent(node, shapes, values):
+    """Y [seq, dirs, batch, hidden] and Y_h (Y_c) [dirs, batch, hidden]; batch first when layout 1."""
+    x = shapes[0]
+    if x is None or len(x) != 3:
+        return [None] * len(node.outputs)
+    hidden = int(node.attrs["hidden_size"])
+    dirs = 2 if node.attrs.get("direction", "forward") == "bidirectional" else 1
+    if int(node.attrs.get("layout", 0)):
+        batch, seq = x[0], x[1]
+        return [(batch, seq, dirs, hidden), (batch, dirs, hidden), (batch, dirs, hidden)]
+    seq, batch = x[0], x[1]
+    return [(seq, dirs, batch, hidden), (dirs, batch, hidden), (dirs, batch, hidden)]
+
+
+@shape_rule("DynamicQuantizeLinear")
+def _dynamic_quantize(node, shapes, values):
+    return [shapes[0], (), ()]
+
+
+@shape_rule("GatherND")
+def _gather_nd(node, shapes, values):
+    """indices[:-1] + data[batch_dims + k:], k = indices[-1]."""
+    data, indices = shapes[0], shapes[1]
+    if data is None or indices is None or not isinstance(indices[-1], int):
+        return [None]
+    batch = int(node.attrs.get("batch_dims", 0))
+    return [(*indices[:-1], *data[batch + indices[-1] :])]
+
+
+@shape_rule("DepthToSpace")
+def _depth_to_space(node, shapes, values):
+    x, block = shapes[0], int(node.attrs["blocksize"])
+    if x is None:
+        return [None]
+    return [(x[0], floordiv(x[1], block * block), x[2] * block, x[3] * block)]
+
+
+@shape_rule("SpaceToDepth")
+def _space_to_depth(node, shapes, values):
+    x, block = shapes[0], int(node.attrs["blocksize"])
+    if x is None:
+        return [None]
+    return [(x[0], x[1] * block * block, floordiv(x[2], block), floordiv(x[3], block))]
+
+
+@shape_rule("GridSample")
+def _grid_sample(node, shapes, values):
+    """[N, C] + the grid's spatial dims (grid [N, H_out, W_out, 2])."""
+    x, grid = shapes[0], shapes[1]
+    if x is None or grid is None:
+        return [None]
+    return [(x[0], x[1], *grid[1:-1])]
+
+
+@shape_rule("OneHot")
+def _one_hot(node, shapes, values):
+    """The indices' shape with `depth` inserted at `axis`."""
+    indices, depth = shapes[0], _ints(values[1]) if len(values) > 1 else None
+    if indices is None or depth is None:
+        return [None]
+    rank = len(indices) + 1
+    axis = int(node.attrs.get("axis", -1)) % rank
+    out = list(indices)
+    out.insert(axis, depth[0])
+    return [tuple(out)]
+
+
+@shape_rule("RoiAlign", "MaxRoiPool")
+def _roi_pool(node, shapes, values):
+    """[rois, C, output_height, output_width]."""
+    x, rois = shapes[0], shapes[1]
+    if x is None or rois is None:
+        return [None]
+    if node.op_type == "MaxRoiPool":
+        height, width = node.attrs["pooled_shape"]
+    else:
+        height, width = node.attrs.get("output_height", 1), node.attrs.get("output_width", 1)
+    return [(rois[0], x[1], int(height), int(width))]
+
+
+@shape_rule("Size")
+def _size(node, shapes, values):
+    return [()]
+
+
+@shape_rule("RandomNormal", "RandomUniform")
+def _random(node, shapes, values):
+    return [tuple(int(d) for d in node.attrs["shape"])]
+
+
+@shape_rule("Multinomial")
+def _multinomial(node, shapes, values):
+    x = shapes[0]
+    return [None if x is None else (x[0], int(node.attrs.get("sample_size", 1)))]
+
+
+@shape_rule("Det")
+def _det(node, shapes, values):
+    x = shapes[0]
+    return [None if x is None else tuple(x[:-2])]

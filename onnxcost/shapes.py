@@ -1,8 +1,11 @@
 """Stage 2: shapes and dtypes of every value, with user bindings, folding and symbolic dims.
 
-ONNX shape inference runs on a copy of the graph whose large weights are replaced by typed
-graph inputs, so it never serializes weight payloads. The capped folder then evaluates
-shape chains and weight generators, and the symbolic rules fill dims inference left unknown.
+A dim comes, in this order, from a folded value, from ONNX shape inference over the bound inputs,
+from onnxcost's own shape rules, and only then from what the file declares (`value_info`): a
+declared dim never overrides a derived one. ONNX shape inference runs on a copy of the graph whose
+large weights are replaced by typed graph inputs and whose declared symbols are cleared, so it
+never serializes weight payloads and derives every dim from the inputs. A dim nothing derives is a
+symbol named after its node, which `--dim NAME=INT` binds.
 """
 
 from __future__ import annotations
@@ -16,21 +19,30 @@ import numpy as np
 import onnx
 import sympy
 
+from onnxcost.bindings import ABSURD_DIM, Bindings, resolve_bindings
+from onnxcost.consistency import contradiction
 from onnxcost.dtypes import dtype_name
 from onnxcost.errors import GraphError, ShapeError
 from onnxcost.fold import FOLD_CAP_ELEMENTS, FOLDERS, constant_attr_value, fold_node, tensor_value
 from onnxcost.load import LoadedModel
+from onnxcost.loops import simulated_trips
 from onnxcost.nodes import is_known_op, node_info
 from onnxcost.poly import Poly
 from onnxcost.rules.registry import load_rules
-from onnxcost.shape_rules import infer_output_dtypes, infer_output_shapes
-from onnxcost.symbolic import as_int, bind_dim_param, dim_param_names, free_names, is_symbol, product, symbol
+from onnxcost.shape_rules import DataDim, infer_output_dtypes, infer_output_shapes
+from onnxcost.symbolic import (
+    as_int,
+    bind_dim_param,
+    dim_param_names,
+    free_names,
+    larger,
+    product,
+    symbol,
+)
 from onnxcost.types import DEFAULT_DOMAIN, ML_DOMAIN, Dim, NodeInfo, TensorInfo
 
 # Tensors up to this many elements stay in the copy given to ONNX shape inference.
 SMALL_TENSOR_ELEMENTS = 4096
-# A dim above this is not a real model: reject it before it reaches any arithmetic.
-ABSURD_DIM = 2**40
 ABSURD_ELEMENTS = 2**53
 # Ops whose outputs differ from run to run even with constant inputs.
 NONDETERMINISTIC_OPS = frozenset(
@@ -38,7 +50,28 @@ NONDETERMINISTIC_OPS = frozenset(
      "Bernoulli"}
 )  # fmt: skip
 WEIGHT_GENERATORS = frozenset({"Constant", "ConstantOfShape"})
+# Ops that write a tensor of data from their operands: fed by the graph's inputs (a Shape of an
+# input, a loop counter), what they write is made at run time, an activation (zero states).
+MATERIALIZING_OPS = frozenset({"ConstantOfShape", "Expand", "Tile", "Range", "EyeLike"})
 STRICT_DOMAINS = (DEFAULT_DOMAIN, ML_DOMAIN)
+# A Loop whose M is at least this large is a while-loop in disguise (tf2onnx writes INT64_MAX).
+UNBOUNDED_TRIPS = 2**31
+
+
+@dataclass(frozen=True)
+class UnderivedDim:
+    """A dim the input shapes do not determine: the symbol that stands for it (the name `--dim`
+    binds), the node it comes from, what it counts, whether the data decides it (NonZero's count,
+    a Loop's trips) rather than a gap in onnxcost's rules, the upper bound the graph states
+    (`--worst-case` takes it) and the value the analysis used."""
+
+    symbol: str
+    node: str
+    op_type: str
+    what: str
+    data_dependent: bool
+    bound: Dim | None
+    value: Dim
 
 
 @dataclass(frozen=True)
@@ -46,7 +79,9 @@ class ShapedGraph:
     """Every node (in execution order) and every value with its shape, dtype and constness.
 
     `subgraphs` maps a node's index to its graph attributes (If branches, Loop/Scan bodies),
-    each shaped with the enclosing scope's values visible.
+    each shaped with the enclosing scope's values visible. `derived` holds the dims the shape
+    stage worked out beyond the bindings (Loop trip counts by their symbol's name); `underived`
+    the dims it could not, each named after its node.
     """
 
     nodes: tuple[NodeInfo, ...]
@@ -57,22 +92,40 @@ class ShapedGraph:
     warnings: tuple[str, ...]
     subgraphs: Mapping[int, Mapping[str, ShapedGraph]] = field(default_factory=dict)
     scope: frozenset[str] = frozenset()
+    derived: Mapping[str, Dim] = field(default_factory=dict)
+    underived: tuple[UnderivedDim, ...] = ()
+    # If nodes (by index) whose branch is decided: a known condition, or the only branch that can run
+    taken_branches: Mapping[int, bool] = field(default_factory=dict)
+    # the first contradiction among the nodes that run whenever this graph runs
+    problem: str | None = None
+
+
+# (kind, dims, placeholders, dtype) of an inferred type
+_TypeFacts = tuple[str | None, tuple[Dim | None, ...] | None, tuple[str, ...], str]
 
 
 @dataclass
 class _Context:
     """What every level of the recursive walk shares."""
 
-    inferred: Mapping[str, onnx.TypeProto]
+    inferred: Mapping[str, onnx.TypeProto]  # derived by ONNX inference from the bound inputs
+    declared: Mapping[str, onnx.TypeProto]  # what the file declares (value_info, outputs)
     opsets: Mapping[str, int]
     dims: Mapping[str, int]
-    namer: _FreshNames
+    symbols: _Symbols
+    input_dims: frozenset[str]  # the dim names the graph inputs declare
     # own rules only (no inference ran): a value they leave unknown raises _NeedsInference
     strict: bool = False
-    # a serialized inferred type -> what _inferred_type reads from it (a model's values share few)
-    types: dict[bytes, tuple[str | None, tuple[Dim | None, ...] | None, tuple[str, ...], str]] = field(
-        default_factory=dict
-    )
+    # Loop trip counts (and the like) worked out on the way, by their symbol's name
+    derived: dict[str, Dim] = field(default_factory=dict)
+    # declared dims that are numbers and differ from the derived ones: (value, axis, declared, derived)
+    mismatches: list[tuple[str, int, int, int]] = field(default_factory=list)
+    # names used in declared dims (a --dim may bind them)
+    declared_names: set[str] = field(default_factory=set)
+    # decisions the shapes forced (an If branch that cannot run), for the warnings
+    notes: list[str] = field(default_factory=list)
+    # a serialized type -> what _read_type reads from it (a model's values share few)
+    types: dict[bytes, _TypeFacts] = field(default_factory=dict)
 
 
 # com.microsoft generation loops: decoder runs (and beams) unknown statically are named dims.
@@ -80,61 +133,134 @@ BEAM_OPS = ("BeamSearch", "WhisperBeamSearch")
 GENERATION_OPS = (*BEAM_OPS, "GreedySearch", "Sampling")
 
 
-def _underived_dims(tensors: Mapping[str, TensorInfo]) -> list[str]:
-    """Names of the unk_N symbols that remain in the final shapes, in numeric order."""
-    names: set[str] = set()
-    for info in tensors.values():
-        for dim in info.shape or ():
-            if not isinstance(dim, int):
-                names.update(name for name in free_names(dim) if name.startswith("unk_"))
-    return sorted(names, key=lambda n: (len(n), n))
-
-
 def trip_symbol_name(node_name: str, what: str = "trips") -> str:
     """The dim name a Loop's unknown trip count (or another run-time count: `what`) gets
     ('--dim NAME=INT' binds it)."""
-    cleaned = re.sub(r"[^A-Za-z0-9_]", "_", node_name).strip("_") or "loop"
-    return f"{'n_' if cleaned[0].isdigit() else ''}{cleaned}_{what}"
+    return f"{_clean_name(node_name)}_{what}"
+
+
+def _clean_name(text: str) -> str:
+    """A node or value name as the start of a symbol: letters, digits and underscores."""
+    cleaned = re.sub(r"[^A-Za-z0-9_]", "_", text).strip("_") or "node"
+    cleaned = re.sub(r"_+", "_", cleaned)
+    return f"n_{cleaned}" if cleaned[0].isdigit() else cleaned
 
 
 def infer_shapes(
     loaded: LoadedModel,
     dims: Mapping[str, int] | None = None,
     inputs: Mapping[str, Sequence[int]] | None = None,
+    worst_case: bool = False,
 ) -> ShapedGraph:
-    """Shapes of all values after binding `dims` (by dim name) and `inputs` (whole shapes)."""
+    """Shapes of all values after binding `dims` (by dim name) and `inputs` (whole shapes, which
+    bind the names their inputs declare); `worst_case` gives each data-dependent dim the upper
+    bound the graph states."""
     graph = loaded.proto.graph
-    dims = dict(dims or {})
-    inputs = {name: tuple(shape) for name, shape in (inputs or {}).items()}
     initializer_names = {t.name for t in graph.initializer}
     real_inputs = [v for v in graph.input if v.name not in initializer_names]
-    _check_bindings(real_inputs, dims, inputs, graph)
-
+    bindings = resolve_bindings(real_inputs, dict(dims or {}), inputs or {})
+    declared = _declared_types(graph)
     warnings = list(loaded.warnings)
-    shaped = None
+    shaped = context = None
     if not any(attr.type in _GRAPH_ATTRIBUTES for node in graph.node for attr in node.attribute):
         try:
-            shaped = _walk(loaded, real_inputs, _declared_types(graph), dims, inputs, strict=True)
+            context = _new_context(loaded, {}, declared, bindings, worst_case, strict=True)
+            shaped = _walk(loaded, real_inputs, bindings, context)
         except _NeedsInference:
             shaped = None
     if shaped is None:
-        inferred = _run_onnx_inference(loaded, real_inputs, dims, inputs, warnings)
-        shaped = _walk(loaded, real_inputs, inferred, dims, inputs)
-    underived = _underived_dims(shaped.tensors)
-    if underived:
-        warnings.append(
-            f"{len(underived)} dims could not be derived ({', '.join(underived[:5])}"
-            f"{', ...' if len(underived) > 5 else ''}); figures that depend on them are formulas"
-        )
+        inferred = _run_onnx_inference(loaded, real_inputs, bindings, warnings)
+        context = _new_context(loaded, inferred, declared, bindings, worst_case)
+        shaped = _walk(loaded, real_inputs, bindings, context)
+    assert context is not None
+    if shaped.problem is not None:
+        raise ShapeError(shaped.problem)
+    _check_dim_names(bindings, context, graph)
+    live = _live_names(shaped).union(*(free_names(value) for value in context.derived.values()))
+    underived = tuple(d for d in context.symbols.found.values() if d.symbol in live)
+    warnings.extend(_shape_warnings(context, underived))
     return ShapedGraph(
         nodes=shaped.nodes,
         tensors=shaped.tensors,
         inputs=tuple(v.name for v in real_inputs),
         outputs=shaped.outputs,
-        bindings=dims,
+        bindings=dict(bindings.dims),
         warnings=tuple(warnings),
         subgraphs=shaped.subgraphs,
+        derived=dict(context.derived),
+        underived=underived,
+        taken_branches=shaped.taken_branches,
     )
+
+
+def _new_context(
+    loaded: LoadedModel,
+    inferred: Mapping[str, onnx.TypeProto],
+    declared: Mapping[str, onnx.TypeProto],
+    bindings: Bindings,
+    worst_case: bool,
+    strict: bool = False,
+) -> _Context:
+    symbols = _Symbols(bindings.dims, worst_case)
+    return _Context(inferred, declared, loaded.opsets, bindings.dims, symbols,
+                    bindings.input_dim_names, strict)  # fmt: skip
+
+
+def _check_dim_names(bindings: Bindings, context: _Context, graph: onnx.GraphProto) -> None:
+    """A --dim must name a dim of the model: an input's, a declared one, a Loop's trips or a
+    symbol the analysis gave a dim it could not derive."""
+    known = bindings.input_dim_names | context.declared_names | set(context.symbols.names)
+    unknown = [name for name in bindings.dims if name not in known]
+    if unknown and any(name not in (known | _loop_names(graph)) for name in unknown):
+        name = next(n for n in unknown if n not in _loop_names(graph))
+        listed = ", ".join(sorted(bindings.input_dim_names)) or "none"
+        others = sorted(set(context.symbols.names) - bindings.input_dim_names)
+        more = f"; other dims: {', '.join(others[:8])}{', ...' if len(others) > 8 else ''}" if others else ""
+        raise ShapeError(f"--dim {name}: no dim of the model has that name (input dims: {listed}{more})")
+
+
+def _live_names(shaped: ShapedGraph) -> set[str]:
+    """The symbols in the shapes of values that can run (an If branch not taken cannot)."""
+    names: set[str] = set()
+    for info in shaped.tensors.values():
+        for dim in info.shape or ():
+            if not isinstance(dim, int):
+                names |= free_names(dim)
+    for index, bodies in shaped.subgraphs.items():
+        taken = shaped.taken_branches.get(index)
+        for name, body in bodies.items():
+            if taken is None or name == _BRANCHES[taken]:
+                names |= _live_names(body)
+    return names
+
+
+def _shape_warnings(context: _Context, underived: Sequence[UnderivedDim]) -> list[str]:
+    """One line per kind of problem: declared dims the bound inputs contradict, dims nothing
+    derives (of values that can run), sizes the data decides."""
+    lines = list(context.notes)
+    if context.mismatches:
+        value, axis, declared, derived = context.mismatches[0]
+        count = len(context.mismatches)
+        lines.append(
+            f"{count} dim{'s' if count > 1 else ''} the model declares differ from what the bound "
+            f"inputs give (value {value!r} dim {axis}: declared {declared}, derived {derived}); "
+            "the derived ones are used"
+        )
+    open_dims = [d for d in underived if not isinstance(d.value, int)]
+    for found in open_dims[:8]:
+        bound = f"; at most {found.bound} (--worst-case uses it)" if found.bound is not None else ""
+        cause = "the data decides it" if found.data_dependent else "it could not be derived"
+        lines.append(
+            f"node {found.node!r} ({found.op_type}): {found.what} is {found.symbol}, {cause}{bound}; "
+            f"bind it with --dim {found.symbol}=N"
+        )
+    if len(open_dims) > 8:
+        lines.append(f"{len(open_dims) - 8} more dims could not be derived")
+    for found in underived:
+        if found.bound is not None and found.value == found.bound and found.symbol not in context.dims:
+            lines.append(f"node {found.node!r} ({found.op_type}): {found.what} taken at its bound "
+                         f"{found.bound} (--worst-case)")  # fmt: skip
+    return lines
 
 
 class _NeedsInference(Exception):
@@ -147,22 +273,20 @@ _GRAPH_ATTRIBUTES = (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS)
 def _walk(
     loaded: LoadedModel,
     real_inputs: Sequence[onnx.ValueInfoProto],
-    inferred: Mapping[str, onnx.TypeProto],
-    dims: Mapping[str, int],
-    inputs: Mapping[str, tuple[int, ...]],
-    strict: bool = False,
+    bindings: Bindings,
+    context: _Context,
 ) -> ShapedGraph:
-    """The main graph shaped from its inputs, with ONNX's `inferred` types where given.
+    """The main graph shaped from its inputs, with ONNX's inferred types where the context has them.
 
-    `strict`: with only the types the graph declares, the folder and the shape rules must derive
-    every value (a graph of common ops, as a rule); one they cannot raises _NeedsInference, and
-    ONNX shape inference runs after all. Both ways give the same shapes where the rules know the op
-    (tests/test_shapes.py compares them on the onnx test models).
+    `context.strict`: with no inferred types, the folder and the shape rules must derive every
+    value of the default domains (a graph of common ops, as a rule); one they cannot raises
+    _NeedsInference, and ONNX shape inference runs after all. Both ways give the same shapes where
+    the rules know the op (tests/test_shapes.py compares them on the onnx test models).
     """
-    context = _Context(inferred, loaded.opsets, dims, _FreshNames(), strict)
     tensors: dict[str, TensorInfo] = {}
     for value in real_inputs:
-        tensors[value.name] = _value_info(value.name, value.type, dims, context.namer, inputs.get(value.name))
+        info = _value_info(value.name, value.type, context, bindings.inputs.get(value.name))
+        tensors[value.name] = replace(info, from_inputs=True)
     return _shape_graph(loaded.proto.graph, {}, tensors, context, order_by_file=True)
 
 
@@ -173,7 +297,12 @@ def _shape_graph(
     context: _Context,
     order_by_file: bool = False,
 ) -> ShapedGraph:
-    """Walk one graph (the main one or a body) in execution order, recursing into bodies."""
+    """Walk one graph (the main one or a body) in execution order, recursing into bodies.
+
+    The first contradiction among the nodes that run whenever the graph runs (its own, those of
+    its Loop and Scan bodies and of the If branches taken) is its `problem`: an error for the main
+    graph, a branch that cannot be the one taken for an If.
+    """
     tensors: dict[str, TensorInfo] = dict(scope)
     for tensor in graph.initializer:
         tensors[tensor.name] = _initializer_info(tensor)
@@ -187,11 +316,13 @@ def _shape_graph(
             tensors[value.name] = bound_inputs[value.name]
         elif value.name not in tensors or scope:
             type_proto = context.inferred.get(value.name, value.type)
-            tensors[value.name] = _value_info(value.name, type_proto, context.dims,
-                                              context.namer, None)  # fmt: skip
+            info = _value_info(value.name, type_proto, context, None)
+            tensors[value.name] = replace(info, from_inputs=True)
     protos = order_nodes(graph.node, set(tensors))
     nodes = []
     subgraphs: dict[int, dict[str, ShapedGraph]] = {}
+    taken_branches: dict[int, bool] = {}
+    problem: str | None = None
     for index, proto in enumerate(protos):
         node = node_info(proto, index, context.opsets)
         if node.domain in STRICT_DOMAINS and not is_known_op(node.domain, node.op_type, node.opset):
@@ -204,31 +335,46 @@ def _shape_graph(
         load_rules(node.domain, node.op_type)
         bodies = _bodies(node)
         if not bodies:
-            for info in _node_outputs(node, tensors, context):
+            outputs = _node_outputs(node, tensors, context)
+            for info in outputs:
                 tensors[info.name] = info
+            if problem is None:
+                problem = contradiction(node, [tensors.get(n) if n else None for n in node.inputs], outputs)
             continue
-        subgraphs[index] = {
+        shaped = {
             name: _shape_graph(body, tensors, _body_inputs(node, body, tensors, context), context)
             for name, body in bodies.items()
         }
-        taken = _static_branch(node, tensors, subgraphs[index])
-        if taken is not None:
-            for name, info in zip(node.outputs, taken, strict=False):
-                if name:
-                    tensors[name] = replace(info, name=name)
-            continue
-        outputs = _node_outputs(node, tensors, context, bodies=True)
-        for info in outputs:
-            if info.shape is None and node.op_type == "If":
-                info = _widest_branch_output(node, info, subgraphs[index])
-            if node.op_type == "Loop" and node.domain == "" and "body" in subgraphs[index]:
-                info = _loop_output(node, info, tensors, subgraphs[index]["body"], context.dims)
-            tensors[info.name] = info
+        subgraphs[index] = shaped
+        condition = None
+        if node.op_type == "If" and node.domain == "" and "then_branch" in shaped:
+            condition = _taken_branch(node, tensors, shaped, context)
+            if condition is not None:
+                taken_branches[index] = condition
+        runs = [b for name, b in shaped.items() if condition is None or name == _BRANCHES[condition]]
+        if node.op_type == "If" and condition is None:
+            runs = []  # both branches can run: neither one's shapes contradict
+        problem = problem or next((b.problem for b in runs if b.problem), None)
+        if condition is not None:
+            branch = shaped[_BRANCHES[condition]]
+            found = [branch.tensors.get(name) for name in branch.outputs]
+            if all(info is not None for info in found):
+                for name, info in zip(node.outputs, found, strict=False):
+                    if name and info is not None:
+                        tensors[name] = replace(info, name=name, from_inputs=True)
+                continue
+        from_bodies = None
+        if node.op_type == "If" and node.domain == "":
+            from_bodies = _branch_shapes(node, shaped)
+        elif node.op_type == "Loop" and node.domain == "" and "body" in shaped:
+            trips = _loop_trips(node, tensors, shaped, context)
+            from_bodies = _loop_shapes(node, tensors, shaped["body"], trips)
+        for info in _node_outputs(node, tensors, context, bodies=True, ruled=from_bodies):
+            tensors[info.name] = replace(info, from_inputs=True)
     for value in graph.output:
         if value.name not in tensors:
             type_proto = context.inferred.get(value.name, value.type)
-            tensors[value.name] = _value_info(value.name, type_proto, context.dims,
-                                              context.namer, None)  # fmt: skip
+            tensors[value.name] = _value_info(value.name, type_proto, context, None)
     return ShapedGraph(
         nodes=tuple(nodes),
         tensors=tensors,
@@ -238,7 +384,56 @@ def _shape_graph(
         warnings=(),
         subgraphs=subgraphs,
         scope=frozenset(scope),
+        taken_branches=taken_branches,
+        problem=problem,
     )
+
+
+_BRANCHES = {True: "then_branch", False: "else_branch"}
+
+
+def _taken_branch(
+    node: NodeInfo, tensors: Mapping[str, TensorInfo], bodies: Mapping[str, ShapedGraph], context: _Context
+) -> bool | None:
+    """The branch an If takes: its condition when known before run time; else, when one branch
+    cannot run with these shapes, the other (noted in the warnings); else None."""
+    condition = static_condition(node, tensors)
+    if condition is not None:
+        return condition
+    then_problem = bodies["then_branch"].problem
+    else_problem = bodies["else_branch"].problem if "else_branch" in bodies else None
+    if (then_problem is None) == (else_problem is None):
+        return None
+    impossible, taken = ("then", "else") if then_problem else ("else", "then")
+    context.notes.append(
+        f"node {node.name!r} (If): the {impossible} branch cannot run with these shapes "
+        f"({then_problem or else_problem}); the {taken} branch is taken"
+    )
+    return taken == "then"
+
+
+def _loop_trips(
+    node: NodeInfo, tensors: Mapping[str, TensorInfo], bodies: Mapping[str, ShapedGraph], context: _Context
+) -> Dim:
+    """A Loop's trip count: M without a condition, else the simulated condition (onnxcost.loops),
+    else the node's `_trips` symbol (bound by --dim, or M under --worst-case). Recorded under the
+    symbol's name for the cost rule."""
+    name = trip_symbol_name(node.name)
+    body = bodies.get("body")
+    found = None
+    if name in context.dims:
+        found = context.dims[name]
+    elif body is not None:
+        found = simulated_trips(node, tensors, body.nodes, body.tensors, body.inputs, body.outputs)
+    if found is None:
+        limit = tensors.get(node.inputs[0]) if node.inputs and node.inputs[0] else None
+        value = limit.value if limit is not None else None
+        bound = None
+        if value is not None and value.size == 1 and value.dtype != object:
+            bound = int(value.reshape(-1)[0]) if int(value.reshape(-1)[0]) < UNBOUNDED_TRIPS else None
+        found = context.symbols.dim(node, "trips", "its trip count", data=True, bound=bound)
+    context.derived[name] = found
+    return found
 
 
 def _body_inputs(
@@ -270,10 +465,10 @@ def _body_inputs(
         operands = [*states, *slices]
     bound: dict[str, TensorInfo] = {}
     for value, operand in zip(declared, operands, strict=False):
-        known = _dims_of(context.inferred.get(value.name, value.type), context.dims, None)
-        if operand is None or (known is not None and all(d is not None for d in known)):
-            continue
-        bound[value.name] = TensorInfo(value.name, operand.shape, operand.dtype)
+        if operand is None or operand.shape is None:
+            continue  # the body's declaration (or ONNX's inference of it) stands
+        dtype = operand.dtype or dtype_name(value.type.tensor_type.elem_type)
+        bound[value.name] = TensorInfo(value.name, operand.shape, dtype, from_inputs=True)
     return bound
 
 
@@ -285,84 +480,45 @@ def static_condition(node: NodeInfo, tensors: Mapping[str, TensorInfo]) -> bool 
     return bool(cond.value.reshape(-1)[0])
 
 
-def _static_branch(
-    node: NodeInfo, tensors: Mapping[str, TensorInfo], bodies: Mapping[str, ShapedGraph]
-) -> list[TensorInfo] | None:
-    """An If whose condition is known runs one branch: its outputs are that branch's outputs."""
-    if node.op_type != "If" or node.domain != "" or not bodies:
-        return None
-    condition = static_condition(node, tensors)
-    if condition is None:
-        return None
-    branch = bodies["then_branch" if condition else "else_branch"]
-    found = [branch.tensors.get(name) for name in branch.outputs]
-    return None if any(info is None for info in found) else found
+def _branch_shapes(node: NodeInfo, bodies: Mapping[str, ShapedGraph]) -> list[tuple[Dim, ...] | None]:
+    """Each output of an If whose condition is unknown: the dims both branches agree on, the larger
+    where they differ (the runtime decides which comes); the higher rank where the ranks differ
+    (both broadcast the same way downstream)."""
+    shapes = []
+    for position in range(len(node.outputs)):
+        found = []
+        for body in bodies.values():
+            info = body.tensors.get(body.outputs[position]) if position < len(body.outputs) else None
+            if info is not None and info.shape is not None:
+                found.append(info.shape)
+        if not found:
+            shapes.append(None)
+            continue
+        merged = max(found, key=len)
+        for other in found:
+            if len(other) == len(merged) and other != merged:
+                merged = tuple(a if a == b else larger(a, b) for a, b in zip(merged, other, strict=True))
+        shapes.append(merged)
+    return shapes
 
 
-def _widest_branch_output(node: NodeInfo, info: TensorInfo, bodies: Mapping[str, ShapedGraph]) -> TensorInfo:
-    """An If output whose branches disagree on rank takes the higher-rank branch's shape
-    (both broadcast the same way downstream); the runtime decides which one really comes."""
-    position = node.outputs.index(info.name)
-    candidates = []
-    for body in bodies.values():
-        if position < len(body.outputs):
-            found = body.tensors.get(body.outputs[position])
-            if found is not None and found.shape is not None:
-                candidates.append(found)
-    if not candidates:
-        return info
-    widest = max(candidates, key=lambda t: len(t.shape or ()))
-    return replace(info, shape=widest.shape, dtype=info.dtype or widest.dtype)
-
-
-def _loop_output(
-    node: NodeInfo,
-    info: TensorInfo,
-    tensors: Mapping[str, TensorInfo],
-    body: ShapedGraph,
-    dims: Mapping[str, int],
-) -> TensorInfo:
-    """A Loop output's dims that inference left unknown, from the body: a carried value keeps the
-    shape the body preserves; a scan output stacks the body's per-iteration value over the trips
-    (M when static, else the NODE_trips symbol the Loop rule costs with)."""
-    from onnxcost.rules.control import UNBOUNDED_TRIPS
-
-    position = node.outputs.index(info.name)
-    found = body.tensors.get(body.outputs[position + 1]) if position + 1 < len(body.outputs) else None
-    if found is None or found.shape is None:
-        return info
+def _loop_shapes(
+    node: NodeInfo, tensors: Mapping[str, TensorInfo], body: ShapedGraph, trips: Dim
+) -> list[tuple[Dim, ...] | None]:
+    """Each Loop output's shape from the body: a carried value keeps the shape the body preserves;
+    a scan output stacks the body's per-iteration value over the trips."""
     carried = len(node.inputs) - 2
-    if position < carried:
-        start = tensors.get(node.inputs[position + 2])
-        if start is None or start.shape != found.shape:
-            return info
-        derived = found.shape
-    else:
-        limit = tensors.get(node.inputs[0]) if node.inputs and node.inputs[0] else None
-        value = limit.value if limit is not None else None
-        has_cond = len(node.inputs) > 1 and bool(node.inputs[1])
-        if (
-            value is not None
-            and value.size == 1
-            and (int(value.reshape(-1)[0]) < UNBOUNDED_TRIPS or not has_cond)
-        ):
-            trips: Dim = int(value.reshape(-1)[0])
+    shapes: list[tuple[Dim, ...] | None] = []
+    for position in range(len(node.outputs)):
+        found = body.tensors.get(body.outputs[position + 1]) if position + 1 < len(body.outputs) else None
+        if found is None or found.shape is None:
+            shapes.append(None)
+        elif position < carried:
+            start = tensors.get(node.inputs[position + 2])
+            shapes.append(found.shape if start is not None and start.shape == found.shape else None)
         else:
-            trips = bind_dim_param(trip_symbol_name(node.name), dims)
-            if trips is None:
-                return info
-        derived = (trips, *found.shape)
-    if info.shape is None:
-        return replace(info, shape=derived)
-    if len(info.shape) != len(derived):
-        return info
-    merged = tuple(d if _is_fresh(k) else k for k, d in zip(info.shape, derived, strict=True))
-    return replace(info, shape=merged)
-
-
-def _is_fresh(dim: Dim) -> bool:
-    """A dim nothing could derive (an unk_N symbol)."""
-    return is_symbol(dim) and re.fullmatch(r"unk_\d+", dim.name) is not None
+            shapes.append((trips, *found.shape))
+    return shapes
 
 
 def _loop_names(graph: onnx.GraphProto) -> set[str]:
@@ -428,74 +584,79 @@ def _topological(protos: list[onnx.NodeProto], available: set[str]) -> list[onnx
     return [protos[i] for i in order]
 
 
-class _FreshNames:
-    """Deterministic names for dims nothing could derive."""
+class _Symbols:
+    """Names for dims nothing derives, each after its node (`<node>_<what>`), so that a user can
+    read it and `--dim NAME=INT` binds it; with `worst_case`, a data-dependent dim with a stated
+    upper bound takes that bound."""
 
-    def __init__(self) -> None:
-        self.count = 0
-        self.by_placeholder: dict[str, Poly] = {}
+    def __init__(self, dims: Mapping[str, int], worst_case: bool = False) -> None:
+        self.dims = dims
+        self.worst_case = worst_case
+        self.by_placeholder: dict[str, Dim] = {}
+        self.by_key: dict[tuple[int, str], Dim] = {}
+        self.found: dict[str, UnderivedDim] = {}
+        self.names: set[str] = set()
 
-    def __call__(self, placeholder: str = "") -> Poly:
-        """A new unk_N; a placeholder name ('unk__7', which ONNX inference and tf2onnx give one
-        unknown dim wherever it propagates) gets the same unk_N at every occurrence."""
-        if placeholder in self.by_placeholder:
+    def is_data_dependent(self, dim: object) -> bool:
+        """A dim the data decides that nothing has bound yet (a DataDim, or its symbol)."""
+        if isinstance(dim, DataDim):
+            return True
+        if not isinstance(dim, Poly) or not dim.is_symbol:
+            return False
+        found = self.found.get(dim.name)
+        return found is not None and found.data_dependent
+
+    def dim(
+        self,
+        node: NodeInfo | None,
+        key: str,
+        what: str,
+        *,
+        label: str = "",
+        data: bool = False,
+        bound: Dim | None = None,
+        placeholder: str = "",
+    ) -> Dim:
+        """The dim `key` of `node` (or of the value `label`): a --dim binding, the bound under
+        --worst-case, else its symbol; a placeholder ('unk__7', one unknown dim that ONNX inference
+        propagates) gets the same dim wherever it appears."""
+        if placeholder and placeholder in self.by_placeholder:
             return self.by_placeholder[placeholder]
-        self.count += 1
-        fresh = symbol(f"unk_{self.count}")
+        owner = id(node) if node is not None else hash(label)
+        if (owner, key) in self.by_key:
+            return self.by_key[(owner, key)]
+        base = f"{_clean_name(node.name if node is not None else label)}_{key}"
+        name = base
+        suffix = 2
+        while name in self.found:
+            name, suffix = f"{base}_{suffix}", suffix + 1
+        value: Dim
+        if name in self.dims:
+            value = self.dims[name]
+        elif self.worst_case and data and bound is not None:
+            value = bound
+        else:
+            value = symbol(name)
+        self.names.add(name)
+        self.found[name] = UnderivedDim(
+            symbol=name, node=node.name if node is not None else label,
+            op_type=node.op_type if node is not None else "input", what=what, data_dependent=data,
+            bound=bound, value=value,
+        )  # fmt: skip
+        self.by_key[(owner, key)] = value
         if placeholder:
-            self.by_placeholder[placeholder] = fresh
-        return fresh
-
-
-def _check_bindings(
-    real_inputs: Sequence[onnx.ValueInfoProto],
-    dims: Mapping[str, int],
-    inputs: Mapping[str, tuple[int, ...]],
-    graph: onnx.GraphProto | None = None,
-) -> None:
-    """Reject bindings that name nothing (neither an input dim nor a trip count of one of
-    `graph`'s loops), or give negative, zero-rank or absurd sizes."""
-    by_name = {v.name: v for v in real_inputs}
-    for name, shape in inputs.items():
-        if name not in by_name:
-            known = ", ".join(by_name) or "none"
-            raise ShapeError(f"--input {name}: the model has no such input (inputs: {known})")
-        rank = len(by_name[name].type.tensor_type.shape.dim)
-        has_shape = by_name[name].type.tensor_type.HasField("shape")
-        if has_shape and rank != len(shape):
-            raise ShapeError(f"--input {name}: {len(shape)} dims given, the input has rank {rank}")
-        for value in shape:
-            _check_size(f"--input {name}", value)
-    names: set[str] = set()
-    for value in real_inputs:
-        for dim in value.type.tensor_type.shape.dim:
-            if dim.HasField("dim_param"):
-                names.update(dim_param_names(dim.dim_param))
-    for name, value in dims.items():
-        _check_size(f"--dim {name}", value)
-        if name not in names and graph is not None:
-            names |= _loop_names(graph)
-            graph = None
-        if name not in names:
-            known = ", ".join(sorted(names)) or "none"
-            raise ShapeError(f"--dim {name}: no input dim has that name (named dims: {known})")
-
-
-def _check_size(where: str, value: int) -> None:
-    if not isinstance(value, int) or value < 0:
-        raise ShapeError(f"{where}: {value!r} is not a size (a non-negative integer)")
-    if value > ABSURD_DIM:
-        raise ShapeError(f"{where}: {value} is an absurd size (more than 2^40)")
+            self.by_placeholder[placeholder] = value
+        return value
 
 
 def _run_onnx_inference(
     loaded: LoadedModel,
     real_inputs: Sequence[onnx.ValueInfoProto],
-    dims: Mapping[str, int],
-    inputs: Mapping[str, tuple[int, ...]],
+    bindings: Bindings,
     warnings: list[str],
 ) -> dict[str, onnx.TypeProto]:
-    """ONNX shape inference with data propagation on a weight-free copy: name → inferred type."""
+    """ONNX shape inference with data propagation on a weight-free copy whose declared dims are
+    cleared of symbols (so it derives them from the bound inputs): name → inferred type."""
     proto = loaded.proto
     light = onnx.ModelProto()
     light.ir_version = max(proto.ir_version, 4)
@@ -504,7 +665,7 @@ def _run_onnx_inference(
     graph.name = proto.graph.name
     kept_inputs = set()
     for value in real_inputs:
-        graph.input.append(_bound_value_info(value, dims, inputs.get(value.name)))
+        graph.input.append(_bound_value_info(value, bindings.dims, bindings.inputs.get(value.name)))
         kept_inputs.add(value.name)
     small = []
     for tensor in proto.graph.initializer:
@@ -527,6 +688,7 @@ def _run_onnx_inference(
         graph.node.extend(nodes)
     graph.output.extend(proto.graph.output)
     graph.value_info.extend(proto.graph.value_info)
+    _clear_declared_dims(graph)
     try:
         inferred = onnx.shape_inference.infer_shapes(
             light, check_type=False, strict_mode=False, data_prop=True
@@ -542,13 +704,34 @@ def _run_onnx_inference(
     return types
 
 
-def _declared_types(graph: onnx.GraphProto) -> dict[str, onnx.TypeProto]:
-    """The types a graph declares for its values (value_info, outputs), as inference keeps them."""
-    return {
-        value.name: value.type
-        for value in (*graph.value_info, *graph.output)
-        if value.type.WhichOneof("value") is not None
-    }
+def _clear_declared_dims(graph: onnx.GraphProto) -> None:
+    """Clear the dims a graph and its bodies declare for their values, keeping the ranks, in place:
+    an exporter's symbols (`s0`, `DynamicDimension_0`) and the sizes of its example inputs would
+    stand in for dims the bound inputs determine. Inputs keep theirs (the main graph's have the
+    bindings written in; inference merges a Loop's operands into its body's)."""
+    for value in (*graph.value_info, *graph.output):
+        if value.type.HasField("tensor_type"):
+            for dim in value.type.tensor_type.shape.dim:
+                dim.Clear()
+    for node in graph.node:
+        for attr in node.attribute:
+            for body in (attr.g,) if attr.HasField("g") else attr.graphs:
+                _clear_declared_dims(body)
+
+
+def _declared_types(
+    graph: onnx.GraphProto, types: dict[str, onnx.TypeProto] | None = None
+) -> dict[str, onnx.TypeProto]:
+    """The types a graph and its bodies declare for their values (value_info, outputs)."""
+    types = {} if types is None else types
+    for value in (*graph.value_info, *graph.output):
+        if value.type.WhichOneof("value") is not None:
+            types.setdefault(value.name, value.type)
+    for node in graph.node:
+        for attr in node.attribute:
+            for body in (attr.g,) if attr.HasField("g") else attr.graphs:
+                _declared_types(body, types)
+    return types
 
 
 def _collect_types(graph: onnx.GraphProto, types: dict[str, onnx.TypeProto]) -> None:
@@ -595,34 +778,47 @@ def _bound_value_info(
     return bound
 
 
-def _dims_of(
-    type_proto: onnx.TypeProto, dims: Mapping[str, int], namer: _FreshNames | None
-) -> tuple[Dim | None, ...] | None:
-    """Dims of a tensor type; unknown dims are None (or fresh symbols when `namer` is given)."""
+_PLACEHOLDER = re.compile(r"unk__\d+")
+
+
+def _declared_dims(type_proto: onnx.TypeProto, context: _Context, label: str) -> tuple[Dim, ...] | None:
+    """Dims of a graph input or output type, each a number, a bound or named dim, or (unknown: `?`,
+    -1, empty) a symbol named after the value."""
     if not type_proto.tensor_type.HasField("shape"):
         return None
-    out: list[Dim | None] = []
-    for dim in type_proto.tensor_type.shape.dim:
+    out: list[Dim] = []
+    for axis, dim in enumerate(type_proto.tensor_type.shape.dim):
         value: Dim | None = None
+        placeholder = ""
         if dim.HasField("dim_value"):
-            if dim.dim_value < -1:
-                raise ShapeError(f"negative dim {dim.dim_value} in the model")
-            if dim.dim_value > ABSURD_DIM:
-                raise ShapeError(f"absurd dim {dim.dim_value} in the model (more than 2^40)")
+            _check_declared(dim.dim_value)
             value = None if dim.dim_value == -1 else int(dim.dim_value)
-        elif dim.HasField("dim_param") and not dim.dim_param.startswith("unk__"):
-            value = bind_dim_param(dim.dim_param, dims)
-        if value is None and namer is not None:
-            value = namer(dim.dim_param if dim.dim_param.startswith("unk__") else "")
+        elif dim.HasField("dim_param"):
+            param = dim.dim_param
+            if _PLACEHOLDER.fullmatch(param) and param not in context.input_dims:
+                placeholder = param  # ONNX inference's name for one unknown dim it propagated
+            else:
+                value = bind_dim_param(param, context.dims)
+                if value is not None:
+                    context.declared_names |= free_names(value) | dim_param_names(param)
+        if value is None:
+            value = context.symbols.dim(None, f"d{axis}", f"dim {axis} of {label!r}", label=label,
+                                        placeholder=placeholder)  # fmt: skip
         out.append(value)
     return tuple(out)
+
+
+def _check_declared(size: int) -> None:
+    if size < -1:
+        raise ShapeError(f"negative dim {size} in the model")
+    if size > ABSURD_DIM:
+        raise ShapeError(f"absurd dim {size} in the model (more than 2^40)")
 
 
 def _value_info(
     name: str,
     type_proto: onnx.TypeProto,
-    dims: Mapping[str, int],
-    namer: _FreshNames,
+    context: _Context,
     bound_shape: tuple[int, ...] | None,
 ) -> TensorInfo:
     """TensorInfo of a graph input or output from its declared type."""
@@ -630,7 +826,7 @@ def _value_info(
     if kind != "tensor_type":
         return TensorInfo(name, None, "", elem_type=_elem_kind(kind))
     dtype = dtype_name(type_proto.tensor_type.elem_type)
-    shape = bound_shape if bound_shape is not None else _dims_of(type_proto, dims, namer)
+    shape = bound_shape if bound_shape is not None else _declared_dims(type_proto, context, name)
     return _checked(TensorInfo(name, shape, dtype))
 
 
@@ -665,21 +861,26 @@ def _checked(info: TensorInfo) -> TensorInfo:
 
 
 def _node_outputs(
-    node: NodeInfo, tensors: Mapping[str, TensorInfo], context: _Context, bodies: bool = False
+    node: NodeInfo,
+    tensors: Mapping[str, TensorInfo],
+    context: _Context,
+    bodies: bool = False,
+    ruled: list[tuple[Dim, ...] | None] | None = None,
 ) -> list[TensorInfo]:
-    """TensorInfo for each output of `node` (`bodies`: it has graph attributes): inferred,
-    folded, or derived by shape rules."""
+    """TensorInfo for each output of `node` (`bodies`: it has graph attributes): folded, inferred
+    from the bound inputs, or derived by shape rules (`ruled`: derived already, from the bodies),
+    in that order; the declared type fills only what none of them derives."""
     op_type = node.op_type
     present = [tensors.get(name) for name in node.inputs if name]
     deterministic = op_type not in NONDETERMINISTIC_OPS and not bodies
     constant = deterministic and all(t is not None and t.is_constant for t in present)
+    from_inputs = bodies or any(t is not None and t.from_inputs for t in present)
     values: list[np.ndarray | None] | None = None
     if op_type == "Constant":
         values = [constant_attr_value(node.attrs)]
         constant = True
     elif deterministic and node.domain == "" and op_type in FOLDERS:
         values = fold_node(node, _fold_inputs(node, tensors))
-    ruled = None
     typed = None
     results = []
     for position, name in enumerate(node.outputs):
@@ -687,14 +888,15 @@ def _node_outputs(
             continue
         value = values[position] if values and position < len(values) else None
         type_proto = context.inferred.get(name)
-        shape: tuple[Dim | None, ...] | None = None
+        shape: tuple[Dim | DataDim | None, ...] | None = None
         keys: tuple[str, ...] = ()
         dtype = ""
         if type_proto is not None:
-            kind, shape, keys, dtype = _inferred_type(type_proto, context)
+            kind, shape, keys, dtype = _read_type(type_proto, context)
             if kind != "tensor_type":
                 results.append(TensorInfo(name, None, "", elem_type=_elem_kind(kind)))
                 continue
+        declared = context.declared.get(name)
         if value is not None:
             shape = tuple(int(d) for d in value.shape)
             dtype = dtype or _numpy_name(value)
@@ -706,13 +908,17 @@ def _node_outputs(
             shape = _merge(shape, ruled[position] if position < len(ruled) else None)
         if op_type == "Constant" and value is None:
             shape, dtype = _constant_meta(node, shape, dtype)
-        if context.strict and (shape is None or None in shape):
+        if context.strict and (shape is None or None in shape) and node.domain in STRICT_DOMAINS:
             raise _NeedsInference(name)
+        if declared is not None and declared.WhichOneof("value") == "tensor_type":
+            shape, keys = _with_declared(name, shape, keys, declared, context)
+            dtype = dtype or dtype_name(declared.tensor_type.elem_type)
         if shape is not None and not _plain(shape):
             if len(keys) != len(shape):
                 keys = ("",) * len(shape)
             shape = tuple(
-                _clean_dim(d, node, name, context.namer, key) for d, key in zip(shape, keys, strict=True)
+                _clean_dim(d, node, name, axis, position, context, key)
+                for axis, (d, key) in enumerate(zip(shape, keys, strict=True))
             )
         if not dtype:
             if typed is None:
@@ -724,17 +930,75 @@ def _node_outputs(
         if not dtype and present and present[0] is not None:
             dtype = present[0].dtype
         is_constant = constant or value is not None
-        weight = constant and op_type in WEIGHT_GENERATORS
+        if from_inputs and op_type in MATERIALIZING_OPS and not _shape_like(dtype, shape):
+            is_constant, value = False, None  # made at run time from the inputs: an activation
+        weight = constant and op_type in WEIGHT_GENERATORS and not from_inputs
         results.append(_checked(TensorInfo(
             name, shape, dtype, is_constant=is_constant, is_weight=weight,
             value=value if value is not None and value.size <= FOLD_CAP_ELEMENTS else None,
+            from_inputs=from_inputs and op_type != "Constant",
         )))  # fmt: skip
     return results
 
 
-def _inferred_type(
-    type_proto: onnx.TypeProto, context: _Context
-) -> tuple[str | None, tuple[Dim | None, ...] | None, tuple[str, ...], str]:
+def is_runtime_data(op_type: str, info: TensorInfo) -> bool:
+    """A tensor of data an op writes at run time from the graph's inputs (a zero state sized by
+    the batch), as opposed to a shape vector computed from them: an activation, never a constant."""
+    return info.from_inputs and op_type in MATERIALIZING_OPS and not _shape_like(info.dtype, info.shape)
+
+
+def _shape_like(dtype: str, shape: Sequence[object] | None) -> bool:
+    """An integer vector or scalar: a shape, an index or a count, which the folder keeps."""
+    return shape is not None and len(shape) <= 1 and (dtype.startswith(("int", "uint")) or dtype == "bool")
+
+
+def _with_declared(
+    name: str,
+    shape: tuple[Dim | DataDim | None, ...] | None,
+    keys: tuple[str, ...],
+    declared: onnx.TypeProto,
+    context: _Context,
+) -> tuple[tuple[Dim | DataDim | None, ...] | None, tuple[str, ...]]:
+    """The derived dims, with the declared ones filling the gaps; a declared number that differs
+    from a derived one is recorded (a warning); a declared name the user bound to a number the
+    derivation contradicts is an error."""
+    if not declared.tensor_type.HasField("shape"):
+        return shape, keys
+    raw = declared.tensor_type.shape.dim
+    if shape is None:
+        shape, keys = (None,) * len(raw), ("",) * len(raw)
+    if len(shape) != len(raw):
+        return shape, keys
+    if len(keys) != len(shape):
+        keys = ("",) * len(shape)
+    out = list(shape)
+    out_keys = list(keys)
+    for axis, (dim, spec) in enumerate(zip(shape, raw, strict=True)):
+        which = spec.WhichOneof("value")
+        param = spec.dim_param if which == "dim_param" else ""
+        if param:
+            context.declared_names |= dim_param_names(param)
+        if which == "dim_value" and spec.dim_value >= 0 and context.symbols.is_data_dependent(dim):
+            out[axis] = int(spec.dim_value)  # the exporter knew what the data makes it
+        elif dim is None:
+            if which == "dim_value" and spec.dim_value >= 0:
+                out[axis] = int(spec.dim_value)
+            elif param and _PLACEHOLDER.fullmatch(param) and param not in context.input_dims:
+                out_keys[axis] = out_keys[axis] or f"declared:{param}"
+            elif param:
+                out[axis] = bind_dim_param(param, context.dims)
+        elif isinstance(dim, int):
+            if which == "dim_value" and spec.dim_value >= 0 and spec.dim_value != dim:
+                context.mismatches.append((name, axis, int(spec.dim_value), dim))
+            elif param in context.dims and param not in context.input_dims and context.dims[param] != dim:
+                raise ShapeError(
+                    f"--dim {param}={context.dims[param]}: the bound inputs make dim {axis} of {name!r} "
+                    f"(declared {param}) {dim}"
+                )
+    return tuple(out), tuple(out_keys)
+
+
+def _read_type(type_proto: onnx.TypeProto, context: _Context) -> _TypeFacts:
     """(kind, dims, placeholders, dtype) of an inferred type (see _inferred_dims), read once per
     distinct type."""
     key = type_proto.SerializeToString()
@@ -744,17 +1008,18 @@ def _inferred_type(
         if kind != "tensor_type":
             found = (kind, None, (), "")
         else:
-            shape, keys = _inferred_dims(type_proto.tensor_type, context.dims)
+            shape, keys = _inferred_dims(type_proto.tensor_type, context)
             found = (kind, shape, keys, dtype_name(type_proto.tensor_type.elem_type))
         context.types[key] = found
     return found
 
 
 def _inferred_dims(
-    tensor_type: onnx.TypeProto.Tensor, dims: Mapping[str, int]
+    tensor_type: onnx.TypeProto.Tensor, context: _Context
 ) -> tuple[tuple[Dim | None, ...] | None, tuple[str, ...]]:
     """The dims of an inferred tensor type (unknown ones None) and, per dim, its placeholder
-    name ('unk__N') if it has one, else ''."""
+    name ('unk__N') if it has one, else ''. A named dim is one of the inputs' (or a formula of
+    them): inference propagates those unchanged."""
     if not tensor_type.HasField("shape"):
         return None, ()
     out: list[Dim | None] = []
@@ -762,22 +1027,16 @@ def _inferred_dims(
     for dim in tensor_type.shape.dim:
         which = dim.WhichOneof("value")
         key = ""
+        value: Dim | None = None
         if which == "dim_value":
-            value: Dim | None = dim.dim_value
-            if value < -1:
-                raise ShapeError(f"negative dim {value} in the model")
-            if value > ABSURD_DIM:
-                raise ShapeError(f"absurd dim {value} in the model (more than 2^40)")
-            if value == -1:
-                value = None
+            _check_declared(dim.dim_value)
+            value = None if dim.dim_value == -1 else dim.dim_value
         elif which == "dim_param":
             param = dim.dim_param
-            if param.startswith("unk__"):
-                value, key = None, param
+            if param.startswith("unk__") and param not in context.input_dims:
+                key = param
             else:
-                value = bind_dim_param(param, dims)
-        else:
-            value = None
+                value = bind_dim_param(param, context.dims)
         out.append(value)
         keys.append(key)
     return tuple(out), tuple(keys)
@@ -797,32 +1056,39 @@ def _bodies(node: NodeInfo) -> dict[str, onnx.GraphProto]:
     return {k: v for k, v in node.attrs.items() if isinstance(v, onnx.GraphProto)}
 
 
-def _clean_dim(dim: object, node: NodeInfo, tensor: str, namer: _FreshNames, placeholder: str = "") -> Dim:
-    """A derived dim as an int or a symbol: numpy and sympy integers become ints; a value that is
-    not a whole size (a fraction, or negative on a branch that never runs) becomes a fresh symbol;
-    an unknown dim that inference named 'unk__N' gets that name's symbol."""
-    if dim is None:
-        return namer(placeholder)
+def _clean_dim(
+    dim: object,
+    node: NodeInfo,
+    tensor: str,
+    axis: int,
+    position: int,
+    context: _Context,
+    placeholder: str = "",
+) -> Dim:
+    """A derived dim as an int or a symbol: numpy and sympy integers become ints; a dim the data
+    decides (DataDim), one nothing derived, or one that is not a whole size (a fraction, or
+    negative on a branch that never runs) becomes the node's named symbol; an unknown dim that
+    inference named 'unk__N' gets the same symbol wherever it appears."""
+    if isinstance(dim, DataDim):
+        return context.symbols.dim(node, dim.key, dim.what, data=True, bound=dim.bound,
+                                   placeholder=placeholder)  # fmt: skip
     if isinstance(dim, bool):
         return int(dim)
-    if isinstance(dim, int | np.integer):
-        value = int(dim)
-    elif isinstance(dim, float | np.floating):
-        if not float(dim).is_integer():
-            return namer()
+    value: int | None = None
+    whole_float = isinstance(dim, float | np.floating) and float(dim).is_integer()
+    if isinstance(dim, int | np.integer) or whole_float:
         value = int(dim)
     elif isinstance(dim, Poly):
         return dim
     elif isinstance(dim, sympy.Expr):
         if not dim.is_number:
             return dim
-        if not dim.is_integer:
-            return namer()
-        value = int(dim)
-    else:
-        return namer()
-    if value < 0:
-        return namer()
+        if dim.is_integer:
+            value = int(dim)
+    if value is None or value < 0:
+        key = f"d{axis}" if position == 0 else f"out{position}_d{axis}"
+        what = f"dim {axis} of {tensor!r}"
+        return context.symbols.dim(node, key, what, placeholder=placeholder if value is None else "")
     if value > ABSURD_DIM:
         raise ShapeError(f"node {node.name!r}: {tensor!r} would have an absurd dim ({value})")
     return value
@@ -847,8 +1113,10 @@ def _merge(
     """Inferred dims where known, the rule's dims where inference left a gap."""
     if inferred is None:
         return ruled
-    if ruled is None or len(ruled) != len(inferred):
+    if ruled is None:
         return inferred
+    if len(ruled) != len(inferred):  # inference merged If branches of other ranks: the rule knows
+        return ruled if None not in ruled else inferred
     return tuple(r if i is None else i for i, r in zip(inferred, ruled, strict=True))
 
 

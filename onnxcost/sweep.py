@@ -37,7 +37,7 @@ from onnxcost.graph import Graph, build_graph
 from onnxcost.hardware import load_profile
 from onnxcost.load import LoadedModel, load_model
 from onnxcost.schedule import MemoryOptions, peak_memory
-from onnxcost.shapes import NONDETERMINISTIC_OPS, WEIGHT_GENERATORS, infer_shapes
+from onnxcost.shapes import NONDETERMINISTIC_OPS, WEIGHT_GENERATORS, infer_shapes, is_runtime_data
 from onnxcost.symbolic import dim_param_names, free_names, substitute
 from onnxcost.totals import model_totals
 from onnxcost.types import Dim, Estimate, HardwareProfile, ModelInfo, NodeCost, Totals
@@ -252,8 +252,10 @@ def _newly_constant(graph: Graph) -> dict[str, bool]:
     """Values that binding the dims makes constant, each with whether it is a weight.
 
     The same rule as the shape stage: a node's outputs are constant when all its inputs are
-    (deterministic ops without bodies), or when they were folded; a folded value over symbolic
-    dims is an object array in the symbolic analysis and becomes a number when bound.
+    (deterministic ops without bodies), or when they were folded, unless they are data made at
+    run time from the inputs (is_runtime_data); a folded value over symbolic dims is an object
+    array in the symbolic analysis and becomes a number when bound. Nothing derived from the
+    inputs is a weight.
     """
     tensors = graph.tensors
     constant = {name for name, info in tensors.items() if info.is_constant}
@@ -265,11 +267,11 @@ def _newly_constant(graph: Graph) -> dict[str, bool]:
         all_constant = deterministic and all(name in constant for name in node.inputs if name)
         for name in node.outputs:
             info = tensors.get(name) if name else None
-            if info is None or info.is_constant:
+            if info is None or info.is_constant or is_runtime_data(node.op_type, info):
                 continue
             if all_constant or info.value is not None:
                 constant.add(name)
-                found[name] = all_constant and node.op_type in WEIGHT_GENERATORS
+                found[name] = all_constant and node.op_type in WEIGHT_GENERATORS and not info.from_inputs
     return found
 
 

@@ -263,6 +263,8 @@ def _formula(node: ast.expr) -> Dim:
         return -inner if isinstance(node.op, ast.USub) else inner
     if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
         left, right = _formula(node.left), _formula(node.right)
+        if isinstance(node.op, ast.Div | ast.FloorDiv) and not isinstance(right, int):
+            raise ValueError("a division by a name is a path ('decoder/rnn/x'), not a dim formula")
         if isinstance(node.op, ast.Div) and isinstance(left, int) and isinstance(right, int):
             left = sympy.Integer(left)  # an exact fraction, as a formula means it
         return normalize(_OPERATORS[type(node.op)](left, right))

@@ -37,6 +37,8 @@ class TensorInfo:
     is_weight: bool = False
     value: np.ndarray | None = field(default=None, compare=False, repr=False)
     elem_type: str = "tensor"
+    # The value derives from the graph's inputs (their data or their shapes): never a weight.
+    from_inputs: bool = False
     # Elements (the product of dims) and bytes (numel × itemsize, 4-bit types packed two per
     # byte, rounded up); None when the shape is unknown. Computed once: every stage asks for them.
     numel: Dim | None = field(init=False, compare=False, repr=False)

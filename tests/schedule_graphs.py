@@ -115,7 +115,8 @@ def nas_cells(cells: int, width: int = 32) -> onnx.ModelProto:
             mixed = b.op("Add", b.op("Relu", b.dense(left, width, width)),
                          b.op("Sigmoid", b.dense(right, width, width)))  # fmt: skip
             values.append(mixed)
-        prev.append(b.dense(b.op("Concat", *values[2:], axis=1), 5 * width, width))
+        fresh = values[len(prev[-2:]) :]  # the 5 new values (the first cell has one input, not 2)
+        prev.append(b.dense(b.op("Concat", *fresh, axis=1), len(fresh) * width, width))
     return b.model([prev[-1]])
 
 

@@ -162,12 +162,16 @@ def _both_ways(loaded) -> tuple[dict, dict] | None:
 
     graph = loaded.proto.graph
     real = [v for v in graph.input if v.name not in {t.name for t in graph.initializer}]
+    bindings = shapes.resolve_bindings(real, {}, {})
+    declared = shapes._declared_types(graph)
     try:
-        own = shapes._walk(loaded, real, shapes._declared_types(graph), {}, {}, strict=True)
+        context = shapes._new_context(loaded, {}, declared, bindings, False, strict=True)
+        own = shapes._walk(loaded, real, bindings, context)
     except shapes._NeedsInference:
         return None
-    inferred = shapes._run_onnx_inference(loaded, real, {}, {}, [])
-    with_onnx = shapes._walk(loaded, real, inferred, {}, {})
+    inferred = shapes._run_onnx_inference(loaded, real, bindings, [])
+    context = shapes._new_context(loaded, inferred, declared, bindings, False)
+    with_onnx = shapes._walk(loaded, real, bindings, context)
 
     def table(shaped) -> dict:
         return {name: (None if t.shape is None else [to_json(d) for d in t.shape], t.dtype,
@@ -192,7 +196,9 @@ def test_own_rules_agree_with_onnx_inference_on_every_operator_model() -> None:
         else:
             agreed += 1
     assert not differing, differing[:10]
-    assert agreed > 1500 and fell_back > 0  # 1,811 and 73 with onnx 1.23
+    # 1,338 and 546 with onnx 1.23: a declared output type never stands in for a derived one, so
+    # a model whose outputs only its declaration fixes (run-time axes or ranges) takes inference
+    assert agreed > 1300 and fell_back > 0
 
 
 def test_real_models_take_the_own_rules_and_agree(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.shapes import trip_symbol_name
-from onnxcost.symbolic import normalize, rank_value, substitute, symbol
+from onnxcost.shapes import UNBOUNDED_TRIPS, trip_symbol_name
+from onnxcost.symbolic import normalize, rank_value, symbol
 from onnxcost.types import Dim, SubgraphCost, Work
 
-# A Loop whose M is at least this large is a while-loop in disguise (tf2onnx writes INT64_MAX).
-UNBOUNDED_TRIPS = 2**31
 # Unbound dims are given this value only to decide which If branch is costlier.
 RANKING_DIM = 64
 IF_BRANCHES = ("max", "min", "then", "else")
@@ -58,15 +56,19 @@ def if_op(view: NodeView) -> Work:
 
 
 def loop_trips(view: NodeView) -> Dim:
-    """Trip count: the value of M when static, else a symbol named after the node."""
+    """Trip count: what the shape stage derived (a condition simulated, a --dim binding), else the
+    value of M when static, else a symbol named after the node."""
+    name = trip_symbol_name(view.node.name)
+    dims = view.options.get("dims", {})
+    if name in dims:
+        return dims[name]
     value = view.value(0)
     has_cond = view.has_input(1)
     if value is not None and value.size == 1:
         trips = int(value.reshape(-1)[0])
         if trips < UNBOUNDED_TRIPS or not has_cond:
             return trips
-    name = trip_symbol_name(view.node.name)
-    return substitute(symbol(name), view.options.get("dims", {}))
+    return symbol(name)
 
 
 @rule("Loop")
