@@ -30,6 +30,7 @@ def analyze(
     hardware: str | os.PathLike[str] | HardwareProfile | None = None,
     fuse: bool = True,
     batch: int | None = None,
+    worst_case: bool = False,
 ) -> Report:
     """Load → shapes → graph → rules → report for one model; `dims` and `inputs` bind shapes.
 
@@ -38,7 +39,8 @@ def analyze(
     every node as the graph spells it.
     `hardware` (a bundled profile name, a .toml path or a HardwareProfile) adds the roofline
     estimate; `fuse` lets element-wise epilogues fuse into their producer; `batch` (default: the
-    bound batch dim) divides into the throughput.
+    bound batch dim) divides into the throughput. `worst_case` gives each size the data decides
+    (NonZero's count, a Loop's trips) the upper bound the graph states.
     """
     if if_branch not in ("max", "min", "then", "else"):
         raise OnnxcostError(f"if_branch must be max, min, then or else, not {if_branch!r}")
@@ -46,7 +48,7 @@ def analyze(
         raise OnnxcostError(f"qdq must be as-run or as-written, not {qdq!r}")
     profile = _profile(hardware)
     loaded = load_model(model)
-    shaped = infer_shapes(loaded, dims, inputs)
+    shaped = infer_shapes(loaded, dims, inputs, worst_case)
     graph = build_graph(shaped)
     costs = cost_nodes(
         graph,
@@ -90,6 +92,8 @@ def analyze(
         unsupported=unsupported_census(costs),
         warnings=shaped.warnings,
         estimate=estimated,
+        derived_dims=dict(shaped.derived),
+        underived_dims=shaped.underived,
     )
 
 

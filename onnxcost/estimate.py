@@ -260,11 +260,11 @@ def _number(value: Dim, node: str, figure: str, bindings: Mapping[str, int]) -> 
     try:
         return evaluate(value, bindings)
     except KeyError:
-        names = ", ".join(sorted(free_names(value)))
+        names = sorted(free_names(value))
         raise OnnxcostError(
             f"a hardware estimate needs numbers, but {figure} of node {node!r} depends on unbound "
-            f"dims ({names}): bind them with --dim NAME=INT or --input NAME=1x3x224x224 "
-            f"(Python: analyze(dims=...), or estimate(..., bindings=...))"
+            f"dims ({', '.join(names)}): bind them with {' '.join(f'--dim {n}=N' for n in names)}, "
+            "or --worst-case for sizes the data decides (Python: analyze(dims=..., worst_case=True))"
         ) from None
 
 

@@ -25,10 +25,12 @@ def schedule_model(
     order: str = "topo",
     options: MemoryOptions | None = None,
     hardware: HardwareProfile | None = None,
+    worst_case: bool = False,
 ) -> tuple[Schedule, dict[str, int]]:
-    """Load → shapes → graph → schedule (→ fit when a profile is given); also the bindings used."""
+    """Load → shapes → graph → schedule (→ fit when a profile is given); also the bindings used
+    (`worst_case`: data-dependent sizes at their stated bounds)."""
     loaded = load_model(model)
-    shaped = infer_shapes(loaded, dims, inputs)
+    shaped = infer_shapes(loaded, dims, inputs, worst_case)
     graph = build_graph(shaped)
     schedule = make_schedule(graph, order, options)
     warnings = (*shaped.warnings, *schedule.warnings)
@@ -36,7 +38,7 @@ def schedule_model(
         fit = fit_memory(hardware, schedule.arena_bytes, weight_bytes(graph))
         if hardware.kind != "mcu":
             fit["batch"] = _batch_fit(loaded, graph, schedule, dict(dims or {}), inputs, order,
-                                      options, hardware)  # fmt: skip
+                                      options, hardware, worst_case)  # fmt: skip
         schedule = replace(schedule, fit=fit)
     return replace(schedule, warnings=tuple(dict.fromkeys(warnings))), dict(shaped.bindings)
 
@@ -59,13 +61,14 @@ def _batch_fit(
     order: str,
     options: MemoryOptions | None,
     hardware: HardwareProfile,
+    worst_case: bool,
 ) -> dict:
     """The largest batch: rebind the batch dim (first dim of the first input) and re-plan."""
     name, now = _batch_dim(loaded, graph, inputs)
 
     def arena_at(batch: int) -> int | None:
         try:
-            shaped = infer_shapes(loaded, {**dims, name: batch}, inputs)
+            shaped = infer_shapes(loaded, {**dims, name: batch}, inputs, worst_case)
             return make_schedule(build_graph(shaped), order, options).arena_bytes
         except OnnxcostError:
             return None

@@ -42,7 +42,6 @@ IN_PLACE_OPS = frozenset(UNARY_FLOPS) | frozenset(BINARY_FLOPS) | frozenset(
     {"Clip", "Gelu", "Sum", "Max", "Min", "Mean", "BatchNormalization"}
 )
 QDQ_OPS = frozenset({"QuantizeLinear", "DequantizeLinear"})
-_FRESH_DIM_PREFIX = "unk_"
 
 
 class ScheduleError(OnnxcostError):
@@ -393,11 +392,8 @@ def activation_sizes(graph: Graph) -> tuple[dict[str, int], list[str]]:
         nbytes = None if info is None or info.elem_type != "tensor" else info.nbytes
         value = None if nbytes is None else as_int(nbytes)
         if value is None and nbytes is not None:
-            dims = free_names(nbytes)
-            user = {d for d in dims if not d.startswith(_FRESH_DIM_PREFIX)}
-            if user:
-                unbound[name] = user
-                continue
+            unbound[name] = free_names(nbytes)
+            continue
         if value is None:
             unknown.append(name)
             value = 0
@@ -409,6 +405,7 @@ def activation_sizes(graph: Graph) -> tuple[dict[str, int], list[str]]:
             f"peak memory needs integer tensor sizes, but {len(unbound)} activations depend on "
             f"unbound dims (e.g. {first!r}); bind them with "
             + " ".join(f"--dim {d}=N" for d in dims)
+            + ", or --worst-case for sizes the data decides"
         )
     warnings = []
     if unknown:

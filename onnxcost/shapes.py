@@ -39,7 +39,7 @@ from onnxcost.symbolic import (
     product,
     symbol,
 )
-from onnxcost.types import DEFAULT_DOMAIN, ML_DOMAIN, Dim, NodeInfo, TensorInfo
+from onnxcost.types import DEFAULT_DOMAIN, ML_DOMAIN, Dim, NodeInfo, TensorInfo, UnderivedDim
 
 # Tensors up to this many elements stay in the copy given to ONNX shape inference.
 SMALL_TENSOR_ELEMENTS = 4096
@@ -56,22 +56,6 @@ MATERIALIZING_OPS = frozenset({"ConstantOfShape", "Expand", "Tile", "Range", "Ey
 STRICT_DOMAINS = (DEFAULT_DOMAIN, ML_DOMAIN)
 # A Loop whose M is at least this large is a while-loop in disguise (tf2onnx writes INT64_MAX).
 UNBOUNDED_TRIPS = 2**31
-
-
-@dataclass(frozen=True)
-class UnderivedDim:
-    """A dim the input shapes do not determine: the symbol that stands for it (the name `--dim`
-    binds), the node it comes from, what it counts, whether the data decides it (NonZero's count,
-    a Loop's trips) rather than a gap in onnxcost's rules, the upper bound the graph states
-    (`--worst-case` takes it) and the value the analysis used."""
-
-    symbol: str
-    node: str
-    op_type: str
-    what: str
-    data_dependent: bool
-    bound: Dim | None
-    value: Dim
 
 
 @dataclass(frozen=True)
@@ -177,7 +161,8 @@ def infer_shapes(
         raise ShapeError(shaped.problem)
     _check_dim_names(bindings, context, graph)
     live = _live_names(shaped).union(*(free_names(value) for value in context.derived.values()))
-    underived = tuple(d for d in context.symbols.found.values() if d.symbol in live)
+    found = context.symbols.found.values()
+    underived = tuple(d for d in found if d.symbol in live or isinstance(d.value, int))
     warnings.extend(_shape_warnings(context, underived))
     return ShapedGraph(
         nodes=shaped.nodes,

@@ -86,6 +86,7 @@ class _Analysis:
     totals: Totals  # as formulas (no peak memory)
     folded: Mapping[str, bool]  # values a binding makes constant (see _newly_constant)
     plan: EstimatePlan  # fusion and distinct nodes, as formulas
+    worst_case: bool = False  # data-dependent sizes at their stated bounds
 
 
 def grid_bindings(grid: Mapping[str, Sequence[int]]) -> list[dict[str, int]]:
@@ -106,12 +107,14 @@ def sweep(
     fuse: bool = True,
     qdq: str = "as-run",
     on_model_done: Callable[[str], None] | None = None,
+    worst_case: bool = False,
 ) -> list[SweepRow]:
     """Rows for every model × binding × profile of `grid`, in that order.
 
     A model takes the grid's dims that name dims of its inputs and ignores the others (see
     `unused_dims`). `jobs` > 1 analyzes models in that many processes;
-    `on_model_done(label)` is called as each model finishes (for a progress bar).
+    `on_model_done(label)` is called as each model finishes (for a progress bar); `worst_case`
+    gives data-dependent sizes the upper bounds the graphs state.
     """
     if not models:
         raise OnnxcostError("no model to sweep")
@@ -123,7 +126,8 @@ def sweep(
     results: list[list[SweepRow] | None] = [None] * len(models)
     if jobs <= 1 or len(models) == 1:
         for index, model in enumerate(models):
-            results[index] = sweep_model(model, loaded_profiles, grid, fuse=fuse, qdq=qdq)
+            results[index] = sweep_model(model, loaded_profiles, grid, fuse=fuse, qdq=qdq,
+                                         worst_case=worst_case)  # fmt: skip
             if on_model_done is not None:
                 on_model_done(_label(model))
     else:
@@ -131,7 +135,8 @@ def sweep(
 
         with ProcessPoolExecutor(max_workers=min(jobs, len(models))) as pool:
             futures = {
-                pool.submit(sweep_model, model, loaded_profiles, grid, fuse=fuse, qdq=qdq): index
+                pool.submit(sweep_model, model, loaded_profiles, grid, fuse=fuse, qdq=qdq,
+                            worst_case=worst_case): index
                 for index, model in enumerate(models)
             }
             for future in as_completed(futures):
@@ -155,12 +160,13 @@ def sweep_model(
     *,
     fuse: bool = True,
     qdq: str = "as-run",
+    worst_case: bool = False,
 ) -> list[SweepRow]:
     """Rows of one model: one symbolic analysis, then every binding and profile from it (only
     the grid's dims the model has are swept)."""
     loaded = load_model(model)
     grid = {name: values for name, values in grid.items() if name in _dim_names(loaded.proto)}
-    analysis = _analyze(loaded, _label(model), grid, qdq, fuse)
+    analysis = _analyze(loaded, _label(model), grid, qdq, fuse, worst_case)
     rows = []
     for binding in grid_bindings(grid):
         rows.extend(_binding_rows(analysis, loaded, binding, profiles, fuse))
@@ -181,7 +187,7 @@ def _binding_rows(
     qdq = analysis.qdq
     values = {formula: substitute(formula, binding) for formula in analysis.formulas}
     if any(not isinstance(v, int) for v in values.values()):
-        graph, costs = _pipeline(loaded, binding, qdq)
+        graph, costs = _pipeline(loaded, binding, qdq, analysis.worst_case)
         return _rows(analysis.label, graph, costs, binding, profiles, fuse, qdq)
     graph = _bound_graph(analysis.graph, analysis.folded, values, binding)
     if analysis.folded or 0 in values.values():
@@ -202,12 +208,17 @@ def _label(model: Model) -> str:
 
 
 def _analyze(
-    loaded: LoadedModel, label: str, grid: Mapping[str, Sequence[int]], qdq: str, fuse: bool
+    loaded: LoadedModel,
+    label: str,
+    grid: Mapping[str, Sequence[int]],
+    qdq: str,
+    fuse: bool,
+    worst_case: bool = False,
 ) -> _Analysis:
     """Shapes (single-valued dims bound) → graph → costs; the distinct formulas, the totals and
     the estimator's plan as formulas."""
     fixed = {name: values[0] for name, values in grid.items() if len(set(values)) == 1}
-    graph, costs = _pipeline(loaded, fixed, qdq)
+    graph, costs = _pipeline(loaded, fixed, qdq, worst_case)
     formulas: set[Dim] = set()
     for cost in costs:
         formulas.update(v for v in _figures(cost) if not isinstance(v, int))
@@ -219,12 +230,15 @@ def _analyze(
     formulas.update(v for v in (totals.macs, totals.flops, totals.params, totals.weight_bytes)
                     if not isinstance(v, int))  # fmt: skip
     plan = plan_estimate(costs, fuse=fuse, tensors=graph.tensors, graph_outputs=graph.outputs)
-    return _Analysis(label, graph, costs, frozenset(formulas), qdq, totals, _newly_constant(graph), plan)
+    return _Analysis(label, graph, costs, frozenset(formulas), qdq, totals, _newly_constant(graph), plan,
+                     worst_case)  # fmt: skip
 
 
-def _pipeline(loaded: LoadedModel, dims: Mapping[str, int], qdq: str) -> tuple[Graph, tuple[NodeCost, ...]]:
+def _pipeline(
+    loaded: LoadedModel, dims: Mapping[str, int], qdq: str, worst_case: bool = False
+) -> tuple[Graph, tuple[NodeCost, ...]]:
     """The stages of `analyze` up to the NodeCosts, with its options."""
-    shaped = infer_shapes(loaded, dims)
+    shaped = infer_shapes(loaded, dims, worst_case=worst_case)
     graph = build_graph(shaped)
     costs = cost_nodes(graph, {"dims": dict(shaped.bindings), "if_branch": "max", "qdq": qdq})
     return graph, costs

@@ -65,6 +65,22 @@ def _numel(shape: tuple[Dim, ...] | None) -> Dim | None:
 
 
 @dataclass(frozen=True, slots=True)
+class UnderivedDim:
+    """A dim the input shapes do not determine: the symbol that stands for it (the name `--dim`
+    binds), the node it comes from, what it counts, whether the data decides it (NonZero's count,
+    a Loop's trips) rather than a gap in onnxcost's rules, the upper bound the graph states
+    (`--worst-case` takes it) and the value the analysis used."""
+
+    symbol: str
+    node: str
+    op_type: str
+    what: str
+    data_dependent: bool
+    bound: Dim | None
+    value: Dim
+
+
+@dataclass(frozen=True, slots=True)
 class NodeInfo:
     """One ONNX node with its attributes completed by schema defaults."""
 
@@ -303,6 +319,9 @@ class Report:
     warnings: tuple[str, ...]
     estimate: Estimate | None = None
     schedule: Schedule | None = None
+    # dims the analysis worked out beyond the bindings (Loop trips), and those it could not
+    derived_dims: Mapping[str, Dim] = field(default_factory=dict)
+    underived_dims: tuple[UnderivedDim, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The `onnxcost.report/1` JSON document as plain Python values."""

@@ -41,11 +41,12 @@ def command(
     qdq: str,
     hw: str | None,
     fuse: bool,
+    worst_case: bool,
 ) -> None:
     """Count MACs, FLOPs, parameters and bytes of MODEL, per node and in total."""
     report = analyze(
         model, dims=parse_dims(dims), inputs=parse_inputs(input_shapes), if_branch=if_branch,
-        qdq=qdq, hardware=hw, fuse=fuse,
+        qdq=qdq, hardware=hw, fuse=fuse, worst_case=worst_case,
     )
     if fmt == "json":
         emit(render_json(report.to_dict()), output)

@@ -42,10 +42,11 @@ def command(
     fmt: str,
     output: str | None,
     top: int,
+    worst_case: bool,
 ) -> None:
     """Compare MODEL_A and MODEL_B (e.g. float vs int8): totals with B/A and matched layers."""
     kwargs: dict[str, Any] = {"dims": parse_dims(dims), "inputs": parse_inputs(input_shapes),
-                              "hardware": hw, "fuse": fuse, "qdq": qdq}  # fmt: skip
+                              "hardware": hw, "fuse": fuse, "qdq": qdq, "worst_case": worst_case}  # fmt: skip
     comparison = compare_reports(analyze(model_a, **kwargs), analyze(model_b, **kwargs))
     if fmt == "json":
         emit(json.dumps(comparison.to_dict(top), indent=2), output)

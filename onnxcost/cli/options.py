@@ -25,7 +25,10 @@ def parse_dims(values: tuple[str, ...]) -> dict[str, int]:
             ) from None
         if size < 0:
             raise click.BadParameter(f"{text!r}: a dim cannot be negative", param_hint="--dim")
-        dims[name.strip()] = size
+        name = name.strip()
+        if dims.get(name, size) != size:
+            raise click.BadParameter(f"{name} given twice, as {dims[name]} and {size}", param_hint="--dim")
+        dims[name] = size
     return dims
 
 
@@ -44,19 +47,29 @@ def parse_inputs(values: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
             ) from None
         if any(d < 0 for d in shape):
             raise click.BadParameter(f"{text!r}: a dim cannot be negative", param_hint="--input")
+        if shapes.get(name, shape) != shape:
+            given = "x".join(map(str, shapes[name]))
+            raise click.BadParameter(f"{name} given twice, as {given} and {dims}", param_hint="--input")
         shapes[name] = shape
     return shapes
 
 
 def shape_options(fn: F) -> F:
-    """--dim and --input, repeatable."""
+    """--dim, --input (repeatable) and --worst-case."""
+    fn = click.option(
+        "--worst-case", is_flag=True,
+        help="Give every size the data decides (NonZero's count, NMS boxes, a Loop's trips) the "
+        "upper bound the graph states, so that every figure is a number.",
+    )(fn)  # fmt: skip
     fn = click.option(
         "--input", "input_shapes", multiple=True, metavar="NAME=1x3x224x224",
-        help="Bind a whole input shape (repeatable).",
+        help="Bind a whole input shape (repeatable); it binds the dim names the input declares. "
+        "A scalar input is NAME= .",
     )(fn)  # fmt: skip
     return click.option(
         "--dim", "dims", multiple=True, metavar="NAME=INT",
-        help="Bind a named (symbolic) dim of the inputs (repeatable).",
+        help="Bind a named dim (repeatable): an input's, or one the report names (a Loop's "
+        "trips, a data-dependent size).",
     )(fn)  # fmt: skip
 
 

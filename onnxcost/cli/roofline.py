@@ -30,11 +30,12 @@ def command(
     fuse: bool,
     output: str,
     qdq: str,
+    worst_case: bool,
 ) -> None:
     """Draw the roofline of MODEL on a hardware profile: ceilings, ridge point, one point per node."""
     check_chart_path(output)
     profile = load_profile(hw)
     report = analyze(model, dims=parse_dims(dims), inputs=parse_inputs(input_shapes),
-                     qdq=qdq, hardware=profile, fuse=fuse)  # fmt: skip
+                     qdq=qdq, hardware=profile, fuse=fuse, worst_case=worst_case)  # fmt: skip
     path = write_roofline(report, profile, output)
     click.echo(f"wrote {path}")

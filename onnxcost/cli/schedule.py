@@ -39,6 +39,7 @@ def command(
     fmt: str,
     output: str | None,
     top: int,
+    worst_case: bool,
 ) -> None:
     """Order MODEL's nodes, find its peak activation memory and plan one arena for it."""
     profile = None
@@ -51,7 +52,7 @@ def command(
             raise click.BadParameter(str(error), param_hint="--hw") from None
     options = MemoryOptions(inplace=inplace, fuse=fuse, inplace_depthwise=inplace_depthwise)
     schedule, bindings = schedule_model(model, parse_dims(dims), parse_inputs(input_shapes),
-                                        order, options, profile)  # fmt: skip
+                                        order, options, profile, worst_case=worst_case)  # fmt: skip
     if fmt == "json":
         emit(json.dumps(schedule_document(schedule, model, bindings), indent=2), output)
     else:

@@ -48,6 +48,8 @@ def parse_grid(values: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
               help="Fuse element-wise epilogues into the Conv/Gemm/MatMul before them.")  # fmt: skip
 @click.option("--qdq", type=click.Choice(["as-run", "as-written"]), default="as-run", show_default=True,
               help="Cost DQ→op→Q patterns as the integer op a runtime runs, or as written.")  # fmt: skip
+@click.option("--worst-case", is_flag=True,
+              help="Give every size the data decides the upper bound the graph states.")  # fmt: skip
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @output_options(("table", "csv", "json"))
 def command(
@@ -57,6 +59,7 @@ def command(
     jobs: int,
     fuse: bool,
     qdq: str,
+    worst_case: bool,
     quiet: bool,
     fmt: str,
     output: str | None,
@@ -67,7 +70,7 @@ def command(
     evaluated from that analysis.
     """
     grid = parse_grid(dims)
-    rows = _run(models, profiles, grid, jobs, fuse, qdq, show=not quiet and sys.stderr.isatty())
+    rows = _run(models, profiles, grid, jobs, fuse, qdq, worst_case, show=not quiet and sys.stderr.isatty())
     unused = unused_dims(rows, grid)
     if unused:
         raise OnnxcostError(f"--dim {unused[0]}: no model has an input dim of that name")
@@ -86,16 +89,17 @@ def _run(
     jobs: int,
     fuse: bool,
     qdq: str,
+    worst_case: bool,
     show: bool,
 ) -> list[SweepRow]:
     """The sweep, with a progress bar over models on stderr when `show`."""
     if not show:
-        return sweep(models, profiles, grid, jobs, fuse=fuse, qdq=qdq)
+        return sweep(models, profiles, grid, jobs, fuse=fuse, qdq=qdq, worst_case=worst_case)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("sweeping models", total=len(models))
-        return sweep(models, profiles, grid, jobs, fuse=fuse, qdq=qdq,
+        return sweep(models, profiles, grid, jobs, fuse=fuse, qdq=qdq, worst_case=worst_case,
                      on_model_done=lambda _label: progress.advance(task))  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from onnxcost.symbolic import to_json
-from onnxcost.types import NodeCost, NodeEstimate, Report, TensorInfo
+from onnxcost.types import NodeCost, NodeEstimate, Report, TensorInfo, UnderivedDim
 
 SCHEMA = "onnxcost.report/1"
 
@@ -58,6 +58,8 @@ def report_document(report: Report) -> dict[str, Any]:
         "unsupported": dict(report.unsupported),
         "nodes": [node_document(c, estimates.get(c.name)) for c in report.nodes],
         "warnings": list(report.warnings),
+        "derived_dims": {name: to_json(value) for name, value in report.derived_dims.items()},
+        "underived_dims": [underived_document(d) for d in report.underived_dims],
     }
     if report.estimate is not None:
         document["estimate"] = {
@@ -71,6 +73,20 @@ def report_document(report: Report) -> dict[str, Any]:
     if report.schedule is not None:
         document["schedule"] = schedule_document(report)
     return document
+
+
+def underived_document(dim: UnderivedDim) -> dict[str, Any]:
+    """A dim the input shapes do not determine: its symbol (what --dim binds), where it comes from,
+    whether the data decides it, the bound the graph states and the value the analysis used."""
+    return {
+        "symbol": dim.symbol,
+        "node": dim.node,
+        "op_type": dim.op_type,
+        "what": dim.what,
+        "data_dependent": dim.data_dependent,
+        "bound": to_json(dim.bound),
+        "value": to_json(dim.value),
+    }
 
 
 def tensor_document(tensor: TensorInfo) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from onnxcost.report.units import iec, joules, seconds, si
-from onnxcost.symbolic import rank_value, to_json
+from onnxcost.symbolic import free_names, rank_value, to_json
 from onnxcost.types import Dim, NodeCost, Report
 
 # Unbound dims are given this value only to rank formulas against each other.
@@ -51,6 +51,9 @@ def _summary(report: Report) -> Table:
     table.add_row("bytes read / written", f"{iec(totals.bytes_read)} / {iec(totals.bytes_written)}")
     if totals.peak_memory_bytes is not None:
         table.add_row("peak memory", iec(totals.peak_memory_bytes))
+    elif free_names(totals.activation_bytes):
+        names = ", ".join(sorted(free_names(totals.activation_bytes)))
+        table.add_row("peak memory", f"needs {names} bound (--dim)")
     if report.estimate is not None:
         table.add_row("hardware", report.hardware or "")
         table.add_row("latency", seconds(report.estimate.latency_s))
