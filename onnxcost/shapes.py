@@ -336,10 +336,13 @@ def _shape_graph(
             condition = _taken_branch(node, tensors, shaped, context)
             if condition is not None:
                 taken_branches[index] = condition
-        runs = [b for name, b in shaped.items() if condition is None or name == _BRANCHES[condition]]
         if node.op_type == "If" and condition is None:
-            runs = []  # both branches can run: neither one's shapes contradict
-        problem = problem or next((b.problem for b in runs if b.problem), None)
+            problems = [b.problem for b in shaped.values()]
+            if problem is None and all(problems):  # either branch could run, unless neither can
+                problem = f"node {node.name!r} (If): neither branch can run with these shapes ({problems[0]})"
+        else:
+            runs = [b for name, b in shaped.items() if condition is None or name == _BRANCHES[condition]]
+            problem = problem or next((b.problem for b in runs if b.problem), None)
         if condition is not None:
             branch = shaped[_BRANCHES[condition]]
             found = [branch.tensors.get(name) for name in branch.outputs]

@@ -216,3 +216,72 @@ def test_real_models_take_the_own_rules_and_agree(monkeypatch: pytest.MonkeyPatc
     # and the analysis of such a model does not run ONNX's inference at all
     monkeypatch.setattr(shapes, "_run_onnx_inference", lambda *a, **k: pytest.fail("inference ran"))
     assert onnxcost.analyze(samples[0]).totals.macs > 0
+
+
+# --- sizes the data decides, params that never depend on input dims -------------------------
+
+
+def _detector() -> onnx.ModelProto:
+    """NonMaxSuppression (max 10 boxes per class) → the selected box indices gather boxes for a
+    MatMul head: the head's work depends on how many boxes the data selects."""
+    nodes = [
+        h.make_node("NonMaxSuppression", ["boxes", "scores", "max_out", "iou", "floor"], ["selected"],
+                    name="nms"),
+        h.make_node("Slice", ["selected", "two", "three", "one"], ["column"], name="column"),
+        h.make_node("Squeeze", ["column", "one"], ["index"], name="index"),
+        h.make_node("Reshape", ["boxes", "rows"], ["flat"], name="flat"),
+        h.make_node("Gather", ["flat", "index"], ["picked"], name="pick", axis=0),
+        h.make_node("MatMul", ["picked", "w"], ["y"], name="head"),
+    ]  # fmt: skip
+    inits = [
+        nh.from_array(np.array([10], np.int64), "max_out"), nh.from_array(np.array([0.5], np.float32), "iou"),
+        nh.from_array(np.array([0.1], np.float32), "floor"), nh.from_array(np.array([2], np.int64), "two"),
+        nh.from_array(np.array([3], np.int64), "three"), nh.from_array(np.array([1], np.int64), "one"),
+        nh.from_array(np.array([-1, 4], np.int64), "rows"), nh.from_array(np.ones((4, 8), np.float32), "w"),
+    ]  # fmt: skip
+    inputs = [h.make_tensor_value_info("boxes", T.FLOAT, ["batch", "n", 4]),
+              h.make_tensor_value_info("scores", T.FLOAT, ["batch", 3, "n"])]  # fmt: skip
+    return _model(nodes, inputs, [h.make_tensor_value_info("y", T.FLOAT, None)], inits)
+
+
+def test_a_size_the_data_decides_is_named_after_its_node_with_its_bound() -> None:
+    shapes = {"boxes": (1, 100, 4), "scores": (1, 3, 100)}
+    report = onnxcost.analyze(_detector(), inputs=shapes)
+    (found,) = report.underived_dims
+    # at most batch 1 × 3 classes × min(10 per class, 100 boxes) = 30 boxes
+    assert (found.symbol, found.node, found.data_dependent, found.bound) == ("nms_boxes", "nms", True, 30)
+    head = next(n for n in report.nodes if n.name == "head")
+    assert to_json(head.macs) == "32*nms_boxes"  # each selected box: 4·8 MACs
+    assert any("nms_boxes" in w and "--worst-case" in w and "nms" in w for w in report.warnings)
+    worst = onnxcost.analyze(_detector(), inputs=shapes, worst_case=True)
+    assert next(n for n in worst.nodes if n.name == "head").macs == 30 * 32
+    assert worst.underived_dims[0].value == 30
+    bound = onnxcost.analyze(_detector(), inputs=shapes, dims={"nms_boxes": 7}, hardware="t4")
+    assert next(n for n in bound.nodes if n.name == "head").macs == 7 * 32
+    assert bound.totals.latency_s > 0
+
+
+def test_zero_states_made_from_an_input_shape_are_activations_not_params() -> None:
+    """tf2onnx's recurrent zero state: ConstantOfShape([batch, 16]) with batch from Shape(x). It
+    is made at run time, so params are the same bound or not and its bytes are activations."""
+    nodes = [
+        h.make_node("Shape", ["x"], ["shape"], name="shape"),
+        h.make_node("Gather", ["shape", "zero"], ["batch"], name="batch", axis=0),
+        h.make_node("Unsqueeze", ["batch", "axes"], ["batch1"], name="batch1"),
+        h.make_node("Concat", ["batch1", "width"], ["state_shape"], name="state_shape", axis=0),
+        h.make_node("ConstantOfShape", ["state_shape"], ["state"], name="zeros"),
+        h.make_node("MatMul", ["x", "w"], ["xw"], name="fc"),
+        h.make_node("Add", ["xw", "state"], ["y"], name="add"),
+    ]
+    inits = [
+        nh.from_array(np.array(0, np.int64), "zero"), nh.from_array(np.array([0], np.int64), "axes"),
+        nh.from_array(np.array([16], np.int64), "width"), nh.from_array(np.ones((8, 16), np.float32), "w"),
+    ]  # fmt: skip
+    model = _model(nodes, [h.make_tensor_value_info("x", T.FLOAT, ["batch", 8])],
+                   [h.make_tensor_value_info("y", T.FLOAT, None)], inits)  # fmt: skip
+    unbound, bound = onnxcost.analyze(model), onnxcost.analyze(model, inputs={"x": (4, 8)})
+    assert unbound.totals.params == bound.totals.params == 8 * 16  # w only
+    zeros = next(n for n in bound.nodes if n.name == "zeros")
+    assert zeros.bytes_written == 4 * 16 * 4 and zeros.params == 0  # a 4×16 float32 fill
+    add = next(n for n in bound.nodes if n.name == "add")
+    assert add.bytes_read_activations == 2 * 4 * 16 * 4 and add.bytes_read_weights == 0

@@ -7,27 +7,27 @@ from typing import Any
 
 import click
 
+from onnxcost.errors import ShapeError
+
 F = Callable[..., Any]
 
 
 def parse_dims(values: tuple[str, ...]) -> dict[str, int]:
-    """('batch=8', 'seq=128') → {'batch': 8, 'seq': 128}."""
+    """('batch=8', 'seq=128') → {'batch': 8, 'seq': 128}; ShapeError (one line) for a bad one."""
     dims: dict[str, int] = {}
     for text in values:
         name, sep, number = text.partition("=")
-        if not sep or not name.strip():
-            raise click.BadParameter(f"{text!r}: expected NAME=INT", param_hint="--dim")
+        name = name.strip()
+        if not sep or not name:
+            raise ShapeError(f"--dim {text!r}: expected NAME=INT")
         try:
             size = int(number)
         except ValueError:
-            raise click.BadParameter(
-                f"{text!r}: {number!r} is not an integer", param_hint="--dim"
-            ) from None
+            raise ShapeError(f"--dim {text!r}: {number!r} is not an integer") from None
         if size < 0:
-            raise click.BadParameter(f"{text!r}: a dim cannot be negative", param_hint="--dim")
-        name = name.strip()
+            raise ShapeError(f"--dim {text!r}: a dim cannot be negative")
         if dims.get(name, size) != size:
-            raise click.BadParameter(f"{name} given twice, as {dims[name]} and {size}", param_hint="--dim")
+            raise ShapeError(f"--dim {name} given twice, as {dims[name]} and {size}")
         dims[name] = size
     return dims
 
@@ -38,18 +38,16 @@ def parse_inputs(values: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
     for text in values:
         name, sep, dims = text.rpartition("=")
         if not sep or not name:
-            raise click.BadParameter(f"{text!r}: expected NAME=1x3x224x224", param_hint="--input")
+            raise ShapeError(f"--input {text!r}: expected NAME=1x3x224x224 (a scalar: NAME=)")
         try:
             shape = tuple(int(d) for d in dims.lower().replace(",", "x").split("x") if d.strip())
         except ValueError:
-            raise click.BadParameter(
-                f"{text!r}: dims must be integers joined by 'x'", param_hint="--input"
-            ) from None
+            raise ShapeError(f"--input {text!r}: dims must be integers joined by 'x'") from None
         if any(d < 0 for d in shape):
-            raise click.BadParameter(f"{text!r}: a dim cannot be negative", param_hint="--input")
+            raise ShapeError(f"--input {text!r}: a dim cannot be negative")
         if shapes.get(name, shape) != shape:
             given = "x".join(map(str, shapes[name]))
-            raise click.BadParameter(f"{name} given twice, as {given} and {dims}", param_hint="--input")
+            raise ShapeError(f"--input {name} given twice, as {given} and {dims}")
         shapes[name] = shape
     return shapes
 
