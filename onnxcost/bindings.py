@@ -48,10 +48,15 @@ def resolve_bindings(
     has the wrong rank, contradicts a fixed dim, another input or a `--dim`."""
     by_name = {v.name: v for v in real_inputs}
     declared_names = frozenset(name for v in real_inputs for name in _declared_names(v))
-    for name, value in dims.items():
-        check_size(f"--dim {name}", value)
-    bound = dict(dims)
-    origin = {name: f"--dim {name}={value}" for name, value in dims.items()}
+    bound: dict[str, int] = {}
+    origin: dict[str, str] = {}
+    for given, value in dims.items():
+        check_size(f"--dim {given}", value)
+        name = canonical_name(given)
+        if bound.get(name, value) != value:
+            raise ShapeError(f"--dim {given}={value}: {origin[name]} binds the same dim to {bound[name]}")
+        bound[name] = value
+        origin[name] = f"--dim {given}={value}"
     equations: list[_Equation] = []
     shapes: dict[str, tuple[int, ...]] = {}
     for name, given in inputs.items():
@@ -134,6 +139,13 @@ def _conflict(equation: _Equation, value: int, bound: Mapping[str, int], origin:
         return f"{equation.where}: {name} = {equation.size}, but {origin[name]} makes {name} = {bound[name]}"
     given = ", ".join(f"{n} = {bound[n]} ({origin[n]})" for n in names)
     return f"{equation.where}: {equation.size} given, but {given} make it {value}"
+
+
+def canonical_name(text: str) -> str:
+    """The symbol a dim name stands for: 'p2o.DynamicDimension.0' is p2o_DynamicDimension_0, as
+    the model's dim_param of that spelling becomes."""
+    parsed = parse_dim_param(text)
+    return parsed.name if isinstance(parsed, Poly) and parsed.is_symbol else text
 
 
 def _declared_names(value: onnx.ValueInfoProto) -> set[str]:

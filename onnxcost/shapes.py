@@ -108,6 +108,9 @@ class _Context:
     declared_names: set[str] = field(default_factory=set)
     # decisions the shapes forced (an If branch that cannot run), for the warnings
     notes: list[str] = field(default_factory=list)
+    # values whose shape is a guess: an If of unknown condition whose branches give other shapes,
+    # and what is computed from one (a contradiction there is no proof a branch cannot run)
+    uncertain: set[str] = field(default_factory=set)
     # a serialized type -> what _read_type reads from it (a model's values share few)
     types: dict[bytes, _TypeFacts] = field(default_factory=dict)
 
@@ -323,7 +326,9 @@ def _shape_graph(
             outputs = _node_outputs(node, tensors, context)
             for info in outputs:
                 tensors[info.name] = info
-            if problem is None:
+            if context.uncertain and not context.uncertain.isdisjoint(node.inputs):
+                context.uncertain.update(info.name for info in outputs)
+            elif problem is None:
                 problem = contradiction(node, [tensors.get(n) if n else None for n in node.inputs], outputs)
             continue
         shaped = {
@@ -343,6 +348,8 @@ def _shape_graph(
         else:
             runs = [b for name, b in shaped.items() if condition is None or name == _BRANCHES[condition]]
             problem = problem or next((b.problem for b in runs if b.problem), None)
+        if context.uncertain and _reads_uncertain(node, shaped, condition, context.uncertain):
+            context.uncertain.update(name for name in node.outputs if name)
         if condition is not None:
             branch = shaped[_BRANCHES[condition]]
             found = [branch.tensors.get(name) for name in branch.outputs]
@@ -353,7 +360,7 @@ def _shape_graph(
                 continue
         from_bodies = None
         if node.op_type == "If" and node.domain == "":
-            from_bodies = _branch_shapes(node, shaped)
+            from_bodies = _branch_shapes(node, shaped, context)
         elif node.op_type == "Loop" and node.domain == "" and "body" in shaped:
             trips = _loop_trips(node, tensors, shaped, context)
             from_bodies = _loop_shapes(node, tensors, shaped["body"], trips)
@@ -378,6 +385,16 @@ def _shape_graph(
 
 
 _BRANCHES = {True: "then_branch", False: "else_branch"}
+
+
+def _reads_uncertain(
+    node: NodeInfo, bodies: Mapping[str, ShapedGraph], condition: bool | None, uncertain: set[str]
+) -> bool:
+    """A node with bodies whose inputs, or the outputs of a body that runs, are uncertain."""
+    if not uncertain.isdisjoint(node.inputs):
+        return True
+    running = [b for name, b in bodies.items() if condition is None or name == _BRANCHES[condition]]
+    return any(not uncertain.isdisjoint(body.outputs) for body in running)
 
 
 def _taken_branch(
@@ -468,12 +485,17 @@ def static_condition(node: NodeInfo, tensors: Mapping[str, TensorInfo]) -> bool 
     return bool(cond.value.reshape(-1)[0])
 
 
-def _branch_shapes(node: NodeInfo, bodies: Mapping[str, ShapedGraph]) -> list[tuple[Dim, ...] | None]:
+def _branch_shapes(
+    node: NodeInfo, bodies: Mapping[str, ShapedGraph], context: _Context
+) -> list[tuple[Dim, ...] | None]:
     """Each output of an If whose condition is unknown: the dims both branches agree on, the larger
     where they differ (the runtime decides which comes); the higher rank where the ranks differ
-    (both broadcast the same way downstream)."""
+    (both broadcast the same way downstream). An output the branches disagree on is uncertain."""
     shapes = []
     for position in range(len(node.outputs)):
+        if len({b.tensors[b.outputs[position]].shape for b in bodies.values()
+                if position < len(b.outputs) and b.outputs[position] in b.tensors}) > 1:  # fmt: skip
+            context.uncertain.add(node.outputs[position])
         found = []
         for body in bodies.values():
             info = body.tensors.get(body.outputs[position]) if position < len(body.outputs) else None
