@@ -126,6 +126,11 @@ def trip_symbol_name(node_name: str, what: str = "trips") -> str:
     return f"{_clean_name(node_name)}_{what}"
 
 
+def input_dim_name(value: str, axis: int) -> str:
+    """The name an input's unnamed dim gets (`x_d0`), which --dim binds."""
+    return f"{_clean_name(value)}_d{axis}"
+
+
 def _clean_name(text: str) -> str:
     """A node or value name as the start of a symbol: letters, digits and underscores."""
     cleaned = re.sub(r"[^A-Za-z0-9_]", "_", text).strip("_") or "node"

@@ -30,6 +30,7 @@ import numpy as np
 import onnx
 
 from onnxcost.api import _batch, _runtime_tensors
+from onnxcost.bindings import canonical_name
 from onnxcost.cost import cost_nodes
 from onnxcost.errors import OnnxcostError
 from onnxcost.estimate import EstimatePlan, estimate_plan, estimate_profiles, plan_estimate
@@ -37,7 +38,13 @@ from onnxcost.graph import Graph, build_graph
 from onnxcost.hardware import load_profile
 from onnxcost.load import LoadedModel, load_model
 from onnxcost.schedule import MemoryOptions, peak_memory
-from onnxcost.shapes import NONDETERMINISTIC_OPS, WEIGHT_GENERATORS, infer_shapes, is_runtime_data
+from onnxcost.shapes import (
+    NONDETERMINISTIC_OPS,
+    WEIGHT_GENERATORS,
+    infer_shapes,
+    input_dim_name,
+    is_runtime_data,
+)
 from onnxcost.symbolic import dim_param_names, free_names, substitute
 from onnxcost.totals import model_totals
 from onnxcost.types import Dim, Estimate, HardwareProfile, ModelInfo, NodeCost, Totals
@@ -165,6 +172,7 @@ def sweep_model(
     """Rows of one model: one symbolic analysis, then every binding and profile from it (only
     the grid's dims the model has are swept)."""
     loaded = load_model(model)
+    grid = {canonical_name(name): values for name, values in grid.items()}
     grid = {name: values for name, values in grid.items() if name in _dim_names(loaded.proto)}
     analysis = _analyze(loaded, _label(model), grid, qdq, fuse, worst_case)
     rows = []
@@ -245,15 +253,18 @@ def _pipeline(
 
 
 def _dim_names(proto: onnx.ModelProto) -> set[str]:
-    """Names of the named dims of the model's inputs."""
+    """Names of the dims of the model's inputs: the names they declare, and for an unnamed one
+    (`?`, -1, empty) the name onnxcost gives it (`x_d0`)."""
     initializers = {t.name for t in proto.graph.initializer}
     names: set[str] = set()
     for value in proto.graph.input:
         if value.name in initializers:
             continue
-        for dim in value.type.tensor_type.shape.dim:
-            if dim.HasField("dim_param"):
-                names |= dim_param_names(dim.dim_param)
+        for axis, dim in enumerate(value.type.tensor_type.shape.dim):
+            found = dim_param_names(dim.dim_param) if dim.HasField("dim_param") else set()
+            if not found and not (dim.HasField("dim_value") and dim.dim_value >= 0):
+                found = {input_dim_name(value.name, axis)}
+            names |= found
     return names
 
 

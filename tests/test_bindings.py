@@ -150,3 +150,27 @@ def test_impossible_bindings_name_the_node(tmp_path: Path, shape: str, message: 
     with pytest.raises(ShapeError):
         onnxcost.analyze(str(path), inputs={"x": tuple(int(d) for d in shape.split("x"))})
     assert run("analyze", str(path), "--input", "x=1x3x32x32")[0] == 0
+
+
+def test_every_command_takes_the_bound_shapes(tmp_path: Path) -> None:
+    bound = ["--input", "input_ids=2x64"]
+    compared = _json("compare", ENCODER, ENCODER, *bound, "--hw", "t4")
+    assert isinstance(compared["a"]["totals"]["macs"], int) and compared["a"]["totals"]["latency_s"] > 0
+    scheduled = _json("schedule", ENCODER, *bound, "--hw", "stm32h743")
+    assert isinstance(scheduled["arena_bytes"], int)
+    chart = tmp_path / "roofline.png"
+    code, _, err = run("roofline", ENCODER, *bound, "--hw", "t4", "-o", str(chart))
+    assert code == 0 and chart.stat().st_size > 0, err
+
+
+def test_sweep_takes_the_files_own_spelling_and_unnamed_dims(tmp_path: Path) -> None:
+    """paddle2onnx names dims 'p2o.DynamicDimension.0'; an unnamed dim of input x is x_d1."""
+    graph = h.make_graph([h.make_node("Relu", ["x"], ["y"], name="relu")], "g",
+                         [h.make_tensor_value_info("x", T.FLOAT, ["p2o.DynamicDimension.0", "?"])],
+                         [h.make_tensor_value_info("y", T.FLOAT, None)])  # fmt: skip
+    path = tmp_path / "paddle.onnx"
+    onnx.save(h.make_model(graph, opset_imports=[h.make_opsetid("", 17)]), str(path))
+    rows = _json("sweep", str(path), "--hw", "t4", "--dim", "p2o.DynamicDimension.0=1,3", "--dim", "x_d1=8")
+    # Relu: one FLOP per element, 1·8 and 3·8
+    assert [r["flops"] for r in rows["rows"]] == [8, 24]
+    assert rows["rows"][1]["bindings"] == {"p2o_DynamicDimension_0": 3, "x_d1": 8}

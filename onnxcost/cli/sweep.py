@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import click
 
+from onnxcost.bindings import canonical_name
 from onnxcost.cli.options import emit, output_options
 from onnxcost.errors import OnnxcostError
 from onnxcost.report.sweep import render_csv, render_json, render_table
@@ -29,6 +30,7 @@ def parse_grid(values: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
             raise click.BadParameter(f"{text!r}: no value given", param_hint="--dim")
         if any(size < 0 for size in sizes):
             raise click.BadParameter(f"{text!r}: a dim cannot be negative", param_hint="--dim")
+        name = canonical_name(name)
         if name in grid:
             raise click.BadParameter(f"{name} given twice", param_hint="--dim")
         grid[name] = tuple(dict.fromkeys(sizes))
