@@ -734,30 +734,23 @@ def _clear_declared_dims(graph: onnx.GraphProto) -> None:
                 _clear_declared_dims(body)
 
 
-def _declared_types(
-    graph: onnx.GraphProto, types: dict[str, onnx.TypeProto] | None = None
-) -> dict[str, onnx.TypeProto]:
+def _declared_types(graph: onnx.GraphProto) -> dict[str, onnx.TypeProto]:
     """The types a graph and its bodies declare for their values (value_info, outputs)."""
-    types = {} if types is None else types
-    for value in (*graph.value_info, *graph.output):
-        if value.type.WhichOneof("value") is not None:
-            types.setdefault(value.name, value.type)
-    for node in graph.node:
-        for attr in node.attribute:
-            for body in (attr.g,) if attr.HasField("g") else attr.graphs:
-                _declared_types(body, types)
+    types: dict[str, onnx.TypeProto] = {}
+    _collect_types(graph, types, inputs=False)
     return types
 
 
-def _collect_types(graph: onnx.GraphProto, types: dict[str, onnx.TypeProto]) -> None:
-    """Inferred types of a graph's values and, recursively, of its bodies' values."""
-    for value in (*graph.input, *graph.value_info, *graph.output):
+def _collect_types(graph: onnx.GraphProto, types: dict[str, onnx.TypeProto], inputs: bool = True) -> None:
+    """The types of a graph's values (its inputs too, with `inputs`) and, recursively, of its
+    bodies' values; the first one of a name stands."""
+    for value in (*(graph.input if inputs else ()), *graph.value_info, *graph.output):
         if value.type.WhichOneof("value") is not None:
             types.setdefault(value.name, value.type)
     for node in graph.node:
         for attr in node.attribute:
             for body in (attr.g,) if attr.HasField("g") else attr.graphs:
-                _collect_types(body, types)
+                _collect_types(body, types, inputs)
 
 
 def _large_constant(node: onnx.NodeProto) -> onnx.TensorProto | None:
