@@ -202,14 +202,17 @@ def _new_context(
 def _check_dim_names(bindings: Bindings, context: _Context, graph: onnx.GraphProto) -> None:
     """A --dim must name a dim of the model: an input's, a declared one, a Loop's trips or a
     symbol the analysis gave a dim it could not derive."""
-    known = bindings.input_dim_names | context.declared_names | set(context.symbols.names)
+    known = bindings.input_dim_names | context.declared_names | context.symbols.names
     unknown = [name for name in bindings.dims if name not in known]
-    if unknown and any(name not in (known | _loop_names(graph)) for name in unknown):
-        name = next(n for n in unknown if n not in _loop_names(graph))
+    if unknown:  # the trip counts of every Loop, derived or not, only when needed
+        unknown = [name for name in unknown if name not in _loop_names(graph)]
+    if unknown:
         listed = ", ".join(sorted(bindings.input_dim_names)) or "none"
-        others = sorted(set(context.symbols.names) - bindings.input_dim_names)
+        others = sorted(context.symbols.names - bindings.input_dim_names)
         more = f"; other dims: {', '.join(others[:8])}{', ...' if len(others) > 8 else ''}" if others else ""
-        raise ShapeError(f"--dim {name}: no dim of the model has that name (input dims: {listed}{more})")
+        raise ShapeError(
+            f"--dim {unknown[0]}: no dim of the model has that name (input dims: {listed}{more})"
+        )
 
 
 def _live_names(shaped: ShapedGraph) -> set[str]:
