@@ -111,6 +111,9 @@ class _Context:
     # values whose shape is a guess: an If of unknown condition whose branches give other shapes,
     # and what is computed from one (a contradiction there is no proof a branch cannot run)
     uncertain: set[str] = field(default_factory=set)
+    # values that change from one Loop iteration to the next but are known at the one shaped
+    # (the counter, t + 1): they fold for the shapes, yet run every iteration (never constants)
+    varying: set[str] = field(default_factory=set)
     # a serialized type -> what _read_type reads from it (a model's values share few)
     types: dict[bytes, _TypeFacts] = field(default_factory=dict)
 
@@ -371,6 +374,7 @@ def _shape_graph(
             from_bodies = _branch_shapes(node, shaped, context)
         elif node.op_type == "Loop" and node.domain == "" and "body" in shaped:
             trips = _loop_trips(node, tensors, shaped, context)
+            shaped["body"] = _iteration_body(node, bodies["body"], tensors, context, shaped["body"])
             from_bodies = _loop_shapes(node, tensors, shaped["body"], trips)
         for info in _node_outputs(node, tensors, context, bodies=True, ruled=from_bodies):
             tensors[info.name] = replace(info, from_inputs=True)
@@ -450,10 +454,15 @@ def _loop_trips(
 
 
 def _body_inputs(
-    node: NodeInfo, body: onnx.GraphProto, tensors: Mapping[str, TensorInfo], context: _Context
+    node: NodeInfo,
+    body: onnx.GraphProto,
+    tensors: Mapping[str, TensorInfo],
+    context: _Context,
+    values: Sequence[np.ndarray | None] = (),
 ) -> dict[str, TensorInfo]:
     """Types of a Loop/Scan body's inputs taken from the node's operands where the body
-    declares none: Loop (iteration, cond, carried...), Scan (states..., one slice per scan input)."""
+    declares none: Loop (iteration, cond, carried...), Scan (states..., one slice per scan input);
+    `values`: what the inputs hold in one iteration, by position (None: unknown)."""
     declared = [v for v in body.input]
     operands: list[TensorInfo | None] = []
     if node.op_type == "Loop":
@@ -477,12 +486,71 @@ def _body_inputs(
             slices.append(TensorInfo(name, shape, info.dtype))
         operands = [*states, *slices]
     bound: dict[str, TensorInfo] = {}
-    for value, operand in zip(declared, operands, strict=False):
+    for position, (value, operand) in enumerate(zip(declared, operands, strict=False)):
         if operand is None or operand.shape is None:
             continue  # the body's declaration (or ONNX's inference of it) stands
         dtype = operand.dtype or dtype_name(value.type.tensor_type.elem_type)
-        bound[value.name] = TensorInfo(value.name, operand.shape, dtype, from_inputs=True)
+        held = values[position] if position < len(values) else None
+        if held is not None:
+            context.varying.add(value.name)
+        bound[value.name] = TensorInfo(value.name, operand.shape, dtype, from_inputs=True, value=held)
     return bound
+
+
+def _iteration_body(
+    node: NodeInfo,
+    body: onnx.GraphProto,
+    tensors: Mapping[str, TensorInfo],
+    context: _Context,
+    plain: ShapedGraph,
+) -> ShapedGraph:
+    """The Loop body shaped with the values its counter and carried integers take at the first
+    iteration, when those of the second give the same shapes: shape chains built from the counter
+    (tf2onnx's `x[:, t, :]`) then fold. Else the body as shaped without them (`plain`)."""
+    first_values = _first_iteration_values(node, body, tensors)
+    if first_values is None:
+        return plain
+    first = _shape_graph(body, tensors, _body_inputs(node, body, tensors, context, first_values), context)
+    carried = first.outputs[1 : len(first_values) - 1]
+    second_values = [np.array(1, dtype=np.int64), first_values[1]]
+    for name, start in zip(carried, first_values[2:], strict=False):
+        found = first.tensors.get(name)
+        second_values.append(None if start is None or found is None else found.value)
+    second = _shape_graph(body, tensors, _body_inputs(node, body, tensors, context, second_values), context)
+    return first if _same_shapes(first, second) else plain
+
+
+def _first_iteration_values(
+    node: NodeInfo, body: onnx.GraphProto, tensors: Mapping[str, TensorInfo]
+) -> list[np.ndarray | None] | None:
+    """A Loop body's input values at its first iteration: the counter 0, the condition and the
+    carried integer scalars and vectors (counters, positions) the node starts them with; None
+    when no carried value is known (the counter alone rarely shapes anything)."""
+    if len(body.input) < 2:
+        return None
+    values: list[np.ndarray | None] = [np.array(0, dtype=np.int64), None]
+    for name in node.inputs[2 : len(body.input)]:
+        info = tensors.get(name) if name else None
+        known = info is not None and info.value is not None and info.value.dtype != object
+        small = known and _shape_like(info.dtype, info.shape)
+        values.append(info.value if small else None)
+    return values if any(v is not None for v in values[2:]) else None
+
+
+def _same_shapes(first: ShapedGraph, second: ShapedGraph) -> bool:
+    """Every value of two shapings of one body has the same shape, and every If takes the same
+    branch."""
+    if first.taken_branches != second.taken_branches:
+        return False
+    for name, info in first.tensors.items():
+        other = second.tensors.get(name)
+        if other is None or other.shape != info.shape:
+            return False
+    for index, bodies in first.subgraphs.items():
+        for name, body in bodies.items():
+            if not _same_shapes(body, second.subgraphs[index][name]):
+                return False
+    return True
 
 
 def static_condition(node: NodeInfo, tensors: Mapping[str, TensorInfo]) -> bool | None:
@@ -886,6 +954,7 @@ def _node_outputs(
     deterministic = op_type not in NONDETERMINISTIC_OPS and not bodies
     constant = deterministic and all(t is not None and t.is_constant for t in present)
     from_inputs = bodies or any(t is not None and t.from_inputs for t in present)
+    varies = bool(context.varying) and not context.varying.isdisjoint(node.inputs)
     values: list[np.ndarray | None] | None = None
     if op_type == "Constant":
         values = [constant_attr_value(node.attrs)]
@@ -940,9 +1009,11 @@ def _node_outputs(
             raise _NeedsInference(name)
         if not dtype and present and present[0] is not None:
             dtype = present[0].dtype
-        is_constant = constant or value is not None
+        is_constant = (constant or value is not None) and not varies
         if from_inputs and op_type in MATERIALIZING_OPS and not _shape_like(dtype, shape):
             is_constant, value = False, None  # made at run time from the inputs: an activation
+        if varies:
+            context.varying.add(name)
         weight = constant and op_type in WEIGHT_GENERATORS and not from_inputs
         results.append(_checked(TensorInfo(
             name, shape, dtype, is_constant=is_constant, is_weight=weight,

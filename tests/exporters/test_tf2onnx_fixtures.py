@@ -20,7 +20,10 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 import pytest
+import sympy
+from click.testing import CliRunner
 
+from onnxcost.cli import main
 from onnxcost.shapes import trip_symbol_name
 from onnxcost.symbolic import to_json
 from tests.exporters.common import analyze_clean
@@ -168,3 +171,45 @@ def test_fixture_runs_in_onnxruntime(name: str) -> None:
         feeds[arg.name] = value
     outputs = session.run(None, feeds)
     assert all(np.isfinite(o).all() for o in outputs)
+
+
+TIME_DYNAMIC = sorted(name for name, entry in EXPECTED.items() if "macs_formula" in entry)
+
+
+@pytest.mark.parametrize("name", TIME_DYNAMIC)
+@pytest.mark.parametrize(("batch", "time"), [(2, 12), (1, 9), (3, 20)])
+def test_time_dynamic_loops_bound_by_input_run_the_trips_onnxruntime_runs(
+    name: str, batch: int, time: int
+) -> None:
+    """tf2onnx while_loops over a dynamic time axis: once `--input` binds batch and time, every
+    Loop's trips follow from its condition (onnxruntime ran 12 at time 12) and the MACs are the
+    hand formula of expected.json at that binding."""
+    entry = EXPECTED[name]
+    ((input_name, shape),) = entry["input_shapes"].items()
+    bound = (batch, time, *shape[2:])
+    report = _bound_report(entry["file"], input_name, bound)
+    assert report["warnings"] == [] and report["underived_dims"] == []
+    formula = sympy.sympify(entry["macs_formula"])
+    assert report["totals"]["macs"] == formula.subs({"batch": batch, "time": time})
+    trips = {name: value for name, value in report["derived_dims"].items() if name.endswith("_trips")}
+    assert sorted(trips.values()) == [time] * len(entry.get("ort_loop_trips", {}))
+    if (batch, time) == (2, 12):
+        assert sorted(entry.get("ort_loop_trips", {}).values()) == [12] * len(trips)
+
+
+def _bound_report(file: str, input_name: str, shape: tuple[int, ...]) -> dict:
+    """`onnxcost analyze FILE --input NAME=SHAPE --format json`."""
+    argv = ["analyze", str(FIXTURES / file), "--input", f"{input_name}={'x'.join(map(str, shape))}"]
+    result = CliRunner().invoke(main, [*argv, "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_a_cond_on_the_time_dim_takes_the_branch_the_bound_shape_decides() -> None:
+    """tf.cond(tf.shape(x)[1] > 8): at time 5 the else branch (the last step only) runs: 640·batch
+    MACs (expected.json), not the then branch's 512·batch·time + 128·batch."""
+    entry = EXPECTED["cond_on_shape"]
+    ((input_name, shape),) = entry["input_shapes"].items()
+    report = _bound_report(entry["file"], input_name, (3, 5, *shape[2:]))
+    assert report["totals"]["macs"] == 640 * 3
+    assert any("condition known" in n.get("note", "") for n in report["nodes"] if n["op_type"] == "If")
