@@ -1,8 +1,9 @@
 """Shapes that cannot run: a node whose inputs contradict its weights, each other or its op.
 
 Each check reads only dims that are numbers (a symbolic dim can still take a fitting value) and
-returns one line naming the node and the values, or None. The shape stage raises it as a
-ShapeError for every node that runs (the main graph, Loop and Scan bodies, an If branch taken).
+returns one line naming the node and the values, or None. The shape stage raises the first one
+of the nodes that surely run (the main graph, Loop and Scan bodies, an If branch taken) as a
+ShapeError; in an If branch of unknown condition it means that branch is not the one taken.
 """
 
 from __future__ import annotations
