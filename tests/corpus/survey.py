@@ -65,6 +65,8 @@ def symbols(values: object) -> set[str]:
 def survey_model(cli: list[str], model: dict, path: Path) -> dict:
     """The three commands on one model and what their output says."""
     args = input_args(model["inputs"])
+    if "if_branch" in model:  # the branch the reference's onnxruntime run took
+        args += ["--if-branch", model["if_branch"]]
     analyze = run(cli, ["analyze", str(path), *args])
     hw = run(cli, ["analyze", str(path), *args, "--hw", "a100-80gb-sxm"])
     schedule = run(cli, ["schedule", str(path), *args, "--hw", "stm32h743"])
@@ -124,7 +126,9 @@ def markdown(rows: list[dict], models: dict[str, dict], cli: str) -> str:
     out = [f"Command: `{cli}`. Columns: exit codes of `analyze --format json` / "
            "`analyze --hw a100-80gb-sxm` / `schedule --hw stm32h743`; non-integer totals (JSON strings "
            "are formulas); leftover symbols; params and core MACs (sum of per-node `macs` over "
-           "`core_ops` and If/Loop/Scan nodes, which carry their bodies' MACs) against models.toml.", "",
+           "`core_ops` and If/Loop/Scan nodes, which carry their bodies' MACs) against models.toml (params: "
+           "the float constants plus the integer weights integer ops read, as the README counts them; "
+           "`--if-branch` as the reference run took where models.toml says).", "",
            "| model | rc | non-integer totals | symbols left | params | core MACs | first error / warning |",
            "|---|---|---|---|---|---|---|"]  # fmt: skip
     for row in rows:
@@ -132,7 +136,8 @@ def markdown(rows: list[dict], models: dict[str, dict], cli: str) -> str:
         note = next((s for s in row["stderr"] if s), "") or "; ".join(row.get("warnings", [])[:1])
         non_int = ", ".join(sorted(row.get("non_integer", {}))) or ("—" if "non_integer" in row else "n/a")
         syms = ", ".join(row.get("symbols", [])) or ("—" if "symbols" in row else "n/a")
-        params = _compare(row.get("params"), model.get("params")) if "params" in row else "n/a"
+        reference = model.get("params", 0) + model.get("int_weight_params", 0)  # README's params rule
+        params = _compare(row.get("params"), reference) if "params" in row else "n/a"
         macs = _compare(row.get("core_macs"), model.get("core_macs")) if "core_macs" in row else "n/a"
         rc = "/".join(str(r) for r in row["rc"])
         out.append(f"| {row['id']} | {rc} | {_short(non_int, 80)} | {_short(syms, 80)} | {params} | {macs} "
