@@ -47,8 +47,10 @@ def contradiction(
     node: NodeInfo, inputs: Sequence[TensorInfo | None], outputs: Sequence[TensorInfo | None]
 ) -> str | None:
     """Why `node` cannot run on these input shapes (giving these outputs), as one line, or None."""
-    if node.domain not in ("", "ai.onnx"):
+    if node.op_type not in CHECKED_OPS or node.domain not in ("", "ai.onnx"):
         return None
+    if node.op_type in BROADCAST_OPS and len({info.shape for info in inputs if info is not None}) < 2:
+        return None  # the common case: operands of one shape
     shapes = [info.shape if info is not None else None for info in inputs]
     names = [info.name if info is not None else "" for info in inputs]
     if node.op_type in NEEDS_POSITIVE and shapes and shapes[0] is not None and 0 in shapes[0]:
@@ -165,11 +167,15 @@ def _broadcast_dims(node: NodeInfo, shapes: Sequence[tuple[Dim, ...]], names: Se
     """Numpy broadcasting: per axis (aligned right), the dims other than 1 agree."""
     rank = max((len(s) for s in shapes), default=0)
     for axis in range(1, rank + 1):
-        sizes = [(s[-axis], n) for s, n in zip(shapes, names, strict=True) if len(s) >= axis]
-        fixed = {d for d, _ in sizes if isinstance(d, int) and d != 1}
-        if len(fixed) > 1:
-            parts = ", ".join(f"{n!r} {_text(s)}" for s, n in zip(shapes, names, strict=True))
-            return f"{_where(node)}: cannot broadcast {parts} (axis -{axis}: {sorted(fixed)})"
+        fixed = None
+        for shape in shapes:
+            size = shape[-axis] if len(shape) >= axis else 1
+            if type(size) is not int or size == 1 or size == fixed:
+                continue
+            if fixed is not None:
+                parts = ", ".join(f"{n!r} {_text(s)}" for s, n in zip(shapes, names, strict=True))
+                return f"{_where(node)}: cannot broadcast {parts} (axis -{axis}: {sorted((fixed, size))})"
+            fixed = size
     return None
 
 
@@ -241,3 +247,7 @@ def _recurrent(node: NodeInfo, shapes: Shapes, names: Sequence[str], outs: Shape
         return (f"{_where(node)}: input {names[0]!r} {_text(x)} has {x[2]} features, but weight "
                 f"{names[1]!r} {_text(w)} takes {w[2]}")  # fmt: skip
     return None
+
+
+# Every op some check reads: the shape stage asks about no other.
+CHECKED_OPS = frozenset(CHECKS) | BROADCAST_OPS | NEEDS_POSITIVE

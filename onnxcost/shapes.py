@@ -20,7 +20,7 @@ import onnx
 import sympy
 
 from onnxcost.bindings import ABSURD_DIM, Bindings, resolve_bindings
-from onnxcost.consistency import contradiction
+from onnxcost.consistency import CHECKED_OPS, contradiction
 from onnxcost.dtypes import dtype_name
 from onnxcost.errors import GraphError, ShapeError
 from onnxcost.fold import FOLD_CAP_ELEMENTS, FOLDERS, constant_attr_value, fold_node, tensor_value
@@ -339,7 +339,7 @@ def _shape_graph(
                 tensors[info.name] = info
             if context.uncertain and not context.uncertain.isdisjoint(node.inputs):
                 context.uncertain.update(info.name for info in outputs)
-            elif problem is None:
+            elif problem is None and node.op_type in CHECKED_OPS:
                 problem = contradiction(node, [tensors.get(n) if n else None for n in node.inputs], outputs)
             continue
         shaped = {
