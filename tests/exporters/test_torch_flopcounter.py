@@ -17,28 +17,9 @@ from torch.utils.flop_counter import FlopCounterMode
 
 import onnxcost
 from onnxcost.cli import main
+from tests.user_exports.nets import BasicBlock
 
 MAC_OPS = {"Conv", "ConvTranspose", "Gemm", "MatMul", "Einsum"}
-
-
-class Block(nn.Module):
-    """A ResNet basic block (conv-bn-relu ×2 with an identity or 1×1 projection shortcut)."""
-
-    def __init__(self, cin: int, cout: int, stride: int) -> None:
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(cout)
-        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(cout)
-        self.short = (
-            nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
-            if stride != 1 or cin != cout
-            else nn.Identity()
-        )
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        y = torch.relu(self.bn1(self.conv1(x)))
-        return torch.relu(self.bn2(self.conv2(y)) + self.short(x))
 
 
 class SmallResNet(nn.Module):
@@ -46,7 +27,7 @@ class SmallResNet(nn.Module):
         super().__init__()
         self.stem = nn.Sequential(nn.Conv2d(3, 32, 7, 2, 3), nn.BatchNorm2d(32), nn.ReLU(),
                                   nn.MaxPool2d(3, 2, 1))  # fmt: skip
-        self.layers = nn.Sequential(Block(32, 32, 1), Block(32, 64, 2), Block(64, 128, 2))
+        self.layers = nn.Sequential(BasicBlock(32, 32, 1), BasicBlock(32, 64, 2), BasicBlock(64, 128, 2))
         self.fc = nn.Linear(128, 10)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
