@@ -285,3 +285,24 @@ def test_zero_states_made_from_an_input_shape_are_activations_not_params() -> No
     assert zeros.bytes_written == 4 * 16 * 4 and zeros.params == 0  # a 4×16 float32 fill
     add = next(n for n in bound.nodes if n.name == "add")
     assert add.bytes_read_activations == 2 * 4 * 16 * 4 and add.bytes_read_weights == 0
+
+
+def test_declared_dims_never_override_derived_ones() -> None:
+    """An exporter's value_info with its own symbols (dynamo's s0, paddle's DynamicDimension) or
+    the sizes of its example input: the bound input decides; a declared number that differs is a
+    warning naming the value."""
+    nodes = [h.make_node("Relu", ["x"], ["r"], name="relu"),
+             h.make_node("MatMul", ["r", "w"], ["y"], name="fc")]  # fmt: skip
+    model = _model(nodes, [h.make_tensor_value_info("x", T.FLOAT, ["batch", 8])],
+                   [h.make_tensor_value_info("y", T.FLOAT, [1, 4])],  # traced at batch 1
+                   [nh.from_array(np.ones((8, 4), np.float32), "w")])  # fmt: skip
+    model.graph.value_info.append(h.make_tensor_value_info("r", T.FLOAT, ["s0", "s1"]))
+    report = onnxcost.analyze(model, inputs={"x": (3, 8)})
+    # fc: 3·8·4 = 96 MACs; Relu writes 3·8 floats
+    assert report.totals.macs == 96
+    assert next(n for n in report.nodes if n.name == "relu").bytes_written == 3 * 8 * 4
+    assert report.model.outputs[0].shape == (3, 4)
+    (warning,) = report.warnings
+    assert "value 'y' dim 0: declared 1, derived 3" in warning
+    unbound = onnxcost.analyze(model)
+    assert to_json(unbound.totals.macs) == "32*batch"  # s0 is not batch's name: derived wins
