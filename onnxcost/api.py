@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import onnx
@@ -11,13 +13,126 @@ import onnx
 from onnxcost.cost import cost_nodes, unsupported_census
 from onnxcost.errors import OnnxcostError
 from onnxcost.estimate import estimate
+from onnxcost.fit import fit_memory, fit_summary
 from onnxcost.graph import Graph, build_graph
 from onnxcost.hardware import load_profile
-from onnxcost.load import load_model
+from onnxcost.load import LoadedModel, load_model
+from onnxcost.memory import weight_bytes
 from onnxcost.schedule import MemoryOptions, peak_memory
-from onnxcost.shapes import infer_shapes
+from onnxcost.shapes import ShapedGraph, infer_shapes
 from onnxcost.totals import by_op_type, model_totals
-from onnxcost.types import HardwareProfile, ModelInfo, Report, TensorInfo
+from onnxcost.types import HardwareProfile, ModelInfo, NodeCost, Report, TensorInfo
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One model shaped and costed under one binding: what every report and hardware estimate of
+    it reads (`report` turns it into a Report for a profile; the shapes and costs are not redone)."""
+
+    loaded: LoadedModel
+    shaped: ShapedGraph
+    graph: Graph
+    costs: tuple[NodeCost, ...]
+    info: ModelInfo
+    qdq: str
+
+    @cached_property
+    def runtime(self) -> dict[str, TensorInfo]:
+        """The values a runtime materializes (see _runtime_tensors)."""
+        return _runtime_tensors(self.graph, self.qdq)
+
+    @cached_property
+    def peaks(self) -> dict[bool, int | None]:
+        """The file order's peak of live activations (in-place on), by `fuse`; filled on use."""
+        return {}
+
+    def peak_memory(self, fuse: bool) -> int | None:
+        """The file order's peak (None with unbound dims), computed once per `fuse`."""
+        if fuse not in self.peaks:
+            self.peaks[fuse] = peak_memory(self.graph, MemoryOptions(fuse=fuse, qdq=self.qdq))
+        return self.peaks[fuse]
+
+
+def prepare(
+    model: str | os.PathLike[str] | onnx.ModelProto | LoadedModel,
+    dims: Mapping[str, int] | None = None,
+    inputs: Mapping[str, Sequence[int]] | None = None,
+    options: Mapping[str, Any] | None = None,
+    if_branch: str = "max",
+    qdq: str = "as-run",
+    worst_case: bool = False,
+) -> Analysis:
+    """Load → shapes → graph → rules for one model and binding (see `analyze` for the arguments)."""
+    if if_branch not in ("max", "min", "then", "else"):
+        raise OnnxcostError(f"if_branch must be max, min, then or else, not {if_branch!r}")
+    if qdq not in ("as-run", "as-written"):
+        raise OnnxcostError(f"qdq must be as-run or as-written, not {qdq!r}")
+    loaded = model if isinstance(model, LoadedModel) else load_model(model)
+    shaped = infer_shapes(loaded, dims, inputs, worst_case)
+    graph = build_graph(shaped)
+    costs = cost_nodes(
+        graph,
+        {**(options or {}), "dims": dict(shaped.bindings), "if_branch": if_branch, "qdq": qdq},
+    )
+    proto = loaded.proto
+    info = ModelInfo(
+        path=loaded.path,
+        ir_version=int(proto.ir_version),
+        opsets=dict(loaded.opsets),
+        producer=" ".join(p for p in (proto.producer_name, proto.producer_version) if p),
+        inputs=tuple(graph.tensors[name] for name in graph.inputs),
+        outputs=tuple(graph.tensors[name] for name in graph.outputs if name in graph.tensors),
+    )
+    return Analysis(loaded, shaped, graph, costs, info, qdq)
+
+
+def report(
+    analysis: Analysis,
+    hardware: str | os.PathLike[str] | HardwareProfile | None = None,
+    fuse: bool = True,
+    batch: int | None = None,
+) -> Report:
+    """The Report of a prepared analysis, with the roofline estimate on `hardware` if given."""
+    profile = _profile(hardware)
+    graph, costs, shaped = analysis.graph, analysis.costs, analysis.shaped
+    peak = analysis.peak_memory(fuse)
+    estimated = fit = None
+    warnings = shaped.warnings
+    if profile is not None:
+        if peak is not None:
+            fit = fit_memory(profile, peak, weight_bytes(graph))
+            if not fit["fits"]:
+                warnings = (*warnings, f"does not fit {profile.name}: {fit_summary(fit, 'peak activations')}")
+        estimated = estimate(
+            costs,
+            profile,
+            fuse=fuse,
+            tensors=graph.tensors,
+            graph_outputs=graph.outputs,
+            batch=batch if batch is not None else _batch(shaped.bindings, analysis.info),
+        )
+    return Report(
+        model=analysis.info,
+        bindings=dict(shaped.bindings),
+        hardware=profile.name if profile is not None else None,
+        nodes=costs,
+        totals=model_totals(
+            costs,
+            analysis.runtime,
+            weights=graph.weights(),
+            estimate=estimated,
+            quantized=graph.all_quantized_payloads(),
+            # the file order's peak of live activations (in-place on), None with unbound dims
+            peak_memory_bytes=peak,
+        ),
+        by_op_type=by_op_type(costs, estimated),
+        unsupported=unsupported_census(costs),
+        warnings=warnings,
+        estimate=estimated,
+        derived_dims=dict(shaped.derived),
+        underived_dims=shaped.underived,
+        fit=fit,
+    )
 
 
 def analyze(
@@ -42,59 +157,9 @@ def analyze(
     bound batch dim) divides into the throughput. `worst_case` gives each size the data decides
     (NonZero's count, a Loop's trips) the upper bound the graph states.
     """
-    if if_branch not in ("max", "min", "then", "else"):
-        raise OnnxcostError(f"if_branch must be max, min, then or else, not {if_branch!r}")
-    if qdq not in ("as-run", "as-written"):
-        raise OnnxcostError(f"qdq must be as-run or as-written, not {qdq!r}")
-    profile = _profile(hardware)
-    loaded = load_model(model)
-    shaped = infer_shapes(loaded, dims, inputs, worst_case)
-    graph = build_graph(shaped)
-    costs = cost_nodes(
-        graph,
-        {**(options or {}), "dims": dict(shaped.bindings), "if_branch": if_branch, "qdq": qdq},
-    )
-    proto = loaded.proto
-    info = ModelInfo(
-        path=loaded.path,
-        ir_version=int(proto.ir_version),
-        opsets=dict(loaded.opsets),
-        producer=" ".join(p for p in (proto.producer_name, proto.producer_version) if p),
-        inputs=tuple(graph.tensors[name] for name in graph.inputs),
-        outputs=tuple(graph.tensors[name] for name in graph.outputs if name in graph.tensors),
-    )
-    runtime = _runtime_tensors(graph, qdq)
-    estimated = None
-    if profile is not None:
-        estimated = estimate(
-            costs,
-            profile,
-            fuse=fuse,
-            tensors=graph.tensors,
-            graph_outputs=graph.outputs,
-            batch=batch if batch is not None else _batch(shaped.bindings, info),
-        )
-    return Report(
-        model=info,
-        bindings=dict(shaped.bindings),
-        hardware=profile.name if profile is not None else None,
-        nodes=costs,
-        totals=model_totals(
-            costs,
-            runtime,
-            weights=graph.weights(),
-            estimate=estimated,
-            quantized=graph.all_quantized_payloads(),
-            # the file order's peak of live activations (in-place on), None with unbound dims
-            peak_memory_bytes=peak_memory(graph, MemoryOptions(fuse=fuse, qdq=qdq)),
-        ),
-        by_op_type=by_op_type(costs, estimated),
-        unsupported=unsupported_census(costs),
-        warnings=shaped.warnings,
-        estimate=estimated,
-        derived_dims=dict(shaped.derived),
-        underived_dims=shaped.underived,
-    )
+    profile = _profile(hardware)  # a bad profile is reported before the model is read
+    analysis = prepare(model, dims, inputs, options, if_branch, qdq, worst_case)
+    return report(analysis, profile, fuse, batch)
 
 
 def _profile(hardware: str | os.PathLike[str] | HardwareProfile | None) -> HardwareProfile | None:

@@ -54,6 +54,19 @@ def fit_memory(profile: HardwareProfile, arena_bytes: int, weight_bytes: int) ->
     return result
 
 
+def fit_summary(fit: dict[str, Any], activations: str = "arena") -> str:
+    """One line: 'arena 393,216 B in SRAM (327,680 B): 65,536 B over; weights ... in FLASH (...): fits'
+    (`activations` names what stood for the activations: the arena, or the peak of live bytes)."""
+    parts = []
+    checks = [(f"{activations} + weights", fit["activations"])] if fit["shared_level"] else [
+        (activations, fit["activations"]), ("weights", fit["weights"])]  # fmt: skip
+    for what, check in checks:
+        state = "fits" if check["fits"] else f"{check['overflow_bytes']:,} B over"
+        room = f"{check['level']} ({check['capacity_bytes']:,} B)"
+        parts.append(f"{what} {check['need_bytes']:,} B in {room}: {state}")
+    return "; ".join(parts)
+
+
 def largest_batch(
     profile: HardwareProfile,
     weight_bytes: int,

@@ -9,7 +9,7 @@ from dataclasses import replace
 import onnx
 
 from onnxcost.errors import OnnxcostError
-from onnxcost.fit import fit_memory, largest_batch
+from onnxcost.fit import fit_memory, fit_summary, largest_batch
 from onnxcost.graph import Graph, build_graph
 from onnxcost.load import LoadedModel, load_model
 from onnxcost.schedule import MemoryOptions, make_schedule
@@ -40,6 +40,8 @@ def schedule_model(
             fit["batch"] = _batch_fit(loaded, graph, schedule, dict(dims or {}), inputs, order,
                                       options, hardware, worst_case)  # fmt: skip
         schedule = replace(schedule, fit=fit)
+        if not fit["fits"]:
+            warnings = (*warnings, f"does not fit {hardware.name}: {fit_summary(fit)}")
     return replace(schedule, warnings=tuple(dict.fromkeys(warnings))), dict(shaped.bindings)
 
 

@@ -34,9 +34,11 @@ from onnxcost.bindings import canonical_name
 from onnxcost.cost import cost_nodes
 from onnxcost.errors import OnnxcostError
 from onnxcost.estimate import EstimatePlan, estimate_plan, estimate_profiles, plan_estimate
+from onnxcost.fit import fit_memory
 from onnxcost.graph import Graph, build_graph
 from onnxcost.hardware import load_profile
 from onnxcost.load import LoadedModel, load_model
+from onnxcost.memory import weight_bytes
 from onnxcost.schedule import MemoryOptions, peak_memory
 from onnxcost.shapes import (
     NONDETERMINISTIC_OPS,
@@ -56,7 +58,7 @@ Profile = str | os.PathLike[str] | HardwareProfile
 _COST_FIGURES = ("macs", "flops", "params", "weight_bytes", "bytes_read_weights",
                  "bytes_read_activations", "bytes_written")  # fmt: skip
 ROW_FIELDS = ("model", "profile", "bindings", "macs", "flops", "params", "weight_bytes",
-              "peak_memory_bytes", "latency_s", "throughput_per_s", "energy_j")  # fmt: skip
+              "peak_memory_bytes", "latency_s", "throughput_per_s", "energy_j", "fits")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,7 @@ class SweepRow:
     latency_s: float
     throughput_per_s: float
     energy_j: float
+    fits: bool | None = None  # weights and peak activations in the profile's memory (None: no peak)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values in ROW_FIELDS order."""
@@ -206,7 +209,7 @@ def _binding_rows(
     # here: no formula is 0)
     estimates = estimate_plan(analysis.plan, profiles, batch=_batch_of(graph, binding), bindings=binding,
                               per_node=False)  # fmt: skip
-    return _table(analysis.label, binding, totals, profiles, estimates)
+    return _table(analysis.label, binding, totals, profiles, estimates, weight_bytes(graph))
 
 
 def _label(model: Model) -> str:
@@ -346,7 +349,7 @@ def _rows(
     estimates = estimate_profiles(costs, profiles, fuse=fuse, tensors=graph.tensors,
                                   graph_outputs=graph.outputs, batch=_batch_of(graph, binding),
                                   per_node=False)  # fmt: skip
-    return _table(label, binding, totals, profiles, estimates)
+    return _table(label, binding, totals, profiles, estimates, weight_bytes(graph))
 
 
 def _batch_of(graph: Graph, binding: Mapping[str, int]) -> int:
@@ -362,20 +365,24 @@ def _table(
     totals: Totals,
     profiles: Sequence[HardwareProfile],
     estimates: Sequence[Estimate],
+    stored_bytes: int,
 ) -> list[SweepRow]:
-    """One row per profile: the model's totals under `binding` (formulas evaluated) and its estimate."""
+    """One row per profile: the model's totals under `binding` (formulas evaluated), its estimate
+    and whether its weights (`stored_bytes`) and peak activations fit the profile's memory."""
 
     def number(value: Dim) -> int:
         return _int(substitute(value, binding))
 
     rows = []
+    peak = None if totals.peak_memory_bytes is None else number(totals.peak_memory_bytes)
     for profile, found in zip(profiles, estimates, strict=True):
+        fits = None if peak is None else bool(fit_memory(profile, peak, stored_bytes)["fits"])
         rows.append(SweepRow(
             model=label, profile=profile.name, bindings=dict(binding), macs=number(totals.macs),
             flops=number(totals.flops), params=number(totals.params),
-            weight_bytes=number(totals.weight_bytes),
-            peak_memory_bytes=None if totals.peak_memory_bytes is None else number(totals.peak_memory_bytes),
+            weight_bytes=number(totals.weight_bytes), peak_memory_bytes=peak,
             latency_s=found.latency_s, throughput_per_s=found.throughput_per_s, energy_j=found.energy_j,
+            fits=fits,
         ))  # fmt: skip
     return rows
 

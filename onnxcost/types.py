@@ -322,6 +322,8 @@ class Report:
     # dims the analysis worked out beyond the bindings (Loop trips), and those it could not
     derived_dims: Mapping[str, Dim] = field(default_factory=dict)
     underived_dims: tuple[UnderivedDim, ...] = ()
+    # with a profile: the weights and the peak of live activations against its memory (fit.py)
+    fit: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The `onnxcost.report/1` JSON document as plain Python values."""

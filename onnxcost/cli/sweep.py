@@ -76,6 +76,10 @@ def command(
     unused = unused_dims(rows, grid)
     if unused:
         raise OnnxcostError(f"--dim {unused[0]}: no model has an input dim of that name")
+    misfits = sorted({f"{row.model} on {row.profile}" for row in rows if row.fits is False})
+    if misfits:
+        listed = ", ".join(misfits[:3]) + (", ..." if len(misfits) > 3 else "")
+        click.echo(f"warning: does not fit its profile's memory (the fits column): {listed}", err=True)
     if fmt == "csv":
         emit(render_csv(rows), output)
     elif fmt == "json":

@@ -60,6 +60,8 @@ def report_document(report: Report) -> dict[str, Any]:
         "warnings": list(report.warnings),
         "derived_dims": {name: to_json(value) for name, value in report.derived_dims.items()},
         "underived_dims": [underived_document(d) for d in report.underived_dims],
+        "fit": None if report.fit is None else dict(report.fit),
+        "fits": None if report.fit is None else bool(report.fit["fits"]),
     }
     if report.estimate is not None:
         document["estimate"] = {

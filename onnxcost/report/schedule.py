@@ -38,6 +38,7 @@ def schedule_document(
         "arena_bytes": schedule.arena_bytes,
         "buffers": [dict(b) for b in schedule.buffers],
         "fit": None if schedule.fit is None else dict(schedule.fit),
+        "fits": None if schedule.fit is None else bool(schedule.fit["fits"]),
         "warnings": list(schedule.warnings),
     }
 

@@ -46,13 +46,14 @@ def render_table(rows: Sequence[SweepRow], width: int = 160) -> str:
     for name, justify in (("model", "left"), ("profile", "left"), ("bindings", "left"), ("MACs", "right"),
                           ("FLOPs", "right"), ("params", "right"), ("weights", "right"),
                           ("peak memory", "right"), ("latency", "right"), ("throughput", "right"),
-                          ("energy", "right")):  # fmt: skip
+                          ("energy", "right"), ("fits", "left")):  # fmt: skip
         table.add_column(name, justify=justify)
     for row in rows:
         table.add_row(
             row.model, row.profile, _bindings_text(row.bindings), si(row.macs, "MAC"),
             si(row.flops, "FLOP"), si(row.params), iec(row.weight_bytes), iec(row.peak_memory_bytes),
             seconds(row.latency_s), si(row.throughput_per_s, "/s"), joules(row.energy_j),
+            "-" if row.fits is None else ("yes" if row.fits else "NO"),
         )  # fmt: skip
     console = Console(width=width, file=io.StringIO(), force_terminal=False, color_system=None)
     console.print(table)

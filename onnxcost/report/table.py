@@ -61,6 +61,8 @@ def _summary(report: Report) -> Table:
         table.add_row("throughput", f"{report.estimate.throughput_per_s:.4g} inferences/s (batch {batch})")
         table.add_row("energy", joules(report.estimate.energy_j))
         table.add_row("utilization", f"{report.estimate.utilization:.1%}")
+        if report.fit is not None:
+            table.add_row("fits", "yes" if report.fit["fits"] else "NO (see the warning)")
         fused = report.estimate.assumptions.get("fused_nodes", 0)
         fusion = str(report.estimate.assumptions.get("fusion", ""))
         table.add_row("fusion", f"on, {fused} nodes fused" if fusion.startswith("on") else "off")
