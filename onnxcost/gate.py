@@ -90,9 +90,6 @@ def _check_target(
     """The figures of one model on one target, its budgets' verdicts and its regressions."""
     budgets = plan.budgets_for(model, target)
     needed = {b.kind.figure for b in budgets}
-    if "energy" in needed and profile is not None and not gives_energy(profile):
-        raise OnnxcostError(f"max-energy: the profile {profile.name} gives no energy figures (no power, "
-                            "no energy per operation or per byte)")  # fmt: skip
     result = report(analysis, profile, fuse)
     figures = _figures(result, analysis, target, profile, needed, fuse, qdq)
     for budget in budgets:
@@ -140,14 +137,6 @@ def _figures(
             values["fit"] = bool(fit["fits"])
             reasons["fit"] = fit_summary(fit)
     return Figures(values, reasons)
-
-
-def gives_energy(profile: HardwareProfile) -> bool:
-    """Whether the profile has what an energy figure needs (a power, or energies per op or byte)."""
-    if profile.energy_model == "power":
-        return profile.run_power_w > 0
-    per_byte = any(level.energy_pj_per_byte > 0 for level in profile.memory)
-    return bool(profile.energy_pj_per_op) or per_byte or profile.idle_power_w > 0
 
 
 def _number(value: object) -> float | int | str:

