@@ -13,7 +13,7 @@ import glob
 import os
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -248,9 +248,3 @@ def expand_models(patterns: Iterable[str], base: Path, where: str) -> list[str]:
             raise BudgetError(f"{where}: {pattern!r} matches no file")
         found.extend(m for m in matches if m not in found)
     return found
-
-
-def with_budgets(target: Target, budgets: Iterable[Budget]) -> Target:
-    """The target with `budgets` replacing any of the same key."""
-    merged = {b.key: b for b in target.budgets} | {b.key: b for b in budgets}
-    return replace(target, budgets=tuple(merged.values()))
