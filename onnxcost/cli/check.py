@@ -27,6 +27,9 @@ _EXAMPLES = {
     "max-latency": "50ms", "max-energy": "5mJ", "min-throughput": "100/s", "max-peak-memory": "256KiB",
     "max-model-size": "1MiB", "max-macs": "10M", "max-params": "2M",
 }  # fmt: skip
+_LABELS = {"latency": "the latency", "energy": "the energy per run", "throughput": "the throughput",
+           "peak-memory": "the peak of live activations", "model-size": "the weight bytes as stored",
+           "macs": "the MACs", "params": "the parameters"}  # fmt: skip
 _FLAG_HELP = {"require-fit": "the arena and the weights fit the target's memory",
               "require-supported": "every op has a cost rule"}  # fmt: skip
 
@@ -38,7 +41,7 @@ def _budget_options(fn):  # type: ignore[no-untyped-def]
     for key in reversed(_LIMITS):
         bound = "at least" if key.startswith("min") else "at most"
         fn = click.option(f"--{key}", key.replace("-", "_"), metavar=_EXAMPLES[key],
-                          help=f"Budget: the {BUDGET_KEYS[key].figure} {bound} this.")(fn)  # fmt: skip
+                          help=f"Budget: {_LABELS[BUDGET_KEYS[key].figure]} {bound} this.")(fn)  # fmt: skip
     return fn
 
 
