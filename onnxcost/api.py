@@ -17,6 +17,7 @@ from onnxcost.fit import fit_memory, fit_summary
 from onnxcost.graph import Graph, build_graph
 from onnxcost.hardware import load_profile
 from onnxcost.load import LoadedModel, load_model
+from onnxcost.lower import LOWERABLE, lower
 from onnxcost.memory import weight_bytes
 from onnxcost.schedule import MemoryOptions, peak_memory
 from onnxcost.shapes import ShapedGraph, infer_shapes
@@ -35,9 +36,10 @@ class Analysis:
     costs: tuple[NodeCost, ...]
     info: ModelInfo
     qdq: str
+    runtime: str = ""  # the runtime the graph was lowered for ("": as written)
 
     @cached_property
-    def runtime(self) -> dict[str, TensorInfo]:
+    def materialized(self) -> dict[str, TensorInfo]:
         """The values a runtime materializes (see _runtime_tensors)."""
         return _runtime_tensors(self.graph, self.qdq)
 
@@ -61,13 +63,19 @@ def prepare(
     if_branch: str = "max",
     qdq: str = "as-run",
     worst_case: bool = False,
+    runtime: str = "",
+    threads: int = 1,
 ) -> Analysis:
-    """Load → shapes → graph → rules for one model and binding (see `analyze` for the arguments)."""
+    """Load → (lower) → shapes → graph → rules for one model and binding (see `analyze` for the
+    arguments); `runtime`: the graph as that runtime rewrites it, with `threads` (onnxcost.lower)."""
     if if_branch not in ("max", "min", "then", "else"):
         raise OnnxcostError(f"if_branch must be max, min, then or else, not {if_branch!r}")
     if qdq not in ("as-run", "as-written"):
         raise OnnxcostError(f"qdq must be as-run or as-written, not {qdq!r}")
     loaded = model if isinstance(model, LoadedModel) else load_model(model)
+    runtime = runtime if runtime in LOWERABLE and qdq == "as-run" else ""
+    if runtime:
+        loaded = lower(loaded, runtime, threads)
     shaped = infer_shapes(loaded, dims, inputs, worst_case)
     graph = build_graph(shaped)
     costs = cost_nodes(
@@ -83,7 +91,7 @@ def prepare(
         inputs=tuple(graph.tensors[name] for name in graph.inputs),
         outputs=tuple(graph.tensors[name] for name in graph.outputs if name in graph.tensors),
     )
-    return Analysis(loaded, shaped, graph, costs, info, qdq)
+    return Analysis(loaded, shaped, graph, costs, info, qdq, runtime)
 
 
 def report(
@@ -95,6 +103,7 @@ def report(
     """The Report of a prepared analysis, with the roofline estimate on `hardware` if given."""
     profile = _profile(hardware)
     graph, costs, shaped = analysis.graph, analysis.costs, analysis.shaped
+    fuse = fuse and not analysis.runtime  # a lowered graph holds the runtime's own fusions
     peak = analysis.peak_memory(fuse)
     estimated = fit = None
     warnings = shaped.warnings
@@ -118,7 +127,7 @@ def report(
         nodes=costs,
         totals=model_totals(
             costs,
-            analysis.runtime,
+            analysis.materialized,
             weights=graph.weights(),
             estimate=estimated,
             quantized=graph.all_quantized_payloads(),
@@ -155,10 +164,14 @@ def analyze(
     `hardware` (a bundled profile name, a .toml path or a HardwareProfile) adds the roofline
     estimate; `fuse` lets element-wise epilogues fuse into their producer; `batch` (default: the
     bound batch dim) divides into the throughput. `worst_case` gives each size the data decides
-    (NonZero's count, a Loop's trips) the upper bound the graph states.
+    (NonZero's count, a Loop's trips) the upper bound the graph states. A profile that names a
+    runtime onnxcost can lower for (onnxruntime-cpu) has the graph costed as that runtime runs it
+    (with `qdq` "as-run").
     """
     profile = _profile(hardware)  # a bad profile is reported before the model is read
-    analysis = prepare(model, dims, inputs, options, if_branch, qdq, worst_case)
+    runtime = profile.runtime if profile is not None else ""
+    threads = profile.threads if profile is not None else 1
+    analysis = prepare(model, dims, inputs, options, if_branch, qdq, worst_case, runtime, threads)
     return report(analysis, profile, fuse, batch)
 
 

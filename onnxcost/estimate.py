@@ -22,6 +22,7 @@ from dataclasses import dataclass, fields, replace
 
 from onnxcost.errors import OnnxcostError
 from onnxcost.hardware import (
+    class_seconds,
     efficiency,
     energy_per_op_pj,
     main_memory,
@@ -29,6 +30,7 @@ from onnxcost.hardware import (
     normalize_dtype,
     peak_for,
 )
+from onnxcost.op_classes import MAC_CLASSES, class_amount, op_class
 from onnxcost.symbolic import evaluate, free_names, smaller
 from onnxcost.types import (
     MS_DOMAIN,
@@ -140,7 +142,7 @@ def plan_estimate(
     groups: list[list] = []
     group_of = []
     for cost in runnable:
-        figures = _figures(cost, fusion)
+        figures = _figures(cost, fusion, tensors or {})
         index = index_of.get(figures)
         if index is None:
             index = index_of[figures] = len(groups)
@@ -176,6 +178,7 @@ def estimate_plan(
         distinct = [_node_estimate(figures, profile) for figures, _ in groups]
         # Σ over distinct nodes of (figure × how many): the same totals with or without per-node rows
         latency = sum(node.latency_s * count for node, (_, count) in zip(distinct, groups, strict=True))
+        latency += profile.run_overhead_s
         energy = sum(node.energy_j * count for node, (_, count) in zip(distinct, groups, strict=True))
         nodes = ()
         if per_node:
@@ -201,7 +204,8 @@ _SHARED_FIELDS = tuple(f.name for f in fields(NodeEstimate))[1:]
 
 @dataclass(frozen=True, slots=True)
 class _Figures:
-    """What a node's estimate reads: its arithmetic and the bytes it moves once fused."""
+    """What a node's estimate reads: its arithmetic and the bytes it moves once fused, and its op
+    class with the size a calibrated profile times it by (onnxcost.op_classes)."""
 
     flops: Dim
     macs_by_dtype: tuple[tuple[str, Dim], ...]
@@ -210,14 +214,19 @@ class _Figures:
     activations: Dim  # activation bytes read and written, less what fusion saves
     fused: bool
     view: bool  # no arithmetic and no bytes: no kernel is launched
+    op_type: str = ""
+    kind: str = ""
+    amount: Dim = 0
 
 
-def _figures(cost: NodeCost, fusion: _Fusion) -> _Figures:
+def _figures(cost: NodeCost, fusion: _Fusion, tensors: Mapping[str, TensorInfo]) -> _Figures:
     name = cost.name
     activations = (cost.bytes_read_activations - fusion.read_saved.get(name, 0)
                    + cost.bytes_written - fusion.write_saved.get(name, 0))  # fmt: skip
+    kind = op_class(cost, tensors)
     return _Figures(cost.flops, tuple(cost.macs_by_dtype.items()), cost.dtype, cost.bytes_read_weights,
-                    activations, name in fusion.fused, _is_view(cost))  # fmt: skip
+                    activations, name in fusion.fused, _is_view(cost), cost.op_type, kind,
+                    class_amount(cost, kind, tensors))  # fmt: skip
 
 
 def _bound_groups(
@@ -241,7 +250,8 @@ def _bound_groups(
 
 def _bound(figures: _Figures, node: str, bindings: Mapping[str, int]) -> _Figures:
     """The figures as numbers; a formula left over is an error naming its dims."""
-    values = (figures.flops, figures.weights, figures.activations, *(v for _, v in figures.macs_by_dtype))
+    values = (figures.flops, figures.weights, figures.activations, figures.amount,
+              *(v for _, v in figures.macs_by_dtype))  # fmt: skip
     if all(isinstance(v, int | float) for v in values):
         return figures
     return replace(
@@ -250,6 +260,7 @@ def _bound(figures: _Figures, node: str, bindings: Mapping[str, int]) -> _Figure
         weights=_number(figures.weights, node, "bytes_read_weights", bindings),
         activations=_number(figures.activations, node, "activation bytes", bindings),
         macs_by_dtype=tuple((d, _number(v, node, "macs", bindings)) for d, v in figures.macs_by_dtype),
+        amount=_number(figures.amount, node, "elements", bindings),
     )
 
 
@@ -390,8 +401,14 @@ def _node_estimate(figures: _Figures, profile: HardwareProfile) -> NodeEstimate:
     is left empty: one estimate serves every node with these figures)."""
     flops = figures.flops
     ops = _ops_by_dtype(figures)
-    compute_eff = efficiency(profile.compute_efficiency, flops)
-    compute_s = sum(count / peak_for(profile, dtype) for dtype, count in ops.items()) / compute_eff
+    calibrated = class_seconds(profile, figures.op_type, figures.kind, figures.amount)
+    if calibrated is not None and figures.kind not in MAC_CLASSES:
+        compute_s = calibrated  # measured per element, memory traffic included
+    elif calibrated is not None:
+        compute_s = calibrated
+    else:
+        compute_eff = efficiency(profile.compute_efficiency, flops)
+        compute_s = sum(count / peak_for(profile, dtype) for dtype, count in ops.items()) / compute_eff
 
     weights, activations = figures.weights, figures.activations
     moved = weights + activations
@@ -403,7 +420,10 @@ def _node_estimate(figures: _Figures, profile: HardwareProfile) -> NodeEstimate:
 
     launches = not figures.fused and not figures.view
     overhead_s = profile.kernel_overhead_s if launches else 0.0
-    busy = max(compute_s, memory_s) if profile.overlap else compute_s + memory_s
+    if calibrated is not None and figures.kind not in MAC_CLASSES:
+        busy = compute_s if launches else 0.0
+    else:
+        busy = max(compute_s, memory_s) if profile.overlap else compute_s + memory_s
     latency = busy + overhead_s
 
     dominant = max(ops, key=lambda dtype: ops[dtype]) if ops else normalize_dtype(figures.dtype or "float32")

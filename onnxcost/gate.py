@@ -59,11 +59,13 @@ def check(
         baseline = _baseline_of(model, baselines, len(plan.models))
         groups: dict[tuple, list[Target]] = {}
         for target in plan.targets:
-            groups.setdefault(target.binding, []).append(target)
-        for targets in groups.values():
+            profile = profiles.get(target.hw) if target.hw else None
+            lowering = (profile.runtime, profile.threads) if profile is not None else ("", 1)
+            groups.setdefault((target.binding, lowering), []).append(target)
+        for (_, (runtime, threads)), targets in groups.items():
             first = targets[0]
             analysis = prepare(loaded, first.dims, first.inputs, if_branch=if_branch, qdq=qdq,
-                               worst_case=first.worst_case)  # fmt: skip
+                               worst_case=first.worst_case, runtime=runtime, threads=threads)  # fmt: skip
             for target in targets:
                 profile = profiles.get(target.hw) if target.hw else None
                 results.append(_check_target(model, plan, target, analysis, profile, baseline,

@@ -8,6 +8,7 @@ must carry a source in the file's ``[sources]`` table; an invalid file raises
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import sys
@@ -23,7 +24,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 from onnxcost.errors import OnnxcostError
-from onnxcost.types import EfficiencyStep, HardwareProfile, MemoryLevel
+from onnxcost.types import ClassCost, EfficiencyStep, HardwareProfile, MemoryLevel
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable
@@ -86,7 +87,10 @@ _REQUIRED = (
     "energy_pj_per_op",
     "sources",
 )
-_OPTIONAL = ("notes", "energy_model")
+_OPTIONAL = ("notes", "energy_model", "runtime", "threads", "run_overhead_s", "op_classes", "op_types",
+             "parallel_speedup", "error_bars")
+# The runtimes a profile may name; onnxcost.lower rewrites the graph as the first one runs it.
+RUNTIMES: tuple[str, ...] = ("onnxruntime-cpu", "onnxruntime-cuda", "tensorrt", "tflite-micro", "x-cube-ai")
 _LEVEL_KEYS = ("name", "capacity_bytes", "bandwidth_bytes_per_s", "energy_pj_per_byte")
 _LEVEL_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 _PACKAGE = "onnxcost.hardware_profiles"
@@ -215,9 +219,62 @@ def _efficiency(where: str, key: str, value: Any) -> tuple[EfficiencyStep, ...]:
     return tuple(steps)
 
 
+def _points(where: str, key: str, value: Any) -> tuple[tuple[float, float], ...]:
+    """A size table: [[amount, value], ...] with positive values, sorted by amount."""
+    if not isinstance(value, list) or not value:
+        raise _fail(where, key, "must be a non-empty array of [amount, value] pairs")
+    points = []
+    for index, pair in enumerate(value):
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise _fail(where, f"{key}[{index}]", f"must be an [amount, value] pair, got {pair!r}")
+        points.append((_number(where, f"{key}[{index}]", pair[0], allow_zero=True),
+                       _number(where, f"{key}[{index}]", pair[1])))  # fmt: skip
+    points.sort()
+    if len({amount for amount, _ in points}) != len(points):
+        raise _fail(where, key, "two points have the same amount")
+    return tuple(points)
+
+
+def _class_costs(where: str, key: str, value: Any) -> dict[str, ClassCost]:
+    """{class or op: {ops_per_s = [[ops, rate]...]} or {s_per_element = [[elements, s]...]}}."""
+    found = {}
+    for name, raw in _table(where, key, value).items():
+        entry = _table(where, f"{key}.{name}", raw)
+        unknown = set(entry) - {"ops_per_s", "s_per_element"}
+        if unknown or len(entry) != 1:
+            raise _fail(where, f"{key}.{name}", "must hold exactly one of ops_per_s, s_per_element")
+        table = _points(where, f"{key}.{name}.{next(iter(entry))}", next(iter(entry.values())))
+        found[name] = ClassCost(ops_per_s=table) if "ops_per_s" in entry else ClassCost(s_per_element=table)
+    return found
+
+
+def _factors(where: str, key: str, value: Any) -> dict[str, float]:
+    """{name: positive number}."""
+    return {name: _number(where, f"{key}.{name}", v) for name, v in _table(where, key, value).items()}
+
+
+def _bars(where: str, key: str, value: Any) -> dict[str, tuple[float, float]]:
+    """{class: [low, high]} factors on a predicted time, low <= 1 <= high."""
+    bars = {}
+    for name, pair in _table(where, key, value).items():
+        if not (isinstance(pair, list) and len(pair) == 2):
+            raise _fail(where, f"{key}.{name}", f"must be a [low, high] pair, got {pair!r}")
+        low, high = (_number(where, f"{key}.{name}", v) for v in pair)
+        if not low <= 1 <= high:
+            raise _fail(where, f"{key}.{name}", f"needs low <= 1 <= high, got {pair!r}")
+        bars[name] = (low, high)
+    return bars
+
+
 def figure_keys(profile: HardwareProfile) -> list[str]:
     """The dotted keys of every figure of a profile, each of which needs a source."""
     keys = ["clock_hz", "kernel_overhead_s", "run_power_w", "idle_power_w", "overlap"]
+    if profile.runtime:
+        keys += ["runtime", "threads", "run_overhead_s"]
+    keys += [f"op_classes.{name}" for name in profile.op_classes]
+    keys += [f"op_types.{name}" for name in profile.op_types]
+    keys += ["parallel_speedup"] if profile.parallel_speedup else []
+    keys += ["error_bars"] if profile.error_bars else []
     keys += ["compute_efficiency", "memory_efficiency"]
     keys += [f"peak_ops_per_s.{dtype}" for dtype in profile.peak_ops_per_s]
     keys += [f"energy_pj_per_op.{dtype}" for dtype in profile.energy_pj_per_op]
@@ -284,6 +341,13 @@ def parse_profile(data: Mapping[str, Any], where: str = "<profile>") -> Hardware
         notes=notes,
         path=where,
         energy_model=energy_model,
+        runtime=_runtime(where, data.get("runtime", "")),
+        threads=int(_number(where, "threads", data.get("threads", 1))),
+        run_overhead_s=_number(where, "run_overhead_s", data.get("run_overhead_s", 0.0), allow_zero=True),
+        op_classes=_class_costs(where, "op_classes", data.get("op_classes", {})),
+        op_types=_class_costs(where, "op_types", data.get("op_types", {})),
+        parallel_speedup=_factors(where, "parallel_speedup", data.get("parallel_speedup", {})),
+        error_bars=_bars(where, "error_bars", data.get("error_bars", {})),
     )
     needed = figure_keys(profile)
     for key in needed:
@@ -293,6 +357,15 @@ def parse_profile(data: Mapping[str, Any], where: str = "<profile>") -> Hardware
         if key not in needed:
             raise _fail(where, f'sources."{key}"', "source for an unknown figure")
     return profile
+
+
+def _runtime(where: str, value: Any) -> str:
+    """A runtime name from RUNTIMES, or "" for none."""
+    if value == "":
+        return ""
+    if value not in RUNTIMES:
+        raise _fail(where, "runtime", f"unknown runtime {value!r} (known: {', '.join(RUNTIMES)})")
+    return str(value)
 
 
 def _read(where: str, text: str) -> HardwareProfile:
@@ -410,6 +483,31 @@ def ridge_point(profile: HardwareProfile, dtype: str) -> float:
     """Ridge point in ops/byte = peak_for(dtype) ÷ bandwidth of main_memory (e.g. A100 float16:
     312e12 / 2.039e12 = 153)."""
     return peak_for(profile, dtype) / main_memory(profile).bandwidth_bytes_per_s
+
+
+def class_seconds(profile: HardwareProfile, op_type: str, kind: str, amount: float) -> float | None:
+    """The calibrated time of a node of `kind` (op_type's own table first) and size `amount`,
+    or None when the profile times neither (the roofline serves it)."""
+    cost = profile.op_types.get(op_type) or profile.op_classes.get(kind)
+    if cost is None or amount <= 0:
+        return None if cost is None else 0.0
+    if cost.ops_per_s:
+        return amount / interpolate(cost.ops_per_s, amount)
+    return amount * interpolate(cost.s_per_element, amount)
+
+
+def interpolate(points: tuple[tuple[float, float], ...], amount: float) -> float:
+    """The value at `amount`, linear in log(amount) between the two points around it (the end
+    points' values beyond them)."""
+    if amount <= points[0][0]:
+        return points[0][1]
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
+        if amount <= x1:
+            if x0 <= 0:
+                return y1
+            share = (math.log(amount) - math.log(x0)) / (math.log(x1) - math.log(x0))
+            return y0 + share * (y1 - y0)
+    return points[-1][1]
 
 
 def efficiency(steps: Iterable[EfficiencyStep], amount: float) -> float:

@@ -209,6 +209,31 @@ class HardwareProfile:
     # "per_op": energy = ops × energy_pj_per_op + bytes × energy_pj_per_byte + idle power × time;
     # "power": energy = run_power_w × latency (microcontrollers: measured power is nearly constant).
     energy_model: Literal["per_op", "power"] = "per_op"
+    # The runtime that executes the graph ("" for none named): the estimator costs the graph as
+    # that runtime rewrites and runs it (onnxcost.lower).
+    runtime: str = ""
+    # Threads the calibrated figures hold for, and what a run costs beyond its nodes.
+    threads: int = 1
+    run_overhead_s: float = 0.0
+    # Calibrated costs by op class (onnxcost.op_classes) and by op type (which take precedence):
+    # measured rates or per-element times by size; the roofline serves every other node.
+    op_classes: Mapping[str, ClassCost] = field(default_factory=dict)
+    op_types: Mapping[str, ClassCost] = field(default_factory=dict)
+    # Measured speed-up of each class over one thread (what the threads buy; informational).
+    parallel_speedup: Mapping[str, float] = field(default_factory=dict)
+    # The spread of the latency the estimate gives (onnxcost.error_bars): relative errors of the
+    # profile's validation by class, as (low, high) factors on the predicted time.
+    error_bars: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ClassCost:
+    """How fast one op class (or op type) runs, by size, on a calibrated profile: either the
+    operations per second reached at a number of operations (MAC classes: 2 per MAC) or the
+    seconds per element at a number of elements; log-linear between the measured points."""
+
+    ops_per_s: tuple[tuple[float, float], ...] = ()
+    s_per_element: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from onnxcost.errors import OnnxcostError
 
 # Subcommands, one module each (onnxcost.cli.NAME with a `command`), imported when invoked:
 # a run of one command does not pay for the imports of the others.
-COMMANDS = ("analyze", "ops", "hardware", "roofline", "schedule", "compare", "sweep", "check")
+COMMANDS = ("analyze", "ops", "hardware", "roofline", "schedule", "compare", "sweep", "check", "validate")
 
 
 @contextmanager

@@ -1,0 +1,90 @@
+"""Op classes: the groups of ops a runtime runs at one rate, which a calibrated profile times
+by size (hardware_profiles: `op_classes`), and what a node's size is for its class.
+
+MAC classes (dense, depthwise, int8, int8-raw, recurrent) are timed by operations (2 per MAC);
+the others (elementwise, transcendental, normalization, pooling, movement) by elements: the
+largest activation a node reads or writes (a pooling node: its window operations).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from onnxcost.dtypes import INTEGER_DTYPES
+from onnxcost.symbolic import larger
+from onnxcost.types import Dim, NodeCost, TensorInfo
+
+MAC_CLASSES = ("dense", "depthwise", "int8", "int8-raw", "recurrent")
+ELEMENT_CLASSES = ("elementwise", "transcendental", "normalization", "pooling", "movement")
+CLASSES = (*MAC_CLASSES, *ELEMENT_CLASSES)
+
+_CONVS = frozenset({"Conv", "ConvTranspose", "FusedConv", "QLinearConv", "ConvInteger", "NhwcConv",
+                    "QLinearConvTranspose"})  # fmt: skip
+_RAW_INTEGER = frozenset({"ConvInteger", "MatMulInteger"})
+_RECURRENT = frozenset({"LSTM", "GRU", "RNN", "DynamicQuantizeLSTM", "AttnLSTM"})
+_TRANSCENDENTAL = frozenset({
+    "Exp", "Log", "Erf", "Tanh", "Sigmoid", "Gelu", "FastGelu", "BiasGelu", "QuickGelu", "Softplus",
+    "Softsign", "Mish", "Elu", "Selu", "Celu", "Pow", "Sqrt", "Reciprocal", "Sin", "Cos", "Tan",
+    "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "HardSwish", "HardSigmoid",
+    "Swish", "SiLU", "LogSoftmax", "QLinearSigmoid",
+})  # fmt: skip
+_NORMALIZATION = frozenset({
+    "Softmax", "LayerNormalization", "SkipLayerNormalization", "SimplifiedLayerNormalization",
+    "SkipSimplifiedLayerNormalization", "BatchNormalization", "InstanceNormalization",
+    "GroupNormalization", "LpNormalization", "MeanVarianceNormalization", "EmbedLayerNormalization",
+    "RMSNormalization", "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1",
+    "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare", "ArgMax", "ArgMin",
+    "QLinearSoftmax",
+})  # fmt: skip
+_POOLING = frozenset({"MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "LpPool",
+                      "QLinearAveragePool", "QLinearGlobalAveragePool", "MaxRoiPool"})  # fmt: skip
+_MOVEMENT = frozenset({
+    "Transpose", "Concat", "Split", "Slice", "Gather", "GatherElements", "GatherND", "Pad", "Tile",
+    "Expand", "Resize", "Upsample", "ScatterND", "ScatterElements", "DepthToSpace", "SpaceToDepth",
+    "ReorderInput", "ReorderOutput", "Cast", "Where", "OneHot", "CumSum", "NonZero", "TopK",
+    "QLinearConcat", "Trilu", "ConstantOfShape", "Range",
+})  # fmt: skip
+
+
+def op_class(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> str:
+    """The class of a node: by its MACs and their dtype first, else by its op type."""
+    op = cost.op_type
+    if cost.macs != 0:
+        if op in _RECURRENT:
+            return "recurrent"
+        if any(dtype in INTEGER_DTYPES for dtype in cost.macs_by_dtype):
+            return "int8-raw" if op in _RAW_INTEGER else "int8"
+        if op in _CONVS and _is_depthwise(cost, tensors):
+            return "depthwise"
+        return "dense"
+    if op in _TRANSCENDENTAL:
+        return "transcendental"
+    if op in _NORMALIZATION:
+        return "normalization"
+    if op in _POOLING:
+        return "pooling"
+    if op in _MOVEMENT:
+        return "movement"
+    return "elementwise"
+
+
+def _is_depthwise(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> bool:
+    """A convolution of one input channel per group (weights [M, 1, k...]) over several groups."""
+    index = 3 if cost.op_type.startswith("QLinear") else 1
+    weight = tensors.get(cost.inputs[index]) if len(cost.inputs) > index else None
+    if weight is None or weight.shape is None or len(weight.shape) < 3:
+        return False
+    return weight.shape[1] == 1 and weight.shape[0] != 1
+
+
+def class_amount(cost: NodeCost, kind: str, tensors: Mapping[str, TensorInfo]) -> Dim:
+    """What a node's class is timed by: operations (2 per MAC, plus its other FLOPs) for a MAC
+    class; window operations for pooling; else the elements of its largest activation."""
+    if kind in MAC_CLASSES or kind == "pooling":
+        return cost.flops
+    largest: Dim = 0
+    for name in (*cost.inputs, *cost.outputs):
+        info = tensors.get(name) if name else None
+        if info is not None and not info.is_constant and info.numel is not None:
+            largest = info.numel if largest == 0 else larger(largest, info.numel)
+    return largest
