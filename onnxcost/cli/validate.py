@@ -14,7 +14,7 @@ from onnxcost.validation import validate
 @click.command("validate")
 @click.argument("model", type=click.Path(dir_okay=False))
 @click.option("--hw", "hw", default="generic-x86", show_default=True, metavar="NAME|PATH",
-              help="The profile whose estimate is checked (as a rule a calibrated host profile).")  # fmt: skip
+              help="The profile whose estimate is checked (a calibrated host profile).")  # fmt: skip
 @shape_options
 @click.option("--runs", default=20, show_default=True, type=click.IntRange(min=1),
               help="Timed runs after 3 warm-ups; the median is the measured latency.")  # fmt: skip
