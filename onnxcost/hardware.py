@@ -403,6 +403,11 @@ def profile_names() -> list[str]:
 
 
 @cache
+def bundled_text(name: str) -> str:
+    """The TOML text of a bundled profile."""
+    return _bundled_files()[name].read_text(encoding="utf-8")
+
+
 def _load_bundled(name: str) -> HardwareProfile:
     """Load one bundled profile by its exact file name stem (cached: profiles are frozen)."""
     entry = _bundled_files()[name]

@@ -87,10 +87,20 @@ def time_runs(sess, feeds: Mapping[str, np.ndarray], runs: int, warmup: int = 3)
     return samples
 
 
-def measure(model: str, shapes: Mapping[str, Sequence[int]], threads: int = 1, runs: int = 20) -> Measurement:
-    """The model's median latency on this host and the median kernel time of each node."""
+def measure(
+    model: str,
+    shapes: Mapping[str, Sequence[int]],
+    threads: int = 1,
+    runs: int = 20,
+    budget_s: float | None = None,
+) -> Measurement:
+    """The model's median latency on this host and the median kernel time of each node;
+    `budget_s`: fewer runs (5 at least) where `runs` would take longer than that."""
     plain = session(model, threads)
     feeds = random_feeds(plain, shapes)
+    if budget_s is not None:
+        pilot = min(time_runs(plain, feeds, 2))
+        runs = max(5, min(runs, int(budget_s / max(pilot, 1e-6))))
     samples = time_runs(plain, feeds, runs)
     profiled = session(model, threads, profile=True)
     time_runs(profiled, feeds, max(runs // 2, 5), warmup=3)

@@ -1,8 +1,11 @@
-"""`onnxcost hardware list|show`: the bundled hardware profiles and their sourced figures."""
+"""`onnxcost hardware list|show|calibrate`: the bundled hardware profiles and their sourced figures,
+and a profile measured on this host."""
 
 from __future__ import annotations
 
 import json
+import os
+import sys
 
 import click
 
@@ -37,3 +40,40 @@ def show_command(profile: str, fmt: str, output: str | None) -> None:
         emit(json.dumps(profile_document(loaded), indent=2), output)
     else:
         emit(render_profile(loaded), output)
+
+
+@command.command("calibrate")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="PATH",
+              help="The profile to write (several thread counts: PATH-t<N>.toml each).")
+@click.option("--threads", "threads", default=None, metavar="N[,N...]",
+              help="onnxruntime intra-op thread counts to calibrate [default: every logical core].")
+@click.option("--quick", is_flag=True, help="Half the benchmark sizes (about half the time).")
+def calibrate_command(output: str, threads: str | None, quick: bool) -> None:
+    """Measure this host with onnxruntime's CPU provider and write a profile of it: per op class
+    and size, the rate or per-element cost; bandwidths; per-node and per-run overheads."""
+    from onnxcost.calibration.bench import benchmarks
+    from onnxcost.calibration.calibrate import calibrate
+
+    counts = _thread_counts(threads)
+    total = len(list(benchmarks(quick))) + 1
+    with click.progressbar(length=total * len(counts), label="calibrating", file=sys.stderr,
+                           item_show_func=lambda item: item) as bar:  # fmt: skip
+        def progress(count: int, label: str) -> None:
+            bar.update(1, f"{count} thread{'s' if count > 1 else ''}: {label}")
+
+        paths = calibrate(output, counts, quick, progress)
+    for count, path in paths.items():
+        click.echo(f"wrote {path} ({count} thread{'s' if count > 1 else ''}): use it with --hw {path}")
+
+
+def _thread_counts(text: str | None) -> list[int]:
+    """'1,2' → [1, 2]; None → [logical cores]."""
+    if text is None:
+        return [os.cpu_count() or 1]
+    try:
+        counts = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise click.BadParameter(f"{text!r}: thread counts like 1,2", param_hint="--threads") from None
+    if not counts or min(counts) < 1:
+        raise click.BadParameter(f"{text!r}: thread counts of 1 or more", param_hint="--threads")
+    return sorted(set(counts))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+from collections.abc import Mapping
 from typing import Any
 
 from rich.console import Console
@@ -11,7 +12,7 @@ from rich.table import Table
 
 from onnxcost.hardware import figure_keys, main_memory, peak_for, ridge_point
 from onnxcost.report.units import iec, seconds, si
-from onnxcost.types import EfficiencyStep, HardwareProfile
+from onnxcost.types import ClassCost, EfficiencyStep, HardwareProfile
 
 
 def render_profile_list(profiles: list[HardwareProfile], width: int = 120) -> str:
@@ -74,6 +75,8 @@ def profile_figures(profile: HardwareProfile) -> dict[str, Any]:
         elif head == "memory":
             name, _, field = rest.rpartition(".")
             figures[key] = getattr(levels[name], field)
+        elif head in ("op_classes", "op_types"):
+            figures[key] = getattr(profile, head)[rest]
         else:
             figures[key] = getattr(profile, key)
     return figures
@@ -106,6 +109,14 @@ def _listed_peak(profile: HardwareProfile, dtype: str) -> str:
 
 def _format(key: str, value: Any) -> str:
     """A figure with its unit."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, ClassCost):
+        if value.ops_per_s:
+            return ", ".join(f"{si(ops)}: {si(rate, 'OP/s')}" for ops, rate in value.ops_per_s)
+        return ", ".join(f"{si(n)}: {seconds(s)}/element" for n, s in value.s_per_element)
+    if isinstance(value, Mapping):
+        return ", ".join(f"{name} {_pair(v)}" for name, v in value.items())
     if isinstance(value, tuple):
         return ", ".join(f"≥{si(step.min_amount)}: {step.factor:g}" for step in value)
     if isinstance(value, bool):
@@ -129,6 +140,13 @@ def _format(key: str, value: Any) -> str:
     return f"{value:g}"
 
 
+def _pair(value: Any) -> str:
+    """A speed-up (2.1×) or an error bar (×0.8–1.3)."""
+    if isinstance(value, tuple):
+        return f"×{value[0]:.2g}–{value[1]:.2g}"
+    return f"{value:.2f}×"
+
+
 def _watts(value: float) -> str:
     """0.0455 → '45.5 mW'."""
     for scale, prefix in ((1.0, ""), (1e-3, "m"), (1e-6, "µ"), (1e-9, "n")):
@@ -141,6 +159,11 @@ def _plain(value: Any) -> Any:
     """Efficiency tables as [[min_amount, factor], ...]; other figures as they are."""
     if isinstance(value, tuple) and all(isinstance(v, EfficiencyStep) for v in value):
         return [[step.min_amount, step.factor] for step in value]
+    if isinstance(value, ClassCost):
+        return {"ops_per_s": [list(p) for p in value.ops_per_s]} if value.ops_per_s else {
+            "s_per_element": [list(p) for p in value.s_per_element]}
+    if isinstance(value, Mapping):
+        return {name: list(v) if isinstance(v, tuple) else v for name, v in value.items()}
     return value
 
 

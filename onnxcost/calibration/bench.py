@@ -1,0 +1,247 @@
+"""The microbenchmarks `calibrate` runs: small ONNX graphs of one op at one size each, spanning
+the sizes real models use, for every op class (onnxcost.op_classes).
+
+Each benchmark is a ModelProto with its weights as initializers and a single graph input; the
+input's shape is fixed, so nothing needs binding. `benchmarks(quick)` lists them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import onnx
+from onnx import TensorProto as T
+from onnx import helper as h
+from onnx import numpy_helper as nh
+
+OPSET = 17
+MS = "com.microsoft"
+_RNG = np.random.default_rng(0)
+
+
+@dataclass(frozen=True)
+class Bench:
+    """One benchmark: what it measures (for the progress bar) and its model."""
+
+    label: str
+    model: onnx.ModelProto
+
+
+def _model(nodes: list, x: onnx.ValueInfoProto, inits: list, ms: bool = False) -> onnx.ModelProto:
+    out = h.make_tensor_value_info(nodes[-1].output[0], T.FLOAT, None)
+    graph = h.make_graph(nodes, "bench", [x], [out], inits)
+    opsets = [h.make_opsetid("", OPSET)] + ([h.make_opsetid(MS, 1)] if ms else [])
+    return h.make_model(graph, opset_imports=opsets, ir_version=8)
+
+
+def _weight(name: str, *shape: int, dtype: type = np.float32) -> onnx.TensorProto:
+    if np.issubdtype(dtype, np.integer):
+        return nh.from_array(_RNG.integers(-8, 8, shape).astype(dtype), name)
+    return nh.from_array((_RNG.standard_normal(shape) * 0.1).astype(dtype), name)
+
+
+def _scalar(name: str, value: float | int, dtype: type) -> onnx.TensorProto:
+    return nh.from_array(np.array(value, dtype=dtype), name)
+
+
+def matmul(m: int, k: int, n: int) -> Bench:
+    x = h.make_tensor_value_info("x", T.FLOAT, [m, k])
+    return Bench(f"MatMul {m}×{k}×{n}", _model([h.make_node("MatMul", ["x", "w"], ["y"], name="op")], x,
+                                                [_weight("w", k, n)]))  # fmt: skip
+
+
+def conv(c: int, size: int, m: int, k: int, stride: int = 1, group: int = 1) -> Bench:
+    x = h.make_tensor_value_info("x", T.FLOAT, [1, c, size, size])
+    node = h.make_node("Conv", ["x", "w", "b"], ["y"], name="op", kernel_shape=[k, k], strides=[stride] * 2,
+                       pads=[k // 2] * 4, group=group)  # fmt: skip
+    label = f"{'depthwise ' if group > 1 else ''}Conv {c}→{m} {size}² k{k} s{stride}"
+    return Bench(label, _model([node], x, [_weight("w", m, c // group, k, k), _weight("b", m)]))
+
+
+def qlinear_conv(c: int, size: int, m: int, k: int, group: int = 1) -> Bench:
+    x = h.make_tensor_value_info("x", T.UINT8, [1, c, size, size])
+    node = h.make_node("QLinearConv", ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz", "b"], ["q"], name="op",
+                       kernel_shape=[k, k], pads=[k // 2] * 4, group=group)  # fmt: skip
+    out = h.make_node("DequantizeLinear", ["q", "ys", "yz"], ["y"], name="out")
+    inits = [_scalar("xs", 0.02, np.float32), _scalar("xz", 128, np.uint8), _weight("w", m, c // group, k, k,
+             dtype=np.int8), _scalar("ws", 0.01, np.float32), _scalar("wz", 0, np.int8),
+             _scalar("ys", 0.05, np.float32), _scalar("yz", 128, np.uint8), _weight("b", m, dtype=np.int32)]  # fmt: skip
+    return Bench(f"QLinearConv {c}→{m} {size}² k{k}{' dw' if group > 1 else ''}", _model([node, out], x, inits))
+
+
+def qlinear_matmul(m: int, k: int, n: int) -> Bench:
+    x = h.make_tensor_value_info("x", T.UINT8, [m, k])
+    node = h.make_node("QLinearMatMul", ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz"], ["q"], name="op")
+    out = h.make_node("DequantizeLinear", ["q", "ys", "yz"], ["y"], name="out")
+    inits = [_scalar("xs", 0.02, np.float32), _scalar("xz", 128, np.uint8), _weight("w", k, n, dtype=np.int8),
+             _scalar("ws", 0.01, np.float32), _scalar("wz", 0, np.int8), _scalar("ys", 0.05, np.float32),
+             _scalar("yz", 128, np.uint8)]  # fmt: skip
+    return Bench(f"QLinearMatMul {m}×{k}×{n}", _model([node, out], x, inits))
+
+
+def integer_matmul(m: int, k: int, n: int) -> Bench:
+    """MatMulInteger, as a dynamically quantized graph leaves it before onnxruntime fuses it."""
+    x = h.make_tensor_value_info("x", T.UINT8, [m, k])
+    node = h.make_node("MatMulInteger", ["x", "w", "xz"], ["acc"], name="op")
+    out = h.make_node("Cast", ["acc"], ["y"], name="out", to=T.FLOAT)
+    inits = [_weight("w", k, n, dtype=np.int8), _scalar("xz", 128, np.uint8)]
+    return Bench(f"MatMulInteger {m}×{k}×{n}", _model([node, out], x, inits))
+
+
+def integer_conv(c: int, size: int, m: int, k: int) -> Bench:
+    x = h.make_tensor_value_info("x", T.UINT8, [1, c, size, size])
+    node = h.make_node("ConvInteger", ["x", "w", "xz"], ["acc"], name="op", kernel_shape=[k, k], pads=[k // 2] * 4)
+    out = h.make_node("Cast", ["acc"], ["y"], name="out", to=T.FLOAT)
+    inits = [_weight("w", m, c, k, k, dtype=np.int8), _scalar("xz", 128, np.uint8)]
+    return Bench(f"ConvInteger {c}→{m} {size}² k{k}", _model([node, out], x, inits))
+
+
+def dynamic_matmul(m: int, k: int, n: int) -> Bench:
+    """A float MatMul as quantize_dynamic writes it (onnxruntime fuses it to one integer kernel)."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [m, k])
+    nodes = [
+        h.make_node("DynamicQuantizeLinear", ["x"], ["xq", "xs", "xz"], name="quantize"),
+        h.make_node("MatMulInteger", ["xq", "w", "xz", "wz"], ["acc"], name="op"),
+        h.make_node("Cast", ["acc"], ["accf"], name="cast", to=T.FLOAT),
+        h.make_node("Mul", ["xs", "ws"], ["scale"], name="scale"),
+        h.make_node("Mul", ["accf", "scale"], ["y"], name="rescale"),
+    ]
+    inits = [_weight("w", k, n, dtype=np.int8), _scalar("wz", 0, np.int8), _scalar("ws", 0.01, np.float32)]
+    return Bench(f"dynamic int8 MatMul {m}×{k}×{n}", _model(nodes, x, inits))
+
+
+def recurrent(op: str, seq: int, batch: int, size: int, hidden: int) -> Bench:
+    gates = {"LSTM": 4, "GRU": 3, "RNN": 1}[op]
+    x = h.make_tensor_value_info("x", T.FLOAT, [seq, batch, size])
+    node = h.make_node(op, ["x", "W", "R", "B"], ["y"], name="op", hidden_size=hidden)
+    inits = [_weight("W", 1, gates * hidden, size), _weight("R", 1, gates * hidden, hidden),
+             _weight("B", 1, 2 * gates * hidden)]  # fmt: skip
+    return Bench(f"{op} {seq}×{batch}×{size}→{hidden}", _model([node], x, inits))
+
+
+def unary(op: str, elements: int, domain: str = "", **attrs: object) -> Bench:
+    x = h.make_tensor_value_info("x", T.FLOAT, [elements])
+    node = h.make_node(op, ["x"], ["y"], name="op", domain=domain, **attrs)
+    return Bench(f"{op} {elements:,}", _model([node], x, [], ms=bool(domain)))
+
+
+def binary(op: str, elements: int) -> Bench:
+    """An element-wise op of two activations (a constant operand would be folded or fused)."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [2, elements])
+    nodes = [h.make_node("Split", ["x", "halves"], ["a", "b"], name="split", axis=0),
+             h.make_node(op, ["a", "b"], ["y"], name="op")]  # fmt: skip
+    return Bench(f"{op} {elements:,}", _model(nodes, x, [nh.from_array(np.array([1, 1], np.int64), "halves")]))
+
+
+def rows(op: str, count: int, width: int, domain: str = "") -> Bench:
+    """A row-wise op over [count, width]: Softmax, LayerNormalization, ReduceMean."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [count, width])
+    inputs, inits = ["x"], []
+    attrs: dict[str, object] = {"axis": -1} if op != "ReduceMean" else {"axes": [-1]}
+    if op in ("LayerNormalization", "SkipLayerNormalization"):
+        inputs, inits = ["x", "g", "b"], [_weight("g", width), _weight("b", width)]
+        if op == "SkipLayerNormalization":
+            inputs = ["x", "x", "g", "b"]
+            attrs = {}
+    node = h.make_node(op, inputs, ["y"], name="op", domain=domain, **attrs)
+    return Bench(f"{op} {count}×{width}", _model([node], x, inits, ms=bool(domain)))
+
+
+def batch_norm(c: int, size: int) -> Bench:
+    x = h.make_tensor_value_info("x", T.FLOAT, [1, c, size, size])
+    inits = [_weight(n, c) for n in "sbm"] + [nh.from_array(np.ones(c, np.float32), "v")]
+    node = h.make_node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y"], name="op")
+    return Bench(f"BatchNormalization {c}×{size}²", _model([node], x, inits))
+
+
+def pool(op: str, c: int, size: int, k: int = 3, stride: int = 2) -> Bench:
+    x = h.make_tensor_value_info("x", T.FLOAT, [1, c, size, size])
+    attrs: dict[str, object] = {} if op.startswith("Global") else {"kernel_shape": [k, k], "strides": [stride] * 2}
+    return Bench(f"{op} {c}×{size}²", _model([h.make_node(op, ["x"], ["y"], name="op", **attrs)], x, []))
+
+
+def transpose(shape: tuple[int, ...], perm: list[int]) -> Bench:
+    x = h.make_tensor_value_info("x", T.FLOAT, list(shape))
+    node = h.make_node("Transpose", ["x"], ["y"], name="op", perm=perm)
+    return Bench(f"Transpose {'×'.join(map(str, shape))}", _model([node], x, []))
+
+
+def concat(elements: int) -> Bench:
+    x = h.make_tensor_value_info("x", T.FLOAT, [elements])
+    node = h.make_node("Concat", ["x", "x"], ["y"], name="op", axis=0)
+    return Bench(f"Concat {elements:,}", _model([node], x, []))
+
+
+def gather(rows_: int, width: int, table: int) -> Bench:
+    x = h.make_tensor_value_info("x", T.INT64, [rows_])
+    node = h.make_node("Gather", ["w", "x"], ["y"], name="op", axis=0)
+    return Bench(f"Gather {rows_}×{width}", _model([node], x, [_weight("w", table, width)]))
+
+
+def resize(c: int, size: int) -> Bench:
+    x = h.make_tensor_value_info("x", T.FLOAT, [1, c, size, size])
+    scales = nh.from_array(np.array([1, 1, 2, 2], np.float32), "scales")
+    node = h.make_node("Resize", ["x", "", "scales"], ["y"], name="op", mode="nearest")
+    return Bench(f"Resize {c}×{size}² ×2", _model([node], x, [scales]))
+
+
+def quantize(op: str, elements: int) -> Bench:
+    dtype = T.FLOAT if op == "QuantizeLinear" else T.UINT8
+    x = h.make_tensor_value_info("x", dtype, [elements])
+    inits = [_scalar("s", 0.02, np.float32), _scalar("z", 128, np.uint8)]
+    node = h.make_node(op, ["x", "s", "z"], ["q"], name="op")
+    last = [h.make_node("Cast", ["q"], ["y"], name="out", to=T.FLOAT)] if op == "QuantizeLinear" else []
+    return Bench(f"{op} {elements:,}", _model([node, *last], x, inits))
+
+
+def overhead(nodes: int) -> Bench:
+    """A chain of `nodes` Neg nodes on one element: what a run and a node cost beyond their work."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [1])
+    chain = [h.make_node("Neg", ["x" if i == 0 else f"t{i}"], [f"t{i + 1}"], name=f"op{i}") for i in range(nodes)]
+    chain[-1].output[0] = "y"
+    return Bench(f"overhead {nodes} nodes", _model(chain, x, []))
+
+
+def benchmarks(quick: bool = False) -> Iterator[Bench]:
+    """Every benchmark; `quick` keeps one size in two."""
+    sizes = [1_000, 10_000, 100_000, 1_000_000, 4_000_000]
+    groups: list[list[Bench]] = [
+        [matmul(*s) for s in ((1, 64, 64), (1, 256, 256), (1, 768, 768), (1, 1024, 4096), (8, 256, 256),
+                              (32, 512, 512), (64, 256, 1024), (128, 768, 768), (128, 768, 3072),
+                              (256, 1024, 1024), (512, 512, 512))],
+        [conv(*s) for s in ((3, 224, 32, 3, 2), (16, 56, 16, 3), (32, 56, 64, 1), (64, 28, 64, 3),
+                            (96, 56, 24, 1), (128, 14, 128, 3), (256, 14, 256, 1), (512, 7, 512, 3),
+                            (16, 112, 96, 1), (64, 56, 64, 3))],
+        [conv(c, size, c, k, stride, group=c) for c, size, k, stride in
+         ((32, 112, 3, 1), (96, 112, 3, 2), (144, 56, 3, 1), (192, 28, 3, 1), (384, 14, 3, 1), (960, 7, 3, 1),
+          (32, 28, 5, 1), (16, 56, 3, 1))],
+        [qlinear_conv(*s) for s in ((16, 56, 16, 3), (32, 56, 64, 1), (64, 28, 64, 3), (128, 14, 128, 3),
+                                    (256, 7, 256, 3), (96, 56, 24, 1))],
+        [qlinear_conv(c, size, c, 3, group=c) for c, size in ((32, 56), (96, 28), (192, 14))],
+        [qlinear_matmul(*s) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768), (256, 1024, 1024))],
+        [integer_matmul(*s) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768))],
+        [integer_conv(*s) for s in ((16, 56, 16, 3), (64, 28, 64, 3), (128, 14, 128, 3))],
+        [dynamic_matmul(*s) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768), (128, 768, 3072))],
+        [recurrent(op, *s) for op in ("LSTM", "GRU") for s in ((20, 1, 64, 64), (50, 1, 128, 128), (20, 8, 256, 256))],
+        [binary(op, n) for op in ("Add", "Mul", "Sub", "Div") for n in sizes],
+        [unary(op, n) for op in ("Relu", "Neg", "Abs") for n in sizes],
+        [unary(op, n) for op in ("Exp", "Erf", "Tanh", "Sigmoid", "Sqrt") for n in sizes],
+        [unary("Gelu", n, domain=MS) for n in sizes],
+        [rows(op, count, width) for op in ("Softmax", "LayerNormalization", "ReduceMean")
+         for count, width in ((16, 64), (128, 128), (512, 768), (2048, 768))],
+        [rows("SkipLayerNormalization", count, 768, domain=MS) for count in (16, 128, 512)],
+        [batch_norm(c, size) for c, size in ((16, 56), (64, 28), (256, 14))],
+        [pool(op, c, size) for op in ("MaxPool", "AveragePool", "GlobalAveragePool")
+         for c, size in ((32, 56), (64, 28), (256, 14))],
+        [transpose(s, p) for s, p in (((1, 12, 128, 64), [0, 2, 1, 3]), ((1, 4, 32, 32), [0, 2, 3, 1]),
+                                      ((64, 768), [1, 0]), ((1, 64, 56, 56), [0, 2, 3, 1]),
+                                      ((8, 16, 256, 64), [0, 2, 1, 3]))],
+        [concat(n) for n in sizes],
+        [gather(r, w, t) for r, w, t in ((16, 128, 1000), (128, 768, 30522), (512, 768, 30522))],
+        [resize(c, size) for c, size in ((16, 28), (64, 56), (128, 28))],
+        [quantize(op, n) for op in ("QuantizeLinear", "DequantizeLinear") for n in sizes],
+    ]  # fmt: skip
+    for group in groups:
+        yield from group[::2] if quick else group
