@@ -65,10 +65,12 @@ def qlinear_conv(c: int, size: int, m: int, k: int, group: int = 1) -> Bench:
     node = h.make_node("QLinearConv", ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz", "b"], ["q"], name="op",
                        kernel_shape=[k, k], pads=[k // 2] * 4, group=group)  # fmt: skip
     out = h.make_node("DequantizeLinear", ["q", "ys", "yz"], ["y"], name="out")
-    inits = [_scalar("xs", 0.02, np.float32), _scalar("xz", 128, np.uint8), _weight("w", m, c // group, k, k,
-             dtype=np.int8), _scalar("ws", 0.01, np.float32), _scalar("wz", 0, np.int8),
-             _scalar("ys", 0.05, np.float32), _scalar("yz", 128, np.uint8), _weight("b", m, dtype=np.int32)]  # fmt: skip
-    return Bench(f"QLinearConv {c}→{m} {size}² k{k}{' dw' if group > 1 else ''}", _model([node, out], x, inits))
+    inits = [_scalar("xs", 0.02, np.float32), _scalar("xz", 128, np.uint8),
+             _weight("w", m, c // group, k, k, dtype=np.int8), _scalar("ws", 0.01, np.float32),
+             _scalar("wz", 0, np.int8), _scalar("ys", 0.05, np.float32), _scalar("yz", 128, np.uint8),
+             _weight("b", m, dtype=np.int32)]  # fmt: skip
+    label = f"QLinearConv {c}→{m} {size}² k{k}{' dw' if group > 1 else ''}"
+    return Bench(label, _model([node, out], x, inits))
 
 
 def qlinear_matmul(m: int, k: int, n: int) -> Bench:
@@ -92,7 +94,8 @@ def integer_matmul(m: int, k: int, n: int) -> Bench:
 
 def integer_conv(c: int, size: int, m: int, k: int) -> Bench:
     x = h.make_tensor_value_info("x", T.UINT8, [1, c, size, size])
-    node = h.make_node("ConvInteger", ["x", "w", "xz"], ["acc"], name="op", kernel_shape=[k, k], pads=[k // 2] * 4)
+    node = h.make_node("ConvInteger", ["x", "w", "xz"], ["acc"], name="op", kernel_shape=[k, k],
+                       pads=[k // 2] * 4)  # fmt: skip
     out = h.make_node("Cast", ["acc"], ["y"], name="out", to=T.FLOAT)
     inits = [_weight("w", m, c, k, k, dtype=np.int8), _scalar("xz", 128, np.uint8)]
     return Bench(f"ConvInteger {c}→{m} {size}² k{k}", _model([node, out], x, inits))
@@ -132,7 +135,8 @@ def binary(op: str, elements: int) -> Bench:
     x = h.make_tensor_value_info("x", T.FLOAT, [2, elements])
     nodes = [h.make_node("Split", ["x", "halves"], ["a", "b"], name="split", axis=0),
              h.make_node(op, ["a", "b"], ["y"], name="op")]  # fmt: skip
-    return Bench(f"{op} {elements:,}", _model(nodes, x, [nh.from_array(np.array([1, 1], np.int64), "halves")]))
+    halves = nh.from_array(np.array([1, 1], np.int64), "halves")
+    return Bench(f"{op} {elements:,}", _model(nodes, x, [halves]))
 
 
 def rows(op: str, count: int, width: int, domain: str = "") -> Bench:
@@ -158,7 +162,9 @@ def batch_norm(c: int, size: int) -> Bench:
 
 def pool(op: str, c: int, size: int, k: int = 3, stride: int = 2) -> Bench:
     x = h.make_tensor_value_info("x", T.FLOAT, [1, c, size, size])
-    attrs: dict[str, object] = {} if op.startswith("Global") else {"kernel_shape": [k, k], "strides": [stride] * 2}
+    attrs: dict[str, object] = {"kernel_shape": [k, k], "strides": [stride] * 2}
+    if op.startswith("Global"):
+        attrs = {}
     return Bench(f"{op} {c}×{size}²", _model([h.make_node(op, ["x"], ["y"], name="op", **attrs)], x, []))
 
 
@@ -199,7 +205,8 @@ def quantize(op: str, elements: int) -> Bench:
 def overhead(nodes: int) -> Bench:
     """A chain of `nodes` Neg nodes on one element: what a run and a node cost beyond their work."""
     x = h.make_tensor_value_info("x", T.FLOAT, [1])
-    chain = [h.make_node("Neg", ["x" if i == 0 else f"t{i}"], [f"t{i + 1}"], name=f"op{i}") for i in range(nodes)]
+    chain = [h.make_node("Neg", ["x" if i == 0 else f"t{i}"], [f"t{i + 1}"], name=f"op{i}")
+             for i in range(nodes)]  # fmt: skip
     chain[-1].output[0] = "y"
     return Bench(f"overhead {nodes} nodes", _model(chain, x, []))
 
@@ -224,7 +231,8 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         [integer_matmul(*s) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768))],
         [integer_conv(*s) for s in ((16, 56, 16, 3), (64, 28, 64, 3), (128, 14, 128, 3))],
         [dynamic_matmul(*s) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768), (128, 768, 3072))],
-        [recurrent(op, *s) for op in ("LSTM", "GRU") for s in ((20, 1, 64, 64), (50, 1, 128, 128), (20, 8, 256, 256))],
+        [recurrent(op, *s) for op in ("LSTM", "GRU")
+         for s in ((20, 1, 64, 64), (50, 1, 128, 128), (20, 8, 256, 256))],
         [binary(op, n) for op in ("Add", "Mul", "Sub", "Div") for n in sizes],
         [unary(op, n) for op in ("Relu", "Neg", "Abs") for n in sizes],
         [unary(op, n) for op in ("Exp", "Erf", "Tanh", "Sigmoid", "Sqrt") for n in sizes],

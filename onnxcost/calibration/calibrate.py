@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime
-import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+import tomllib
 
 from onnxcost.calibration.host import host
 from onnxcost.calibration.run import Measured, run

@@ -41,7 +41,8 @@ def table(samples: Sequence[Sample]) -> tuple[tuple[float, float], ...]:
             bins.setdefault(round(math.log(sample.amount, BIN_FACTOR)), []).append(sample)
     points = []
     for _, members in sorted(bins.items()):
-        points.append((statistics.median(s.amount for s in members), statistics.median(value_of(s) for s in members)))
+        amount = statistics.median(s.amount for s in members)
+        points.append((amount, statistics.median(value_of(s) for s in members)))
     return tuple(points)
 
 
@@ -64,9 +65,7 @@ def fit_tables(
     return {k: v for k, v in classes.items() if v}, {k: v for k, v in ops.items() if v}
 
 
-def speedups(
-    one: Sequence[Sample], many: Sequence[Sample]
-) -> dict[str, float]:
+def speedups(one: Sequence[Sample], many: Sequence[Sample]) -> dict[str, float]:
     """Per class: the median ratio of the time on one thread to the time on several, over the
     benchmarks measured both ways (matched by op, class and size)."""
     base = {(s.op_type, s.kind, round(s.amount)): s.seconds for s in one}

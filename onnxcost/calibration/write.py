@@ -65,14 +65,18 @@ def _peak(samples: Sequence[Sample], kinds: tuple[str, ...]) -> tuple[float, str
 
 
 def profile_toml(
-    name: str, measured: Measured, where: Provenance, generic: Mapping[str, object], one_thread: Measured | None
+    name: str,
+    measured: Measured,
+    where: Provenance,
+    generic: Mapping[str, object],
+    one_thread: Measured | None,
 ) -> str:
     """The profile of one thread count; `generic`: the stand-in profile's parsed TOML (energy);
     `one_thread`: the one-thread measurement for the parallel speed-ups."""
     host, samples = where.host, measured.samples
-    stamp = (f"measured on this host ({host.cpu}, {host.cores} logical cores) on {where.date} with onnxruntime "
-             f"{where.onnxruntime} CPUExecutionProvider, ORT_ENABLE_ALL, {measured.threads} intra-op "
-             f"thread{'s' if measured.threads > 1 else ''}")  # fmt: skip
+    stamp = (f"measured on this host ({host.cpu}, {host.cores} logical cores) on {where.date} with "
+             f"onnxruntime {where.onnxruntime} CPUExecutionProvider, ORT_ENABLE_ALL, {measured.threads} "
+             f"intra-op thread{'s' if measured.threads > 1 else ''}")  # fmt: skip
     run = "onnxcost hardware calibrate" + (" --quick" if where.quick else "")
     classes, ops = fit_tables(samples)
     dense = _peak(samples, ("dense", "depthwise", "recurrent"))
@@ -115,15 +119,19 @@ def profile_toml(
     lines += [f"{dtype} = {_q(value)}" for dtype, value in generic["energy_pj_per_op"].items()]  # type: ignore[union-attr]
     for section, tables in (("op_classes", classes), ("op_types", ops)):
         for key, points in sorted(tables.items()):
-            unit = "ops_per_s" if (key in MAC_CLASSES if section == "op_classes" else _kind(samples, key) in MAC_CLASSES) else "s_per_element"  # fmt: skip
+            kind = key if section == "op_classes" else _kind(samples, key)
+            unit = "ops_per_s" if kind in MAC_CLASSES else "s_per_element"
             lines += ["", f"[{section}.{_q(key)}]", f"{unit} = {_points(points)}"]
     speeds = speedups(one_thread.samples, samples) if one_thread and one_thread is not measured else {}
     if speeds:
         lines += ["", "[parallel_speedup]"] + [f"{_q(kind)} = {_q(value)}" for kind, value in speeds.items()]
     if bars:
-        lines += ["", "[error_bars]"] + [f"{_q(kind)} = [{_q(lo)}, {_q(hi)}]" for kind, (lo, hi) in bars.items()]
+        lines += ["", "[error_bars]"]
+        lines += [f"{_q(kind)} = [{_q(low)}, {_q(high)}]" for kind, (low, high) in bars.items()]
     sources = {
-        "clock_hz": "read from /proc/cpuinfo (cpu MHz) on this host" if host.clock_hz else "unknown: 1 GHz placeholder",
+        "clock_hz": "read from /proc/cpuinfo (cpu MHz) on this host"
+        if host.clock_hz
+        else "not found on this host: 1 GHz placeholder (no figure uses it)",
         "runtime": f"{stamp}: the runtime the benchmarks ran on",
         "threads": f"{stamp}",
         "kernel_overhead_s": f"{stamp}: (wall time of a chain of 64 one-element Neg nodes - that of 1) / 63",
@@ -131,9 +139,11 @@ def profile_toml(
         "run_power_w": f"copied from the bundled {_ENERGY_FROM} profile: {gen_sources['run_power_w']}",
         "idle_power_w": f"copied from the bundled {_ENERGY_FROM} profile: {gen_sources['idle_power_w']}",
         "overlap": "assumption: out-of-order cores overlap memory traffic with compute (roofline max)",
-        "compute_efficiency": "1.0: the op-class tables time every classed node; the peak (the best rate measured) serves the rest",
+        "compute_efficiency": "1.0: the op-class tables time every classed node; the peak (the best rate "
+        "measured) serves the rest",
         "memory_efficiency": "1.0: the bandwidths are sustained rates measured with Add",
-        "peak_ops_per_s.float32": f"{stamp}: the best rate of the float benchmarks, {dense[1] if dense else 'none'}",
+        "peak_ops_per_s.float32": f"{stamp}: the best rate of the float benchmarks, "
+        + (dense[1] if dense else "none measured: a 1 GOP/s placeholder"),
     }  # fmt: skip
     if integer:
         sources["peak_ops_per_s.int8"] = f"{stamp}: the best rate of the int8 benchmarks, {integer[1]}"
@@ -141,26 +151,28 @@ def profile_toml(
         sources[f"energy_pj_per_op.{dtype}"] = f"copied from the bundled {_ENERGY_FROM} profile: " + str(
             gen_sources[f"energy_pj_per_op.{dtype}"]
         )
-    for level, rate in rates.items():
+    for level in rates:
         what = "/proc/meminfo MemTotal" if level == "DRAM" else f"sysfs size of the {level} cache of cpu0"
         sources[f"memory.{level}.capacity_bytes"] = f"read from {what} on this host"
-        fits = "the largest Add benchmark" if level == "DRAM" else f"the largest Add benchmark whose 3 operands fit in {level}"
-        sources[f"memory.{level}.bandwidth_bytes_per_s"] = f"{stamp}: 12 B per element / kernel time of {fits}"
+        fits = "" if level == "DRAM" else f" whose 3 operands fit in {level}"
+        sources[f"memory.{level}.bandwidth_bytes_per_s"] = (
+            f"{stamp}: 12 B per element / kernel time of the largest Add benchmark{fits}"
+        )
         sources[f"memory.{level}.energy_pj_per_byte"] = (
             "derived: Horowitz, 'Computing's energy problem', ISSCC 2014, doi:10.1109/ISSCC.2014.6757323, "
             + ("DRAM read 1,300 pJ per 64 bit / 8 = 162.5 pJ/B" if level == "DRAM"
                else "1 MB SRAM read ~100 pJ per 64 bit / 8 = 12.5 pJ/B (assumption: applies to this cache)")
         )  # fmt: skip
     for section, tables in (("op_classes", classes), ("op_types", ops)):
-        for key, points in tables.items():
+        for key in tables:
             count = sum(1 for s in samples if (s.kind if section == "op_classes" else s.op_type) == key)
             sources[f"{section}.{key}"] = (f"{stamp}: medians of {count} benchmark nodes in bins of a factor "
                                            f"{math.sqrt(10):.2f} of size (`{run}`)")  # fmt: skip
     if speeds:
         sources["parallel_speedup"] = f"{stamp}: median one-thread ÷ {measured.threads}-thread time per class"
     if bars:
-        sources["error_bars"] = (f"{stamp}: central 80% of measured ÷ predicted over the benchmark nodes, each "
-                                 "predicted by tables fitted without it")  # fmt: skip
+        sources["error_bars"] = (f"{stamp}: central 80% of measured ÷ predicted over the benchmark nodes, "
+                                 "each predicted by tables fitted without it")  # fmt: skip
     lines += ["", "[sources]"] + [f"{_q(key)} = {_q(text)}" for key, text in sources.items()]
     return "\n".join(lines) + "\n"
 

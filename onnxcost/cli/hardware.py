@@ -43,10 +43,21 @@ def show_command(profile: str, fmt: str, output: str | None) -> None:
 
 
 @command.command("calibrate")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="PATH",
-              help="The profile to write (several thread counts: PATH-t<N>.toml each).")
-@click.option("--threads", "threads", default=None, metavar="N[,N...]",
-              help="onnxruntime intra-op thread counts to calibrate [default: every logical core].")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    metavar="PATH",
+    help="The profile to write (several thread counts: PATH-t<N>.toml each).",
+)
+@click.option(
+    "--threads",
+    "threads",
+    default=None,
+    metavar="N[,N...]",
+    help="onnxruntime intra-op thread counts to calibrate [default: every logical core].",
+)
 @click.option("--quick", is_flag=True, help="Half the benchmark sizes (about half the time).")
 def calibrate_command(output: str, threads: str | None, quick: bool) -> None:
     """Measure this host with onnxruntime's CPU provider and write a profile of it: per op class
@@ -58,6 +69,7 @@ def calibrate_command(output: str, threads: str | None, quick: bool) -> None:
     total = len(list(benchmarks(quick))) + 1
     with click.progressbar(length=total * len(counts), label="calibrating", file=sys.stderr,
                            item_show_func=lambda item: item) as bar:  # fmt: skip
+
         def progress(count: int, label: str) -> None:
             bar.update(1, f"{count} thread{'s' if count > 1 else ''}: {label}")
 

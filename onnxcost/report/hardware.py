@@ -43,9 +43,7 @@ def render_profile(profile: HardwareProfile, width: int = 120) -> str:
     if profile.notes:
         console.print(f"notes: {profile.notes}")
     memory = main_memory(profile)
-    ridges = ", ".join(
-        f"{dtype} {ridge_point(profile, dtype):.3g}" for dtype in profile.peak_ops_per_s
-    )
+    ridges = ", ".join(f"{dtype} {ridge_point(profile, dtype):.3g}" for dtype in profile.peak_ops_per_s)
     console.print(f"ridge points (FLOP/byte on {memory.name}): {ridges}")
     console.print(
         f"weights from {profile.weights_level}, activations in {profile.activations_level}; "
@@ -160,8 +158,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, tuple) and all(isinstance(v, EfficiencyStep) for v in value):
         return [[step.min_amount, step.factor] for step in value]
     if isinstance(value, ClassCost):
-        return {"ops_per_s": [list(p) for p in value.ops_per_s]} if value.ops_per_s else {
-            "s_per_element": [list(p) for p in value.s_per_element]}
+        return (
+            {"ops_per_s": [list(p) for p in value.ops_per_s]}
+            if value.ops_per_s
+            else {"s_per_element": [list(p) for p in value.s_per_element]}
+        )
     if isinstance(value, Mapping):
         return {name: list(v) if isinstance(v, tuple) else v for name, v in value.items()}
     return value
