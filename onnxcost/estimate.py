@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
+from onnxcost.error_bars import interval
 from onnxcost.errors import OnnxcostError
 from onnxcost.hardware import (
     class_seconds,
@@ -30,7 +31,7 @@ from onnxcost.hardware import (
     normalize_dtype,
     peak_for,
 )
-from onnxcost.op_classes import MAC_CLASSES, class_amount, op_class
+from onnxcost.op_classes import MAC_CLASSES, class_amount, op_class, op_key
 from onnxcost.symbolic import evaluate, free_names, smaller
 from onnxcost.types import (
     MS_DOMAIN,
@@ -60,6 +61,7 @@ FUSABLE_ACTIVATIONS: frozenset[str] = frozenset(
 )  # fmt: skip
 FUSABLE_WITH_CONSTANT: frozenset[str] = frozenset({"Add", "Sub", "Mul", "Div"})
 FUSABLE_QDQ: frozenset[str] = frozenset({"QuantizeLinear", "DequantizeLinear"})
+
 
 @dataclass(frozen=True, slots=True)
 class _Fusion:
@@ -180,6 +182,15 @@ def estimate_plan(
         latency = sum(node.latency_s * count for node, (_, count) in zip(distinct, groups, strict=True))
         latency += profile.run_overhead_s
         energy = sum(node.energy_j * count for node, (_, count) in zip(distinct, groups, strict=True))
+        by_class: dict[str, float] = {}
+        for node, (figures, count) in zip(distinct, groups, strict=True):
+            by_class[figures.kind] = (
+                by_class.get(figures.kind, 0.0) + (node.latency_s - node.overhead_s) * count
+            )
+        latency_range = interval(by_class, latency, profile.error_bars)
+        energy_range = None
+        if latency_range is not None and latency > 0:
+            energy_range = (energy * latency_range[0] / latency, energy * latency_range[1] / latency)
         nodes = ()
         if per_node:
             shared = [tuple(getattr(node, f) for f in _SHARED_FIELDS) for node in distinct]
@@ -194,6 +205,8 @@ def estimate_plan(
             throughput_per_s=batch / latency if latency > 0 else 0.0,
             utilization=flops / (latency * peak) if latency > 0 else 0.0,
             assumptions=_assumptions(profile, plan.fuse, plan.fusion, batch, plan.skipped, dominant),
+            latency_range_s=latency_range,
+            energy_range_j=energy_range,
         ))  # fmt: skip
     return found
 
@@ -225,7 +238,7 @@ def _figures(cost: NodeCost, fusion: _Fusion, tensors: Mapping[str, TensorInfo])
                    + cost.bytes_written - fusion.write_saved.get(name, 0))  # fmt: skip
     kind = op_class(cost, tensors)
     return _Figures(cost.flops, tuple(cost.macs_by_dtype.items()), cost.dtype, cost.bytes_read_weights,
-                    activations, name in fusion.fused, _is_view(cost), cost.op_type, kind,
+                    activations, name in fusion.fused, _is_view(cost), op_key(cost), kind,
                     class_amount(cost, kind, tensors))  # fmt: skip
 
 
@@ -470,7 +483,9 @@ def _assumptions(
         "fusion": (
             "on: element-wise epilogues (activation, bias/scale by a constant, batch norm after "
             "Conv, Q/DQ) of a Conv/Gemm/MatMul with one consumer pay no memory round trip and "
-            "no kernel launch" if fuse else "off: every node reads and writes its tensors"
+            "no kernel launch"
+            if fuse
+            else "off: every node reads and writes its tensors"
         ),
         "fused_nodes": len(fusion.fused),
         "weights_level": profile.weights_level,
@@ -481,7 +496,8 @@ def _assumptions(
         "overlap": "max(compute, memory)" if profile.overlap else "compute + memory",
         "kernel_overhead_s": profile.kernel_overhead_s,
         "energy_model": (
-            "run_power_w x latency" if profile.energy_model == "power"
+            "run_power_w x latency"
+            if profile.energy_model == "power"
             else "ops x pJ/op + bytes x pJ/byte of their level + idle_power_w x latency"
         ),
         "utilization_dtype": dominant,

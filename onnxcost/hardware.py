@@ -87,8 +87,17 @@ _REQUIRED = (
     "energy_pj_per_op",
     "sources",
 )
-_OPTIONAL = ("notes", "energy_model", "runtime", "threads", "run_overhead_s", "op_classes", "op_types",
-             "parallel_speedup", "error_bars")
+_OPTIONAL = (
+    "notes",
+    "energy_model",
+    "runtime",
+    "threads",
+    "run_overhead_s",
+    "op_classes",
+    "op_types",
+    "parallel_speedup",
+    "error_bars",
+)
 # The runtimes a profile may name; onnxcost.lower rewrites the graph as the first one runs it.
 RUNTIMES: tuple[str, ...] = ("onnxruntime-cpu", "onnxruntime-cuda", "tensorrt", "tflite-micro", "x-cube-ai")
 _LEVEL_KEYS = ("name", "capacity_bytes", "bandwidth_bytes_per_s", "energy_pj_per_byte")
@@ -491,9 +500,14 @@ def ridge_point(profile: HardwareProfile, dtype: str) -> float:
 
 
 def class_seconds(profile: HardwareProfile, op_type: str, kind: str, amount: float) -> float | None:
-    """The calibrated time of a node of `kind` (op_type's own table first) and size `amount`,
-    or None when the profile times neither (the roofline serves it)."""
-    cost = profile.op_types.get(op_type) or profile.op_classes.get(kind)
+    """The calibrated time of a node of `kind` and size `amount`: from the op's table for that
+    class ("Conv:depthwise"), else the op's, else the class's; None when the profile has none
+    (the roofline serves it)."""
+    cost = (
+        profile.op_types.get(f"{op_type}:{kind}")
+        or profile.op_types.get(op_type)
+        or profile.op_classes.get(kind)
+    )
     if cost is None or amount <= 0:
         return None if cost is None else 0.0
     if cost.ops_per_s:

@@ -14,7 +14,7 @@ import os
 import statistics
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -29,6 +29,8 @@ class Measurement:
     samples_s: tuple[float, ...]
     threads: int
     node_s: Mapping[str, float]
+    # Each profiled node's op type, in the order the nodes first ran.
+    node_op: Mapping[str, str] = field(default_factory=dict)
 
 
 def session(model: str | bytes, threads: int, profile: bool = False):  # type: ignore[no-untyped-def]
@@ -93,11 +95,13 @@ def measure(
     threads: int = 1,
     runs: int = 20,
     budget_s: float | None = None,
+    feeds: Mapping[str, np.ndarray] | None = None,
 ) -> Measurement:
     """The model's median latency on this host and the median kernel time of each node;
-    `budget_s`: fewer runs (5 at least) where `runs` would take longer than that."""
+    `budget_s`: fewer runs (5 at least) where `runs` would take longer than that; `feeds`: these
+    inputs instead of random ones of `shapes`."""
     plain = session(model, threads)
-    feeds = random_feeds(plain, shapes)
+    feeds = dict(feeds) if feeds is not None else random_feeds(plain, shapes)
     if budget_s is not None:
         pilot = min(time_runs(plain, feeds, 2))
         runs = max(5, min(runs, int(budget_s / max(pilot, 1e-6))))
@@ -110,7 +114,8 @@ def measure(
             events = json.load(handle)
     finally:
         os.remove(trace)
-    return Measurement(statistics.median(samples), tuple(samples), threads, _kernel_medians(events, warmup=3))
+    return Measurement(statistics.median(samples), tuple(samples), threads, _kernel_medians(events, warmup=3),
+                       _kernel_ops(events))  # fmt: skip
 
 
 def _kernel_medians(events: Sequence[Mapping], warmup: int) -> dict[str, float]:
@@ -121,3 +126,27 @@ def _kernel_medians(events: Sequence[Mapping], warmup: int) -> dict[str, float]:
         if event.get("cat") == "Node" and name.endswith("_kernel_time"):
             durations.setdefault(name[: -len("_kernel_time")], []).append(float(event["dur"]) * 1e-6)
     return {name: statistics.median(values[warmup:] or values) for name, values in durations.items()}
+
+
+def _kernel_ops(events: Sequence[Mapping]) -> dict[str, str]:
+    """{node name: op type} of the profiled nodes, in the order they first ran."""
+    ops: dict[str, str] = {}
+    for event in events:
+        name = str(event.get("name", ""))
+        if event.get("cat") == "Node" and name.endswith("_kernel_time"):
+            ops.setdefault(name[: -len("_kernel_time")], str(event.get("args", {}).get("op_name", "")))
+    return ops
+
+
+def match_nodes(graph_ops: Sequence[tuple[str, str]], measured: Measurement) -> dict[str, float]:
+    """{graph node name: measured seconds}: by name, then the rest by op type in execution order
+    (onnxruntime names the nodes of a file that leaves them unnamed its own way)."""
+    found = {name: measured.node_s[name] for name, _ in graph_ops if name in measured.node_s}
+    left: dict[str, list[str]] = {}
+    for name, op in measured.node_op.items():
+        if name not in found:
+            left.setdefault(op, []).append(name)
+    for name, op in graph_ops:
+        if name not in found and left.get(op):
+            found[name] = measured.node_s[left[op].pop(0)]
+    return found

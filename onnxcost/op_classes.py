@@ -46,6 +46,17 @@ _MOVEMENT = frozenset({
 })  # fmt: skip
 
 
+_PLAIN_DOMAINS = frozenset({"", "ai.onnx", "ai.onnx.ml", "com.microsoft"})
+
+
+def op_key(cost: NodeCost) -> str:
+    """The name a calibrated profile's op_types table knows a node's op by: its op type, after
+    the last part of its domain where that is a runtime's own layout domain ("nchwc.Conv")."""
+    if cost.domain in _PLAIN_DOMAINS:
+        return cost.op_type
+    return f"{cost.domain.rsplit('.', 1)[-1]}.{cost.op_type}"
+
+
 def op_class(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> str:
     """The class of a node: by its MACs and their dtype first, else by its op type."""
     op = cost.op_type

@@ -264,6 +264,9 @@ class Estimate:
     throughput_per_s: float
     utilization: float
     assumptions: Mapping[str, Any] = field(default_factory=dict)
+    # The interval the profile's error bars give (onnxcost.error_bars); None without bars.
+    latency_range_s: tuple[float, float] | None = None
+    energy_range_j: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)

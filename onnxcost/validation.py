@@ -7,10 +7,12 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from onnxcost.api import prepare, report
 from onnxcost.errors import OnnxcostError
 from onnxcost.hardware import load_profile
-from onnxcost.measure import measure
+from onnxcost.measure import match_nodes, measure
 from onnxcost.op_classes import CLASSES, op_class
 from onnxcost.types import HardwareProfile
 
@@ -46,6 +48,16 @@ class Validation:
     predicted_latency_s: float
     measured_latency_s: float
     rows: tuple[ClassRow, ...]
+    # The estimate's interval (the profile's error bars); None for a profile without bars.
+    predicted_low_s: float | None = None
+    predicted_high_s: float | None = None
+
+    @property
+    def covered(self) -> bool | None:
+        """Whether the measured latency lies in the predicted interval (None without one)."""
+        if self.predicted_low_s is None or self.predicted_high_s is None:
+            return None
+        return self.predicted_low_s <= self.measured_latency_s <= self.predicted_high_s
 
     @property
     def error(self) -> float:
@@ -60,9 +72,11 @@ def validate(
     inputs: Mapping[str, Sequence[int]] | None = None,
     threads: int | None = None,
     runs: int = 20,
+    feeds: Mapping[str, np.ndarray] | None = None,
 ) -> Validation:
     """Predict the model on `hardware` as onnxruntime's CPU provider runs it, then run it with
-    random inputs of the bound shapes (`runs` timed runs after 3 warm-ups, `threads` threads)."""
+    random inputs of the bound shapes, or `feeds` (`runs` timed runs after 3 warm-ups, `threads`
+    threads)."""
     if not isinstance(model, str | os.PathLike) or not os.path.exists(model):
         raise OnnxcostError(f"{model}: validate needs a model file onnxruntime can open")
     profile = hardware if isinstance(hardware, HardwareProfile) else load_profile(hardware)
@@ -77,10 +91,11 @@ def validate(
         if tensor.shape is None or not all(isinstance(d, int) for d in tensor.shape):
             raise OnnxcostError(f"input {tensor.name!r} has unbound dims: give its shape with --input")
         shapes[tensor.name] = tuple(tensor.shape)
-    measured = measure(os.fspath(model), shapes, threads, runs)
+    measured = measure(os.fspath(model), shapes, threads, runs, feeds=feeds)
     assert predicted.estimate is not None
     estimates = {node.name: node for node in predicted.estimate.nodes}
     kinds = {cost.name: op_class(cost, analysis.graph.tensors) for cost in predicted.nodes}
+    node_s = match_nodes([(cost.name, cost.op_type) for cost in predicted.nodes], measured)
     rows: dict[str, list] = {kind: [0, 0.0, 0.0] for kind in CLASSES}
     overhead = profile.run_overhead_s
     for cost in predicted.nodes:
@@ -90,16 +105,18 @@ def validate(
         if estimate is not None:
             row[1] += estimate.latency_s - estimate.overhead_s
             overhead += estimate.overhead_s
-        row[2] += measured.node_s.get(cost.name, 0.0)
-    unmatched = sum(s for name, s in measured.node_s.items() if name not in kinds)
+        row[2] += node_s.get(cost.name, 0.0)
     kernels = sum(measured.node_s.values())
+    unmatched = kernels - sum(node_s.values())
     table = [ClassRow(kind, *values) for kind, values in rows.items() if values[0]]
     if unmatched:
         table.append(ClassRow(OTHER, 0, 0.0, unmatched))
     table.append(ClassRow(OVERHEAD, 0, overhead, max(measured.latency_s - kernels, 0.0)))
+    span = predicted.estimate.latency_range_s
     measured_total = sum(row.measured_s for row in table)  # = the median run, unless kernels exceed it
     return Validation(
         model=os.fspath(model), profile=profile.name, threads=threads, runs=runs,
         bindings=dict(predicted.bindings), predicted_latency_s=predicted.estimate.latency_s,
         measured_latency_s=measured_total, rows=tuple(table),
+        predicted_low_s=span[0] if span else None, predicted_high_s=span[1] if span else None,
     )  # fmt: skip

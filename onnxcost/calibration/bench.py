@@ -60,6 +60,15 @@ def conv(c: int, size: int, m: int, k: int, stride: int = 1, group: int = 1) -> 
     return Bench(label, _model([node], x, [_weight("w", m, c // group, k, k), _weight("b", m)]))
 
 
+def conv_weights_as_inputs(c: int, size: int, m: int, k: int, group: int = 1) -> Bench:
+    """A Conv whose weights are also graph inputs (older exporters' keep_initializers_as_inputs):
+    onnxruntime may not treat them as constant, so it neither pre-packs nor reorders them."""
+    bench = conv(c, size, m, k, 1, group)
+    graph = bench.model.graph
+    graph.input.extend([h.make_tensor_value_info(t.name, T.FLOAT, list(t.dims)) for t in graph.initializer])
+    return Bench(f"{bench.label} (weights as inputs)", bench.model)
+
+
 def qlinear_conv(c: int, size: int, m: int, k: int, group: int = 1) -> Bench:
     x = h.make_tensor_value_info("x", T.UINT8, [1, c, size, size])
     node = h.make_node("QLinearConv", ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz", "b"], ["q"], name="op",
@@ -224,6 +233,8 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         [conv(c, size, c, k, stride, group=c) for c, size, k, stride in
          ((32, 112, 3, 1), (96, 112, 3, 2), (144, 56, 3, 1), (192, 28, 3, 1), (384, 14, 3, 1), (960, 7, 3, 1),
           (32, 28, 5, 1), (16, 56, 3, 1))],
+        [conv_weights_as_inputs(*s) for s in ((16, 56, 16, 3), (64, 28, 64, 3), (32, 56, 64, 1), (256, 14, 256, 1))],
+        [conv_weights_as_inputs(c, size, c, 3, group=c) for c, size in ((32, 112), (96, 56), (192, 28), (384, 14))],
         [qlinear_conv(*s) for s in ((16, 56, 16, 3), (32, 56, 64, 1), (64, 28, 64, 3), (128, 14, 128, 3),
                                     (256, 7, 256, 3), (96, 56, 24, 1))],
         [qlinear_conv(c, size, c, 3, group=c) for c, size in ((32, 56), (96, 28), (192, 14))],

@@ -49,8 +49,8 @@ def table(samples: Sequence[Sample]) -> tuple[tuple[float, float], ...]:
 def fit_tables(
     samples: Iterable[Sample],
 ) -> tuple[dict[str, tuple[tuple[float, float], ...]], dict[str, tuple[tuple[float, float], ...]]]:
-    """Tables by class and by op type (an op measured at three sizes or more)."""
-    samples = list(samples)
+    """Tables by class, and by op measured at three sizes or more: keyed by the op where all its
+    samples are of one class, else by op and class ("Conv:depthwise")."""
     by_class: dict[str, list[Sample]] = {}
     by_op: dict[str, list[Sample]] = {}
     for sample in samples:
@@ -59,9 +59,11 @@ def fit_tables(
     classes = {kind: table(members) for kind, members in by_class.items()}
     ops = {}
     for op, members in by_op.items():
-        kinds = {m.kind for m in members}
-        if len({round(m.amount) for m in members}) >= MIN_SIZES_FOR_OP_TABLE and len(kinds) == 1:
-            ops[op] = table(members)
+        kinds = sorted({m.kind for m in members})
+        for kind in kinds:
+            subset = [m for m in members if m.kind == kind]
+            if len({round(m.amount) for m in subset}) >= MIN_SIZES_FOR_OP_TABLE:
+                ops[op if len(kinds) == 1 else f"{op}:{kind}"] = table(subset)
     return {k: v for k, v in classes.items() if v}, {k: v for k, v in ops.items() if v}
 
 
@@ -79,7 +81,7 @@ def speedups(one: Sequence[Sample], many: Sequence[Sample]) -> dict[str, float]:
 
 def _predict(sample: Sample, classes: dict, ops: dict) -> float | None:
     """The time a class or op table (op first) gives the sample's size."""
-    points = ops.get(sample.op_type) or classes.get(sample.kind)
+    points = ops.get(f"{sample.op_type}:{sample.kind}") or ops.get(sample.op_type) or classes.get(sample.kind)
     if not points:
         return None
     value = interpolate(points, sample.amount)

