@@ -76,6 +76,7 @@ def prepare(
     runtime = runtime if runtime in LOWERABLE and qdq == "as-run" else ""
     if runtime:
         loaded = lower(loaded, runtime, threads)
+        qdq = "as-written"  # the lowered graph is what runs: its Q/DQ nodes are the runtime's own
     shaped = infer_shapes(loaded, dims, inputs, worst_case)
     graph = build_graph(shaped)
     costs = cost_nodes(

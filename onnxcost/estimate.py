@@ -238,7 +238,7 @@ def _figures(cost: NodeCost, fusion: _Fusion, tensors: Mapping[str, TensorInfo])
                    + cost.bytes_written - fusion.write_saved.get(name, 0))  # fmt: skip
     kind = op_class(cost, tensors)
     return _Figures(cost.flops, tuple(cost.macs_by_dtype.items()), cost.dtype, cost.bytes_read_weights,
-                    activations, name in fusion.fused, _is_view(cost), op_key(cost), kind,
+                    activations, name in fusion.fused, _is_view(cost), op_key(cost, tensors), kind,
                     class_amount(cost, kind, tensors))  # fmt: skip
 
 
@@ -432,7 +432,8 @@ def _node_estimate(figures: _Figures, profile: HardwareProfile) -> NodeEstimate:
     memory_s = raw_memory_s / efficiency(profile.memory_efficiency, moved)
 
     launches = not figures.fused and not figures.view
-    overhead_s = profile.kernel_overhead_s if launches else 0.0
+    # a runtime's own graph runs every node it kept, views included (onnxruntime: a node each)
+    overhead_s = profile.kernel_overhead_s if launches or (profile.runtime and not figures.fused) else 0.0
     if calibrated is not None and figures.kind not in MAC_CLASSES:
         busy = compute_s if launches else 0.0
     else:

@@ -49,12 +49,24 @@ _MOVEMENT = frozenset({
 _PLAIN_DOMAINS = frozenset({"", "ai.onnx", "ai.onnx.ml", "com.microsoft"})
 
 
-def op_key(cost: NodeCost) -> str:
-    """The name a calibrated profile's op_types table knows a node's op by: its op type, after
-    the last part of its domain where that is a runtime's own layout domain ("nchwc.Conv")."""
-    if cost.domain in _PLAIN_DOMAINS:
-        return cost.op_type
-    return f"{cost.domain.rsplit('.', 1)[-1]}.{cost.op_type}"
+# Kernels that are the same kernel under another name (FusedConv: Conv with its activation).
+_SAME_KERNEL = {"FusedConv": "Conv"}
+_SIGNED_SENSITIVE = frozenset({"QLinearConv", "QLinearMatMul", "QGemm", "MatMulInteger", "ConvInteger"})
+
+
+def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> str:
+    """The name a calibrated profile's op_types table knows a node's kernel by: its op type, after
+    the last part of its domain where that is a runtime's own layout domain ("nchwc.Conv"), with
+    ".dw" for a depthwise convolution and ".s8" for an integer kernel fed signed int8 activations
+    (each runs another kernel)."""
+    op = _SAME_KERNEL.get(cost.op_type, cost.op_type)
+    key = op if cost.domain in _PLAIN_DOMAINS else f"{cost.domain.rsplit('.', 1)[-1]}.{op}"
+    if op in _CONVS and _is_depthwise(cost, tensors):
+        key += ".dw"
+    first = tensors.get(cost.inputs[0]) if cost.inputs else None
+    if op in _SIGNED_SENSITIVE and first is not None and first.dtype == "int8":
+        key += ".s8"
+    return key
 
 
 def op_class(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> str:
@@ -90,12 +102,13 @@ def _is_depthwise(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> bool:
 
 def class_amount(cost: NodeCost, kind: str, tensors: Mapping[str, TensorInfo]) -> Dim:
     """What a node's class is timed by: operations (2 per MAC, plus its other FLOPs) for a MAC
-    class; window operations for pooling; else the elements of its largest activation."""
+    class; window operations for pooling; else the elements of its largest input or output
+    (constants included: a node that runs reads them, e.g. DequantizeLinear of a weight)."""
     if kind in MAC_CLASSES or kind == "pooling":
         return cost.flops
     largest: Dim = 0
     for name in (*cost.inputs, *cost.outputs):
         info = tensors.get(name) if name else None
-        if info is not None and not info.is_constant and info.numel is not None:
+        if info is not None and info.numel is not None:
             largest = info.numel if largest == 0 else larger(largest, info.numel)
     return largest

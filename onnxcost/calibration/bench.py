@@ -69,27 +69,33 @@ def conv_weights_as_inputs(c: int, size: int, m: int, k: int, group: int = 1) ->
     return Bench(f"{bench.label} (weights as inputs)", bench.model)
 
 
-def qlinear_conv(c: int, size: int, m: int, k: int, group: int = 1) -> Bench:
-    x = h.make_tensor_value_info("x", T.UINT8, [1, c, size, size])
+def qlinear_conv(c: int, size: int, m: int, k: int, group: int = 1, signed: bool = False) -> Bench:
+    """QLinearConv on uint8 activations, or int8 ones (`signed`: what quantize_static's QDQ
+    default, QInt8 activations, runs as)."""
+    act, act_np = (T.INT8, np.int8) if signed else (T.UINT8, np.uint8)
+    x = h.make_tensor_value_info("x", act, [1, c, size, size])
     node = h.make_node("QLinearConv", ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz", "b"], ["q"], name="op",
                        kernel_shape=[k, k], pads=[k // 2] * 4, group=group)  # fmt: skip
     out = h.make_node("DequantizeLinear", ["q", "ys", "yz"], ["y"], name="out")
-    inits = [_scalar("xs", 0.02, np.float32), _scalar("xz", 128, np.uint8),
+    zero = 0 if signed else 128
+    inits = [_scalar("xs", 0.02, np.float32), _scalar("xz", zero, act_np),
              _weight("w", m, c // group, k, k, dtype=np.int8), _scalar("ws", 0.01, np.float32),
-             _scalar("wz", 0, np.int8), _scalar("ys", 0.05, np.float32), _scalar("yz", 128, np.uint8),
+             _scalar("wz", 0, np.int8), _scalar("ys", 0.05, np.float32), _scalar("yz", zero, act_np),
              _weight("b", m, dtype=np.int32)]  # fmt: skip
-    label = f"QLinearConv {c}→{m} {size}² k{k}{' dw' if group > 1 else ''}"
+    label = f"QLinearConv {c}→{m} {size}² k{k}{' dw' if group > 1 else ''}{' s8' if signed else ''}"
     return Bench(label, _model([node, out], x, inits))
 
 
-def qlinear_matmul(m: int, k: int, n: int) -> Bench:
-    x = h.make_tensor_value_info("x", T.UINT8, [m, k])
+def qlinear_matmul(m: int, k: int, n: int, signed: bool = False) -> Bench:
+    act, act_np = (T.INT8, np.int8) if signed else (T.UINT8, np.uint8)
+    zero = 0 if signed else 128
+    x = h.make_tensor_value_info("x", act, [m, k])
     node = h.make_node("QLinearMatMul", ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz"], ["q"], name="op")
     out = h.make_node("DequantizeLinear", ["q", "ys", "yz"], ["y"], name="out")
-    inits = [_scalar("xs", 0.02, np.float32), _scalar("xz", 128, np.uint8), _weight("w", k, n, dtype=np.int8),
+    inits = [_scalar("xs", 0.02, np.float32), _scalar("xz", zero, act_np), _weight("w", k, n, dtype=np.int8),
              _scalar("ws", 0.01, np.float32), _scalar("wz", 0, np.int8), _scalar("ys", 0.05, np.float32),
-             _scalar("yz", 128, np.uint8)]  # fmt: skip
-    return Bench(f"QLinearMatMul {m}×{k}×{n}", _model([node, out], x, inits))
+             _scalar("yz", zero, act_np)]  # fmt: skip
+    return Bench(f"QLinearMatMul {m}×{k}×{n}{' s8' if signed else ''}", _model([node, out], x, inits))
 
 
 def integer_matmul(m: int, k: int, n: int) -> Bench:
@@ -101,13 +107,64 @@ def integer_matmul(m: int, k: int, n: int) -> Bench:
     return Bench(f"MatMulInteger {m}×{k}×{n}", _model([node, out], x, inits))
 
 
-def integer_conv(c: int, size: int, m: int, k: int) -> Bench:
+def integer_conv(c: int, size: int, m: int, k: int, group: int = 1) -> Bench:
     x = h.make_tensor_value_info("x", T.UINT8, [1, c, size, size])
     node = h.make_node("ConvInteger", ["x", "w", "xz"], ["acc"], name="op", kernel_shape=[k, k],
-                       pads=[k // 2] * 4)  # fmt: skip
+                       pads=[k // 2] * 4, group=group)  # fmt: skip
     out = h.make_node("Cast", ["acc"], ["y"], name="out", to=T.FLOAT)
-    inits = [_weight("w", m, c, k, k, dtype=np.int8), _scalar("xz", 128, np.uint8)]
-    return Bench(f"ConvInteger {c}→{m} {size}² k{k}", _model([node, out], x, inits))
+    inits = [_weight("w", m, c // group, k, k, dtype=np.int8), _scalar("xz", 128, np.uint8)]
+    label = f"ConvInteger {c}→{m} {size}² k{k}{' dw' if group > 1 else ''}"
+    return Bench(label, _model([node, out], x, inits))
+
+
+def gemm(m: int, k: int, n: int) -> Bench:
+    """Gemm with a bias (a Linear layer as older exporters and tf2onnx write it)."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [m, k])
+    node = h.make_node("Gemm", ["x", "w", "b"], ["y"], name="op", transB=1)
+    return Bench(f"Gemm {m}×{k}×{n}", _model([node], x, [_weight("w", n, k), _weight("b", n)]))
+
+
+def broadcast(op: str, count: int, width: int, column: bool) -> Bench:
+    """An element-wise op of [count, width] with [count, 1] (`column`) or [width]: broadcasting
+    runs another loop than equal shapes."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [count, width + 1])
+    nodes = [h.make_node("Split", ["x", "parts"], ["a", "b"], name="split", axis=1)]
+    other = "b"
+    if not column:
+        nodes.append(h.make_node("Reshape", ["b", "flat"], ["c"], name="reshape"))
+        nodes.append(h.make_node("Slice", ["c", "zero", "width"], ["row"], name="row"))
+        other = "row"
+    nodes.append(h.make_node(op, ["a", other], ["y"], name="op"))
+    inits = [nh.from_array(np.array([width, 1], np.int64), "parts"), nh.from_array(np.array([-1], np.int64), "flat"),
+             nh.from_array(np.array([0], np.int64), "zero"), nh.from_array(np.array([width], np.int64), "width")]  # fmt: skip
+    label = f"{op} {count}×{width} by {'[count, 1]' if column else '[width]'}"
+    return Bench(label, _model(nodes, x, inits))
+
+
+def scatter_elements(rows_: int, width: int, updates: int, reduction: str) -> Bench:
+    """ScatterElements of [updates, width] into [rows, width] along axis 0 (message passing)."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [updates, width])
+    index = nh.from_array(_RNG.integers(0, rows_, (updates, width)).astype(np.int64), "index")
+    data = nh.from_array(np.zeros((rows_, width), np.float32), "data")
+    attrs = {"reduction": reduction} if reduction != "none" else {}
+    node = h.make_node("ScatterElements", ["data", "index", "x"], ["y"], name="op", axis=0, **attrs)
+    return Bench(f"ScatterElements {updates}×{width} → {rows_} ({reduction})", _model([node], x, [index, data]))
+
+
+def expand(count: int, width: int) -> Bench:
+    x = h.make_tensor_value_info("x", T.FLOAT, [count, 1])
+    shape = nh.from_array(np.array([count, width], np.int64), "shape")
+    return Bench(f"Expand {count}×1 → ×{width}", _model([h.make_node("Expand", ["x", "shape"], ["y"], name="op")],
+                                                       x, [shape]))  # fmt: skip
+
+
+def slice_(count: int, width: int) -> Bench:
+    """Half the columns of [count, width]: a strided copy."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [count, width])
+    inits = [nh.from_array(np.array([0], np.int64), "start"), nh.from_array(np.array([width // 2], np.int64), "end"),
+             nh.from_array(np.array([1], np.int64), "axis")]  # fmt: skip
+    node = h.make_node("Slice", ["x", "start", "end", "axis"], ["y"], name="op")
+    return Bench(f"Slice {count}×{width} → half", _model([node], x, inits))
 
 
 def dynamic_matmul(m: int, k: int, n: int) -> Bench:
@@ -238,9 +295,22 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         [qlinear_conv(*s) for s in ((16, 56, 16, 3), (32, 56, 64, 1), (64, 28, 64, 3), (128, 14, 128, 3),
                                     (256, 7, 256, 3), (96, 56, 24, 1))],
         [qlinear_conv(c, size, c, 3, group=c) for c, size in ((32, 56), (96, 28), (192, 14))],
+        [qlinear_conv(*s, signed=True) for s in ((16, 56, 16, 3), (64, 28, 64, 3), (128, 14, 128, 3),
+                                                 (96, 56, 24, 1), (256, 7, 256, 3))],
+        [qlinear_conv(c, size, c, 3, group=c, signed=True) for c, size in ((32, 56), (96, 28), (192, 14))],
         [qlinear_matmul(*s) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768), (256, 1024, 1024))],
+        [qlinear_matmul(*s, signed=True) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768))],
         [integer_matmul(*s) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768))],
-        [integer_conv(*s) for s in ((16, 56, 16, 3), (64, 28, 64, 3), (128, 14, 128, 3))],
+        [integer_conv(*s) for s in ((16, 56, 16, 3), (64, 28, 64, 3), (128, 14, 128, 3), (32, 56, 64, 1),
+                                    (256, 14, 256, 1))],
+        [integer_conv(c, size, c, 3, group=c) for c, size in ((32, 56), (96, 28), (192, 14), (384, 7))],
+        [gemm(*s) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768), (1024, 128, 128), (9600, 64, 64))],
+        [broadcast(op, count, width, column) for op in ("Mul", "Add") for column in (True, False)
+         for count, width in ((64, 64), (1024, 128), (9600, 128))],
+        [scatter_elements(r, w, u, red) for red in ("none", "add") for r, w, u in ((480, 64, 9600), (60, 16, 480),
+                                                                                    (1000, 128, 4000))],
+        [expand(c, w) for c, w in ((64, 64), (1024, 128), (9600, 128))],
+        [slice_(c, w) for c, w in ((64, 64), (1024, 128), (9600, 128))],
         [dynamic_matmul(*s) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768), (128, 768, 3072))],
         [recurrent(op, *s) for op in ("LSTM", "GRU")
          for s in ((20, 1, 64, 64), (50, 1, 128, 128), (20, 8, 256, 256))],

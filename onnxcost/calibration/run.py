@@ -62,7 +62,7 @@ def _run(
         kind = op_class(cost, analysis.graph.tensors)
         amount = class_amount(cost, kind, analysis.graph.tensors)
         if isinstance(amount, int) and amount > 0:
-            samples.append(Sample(op_key(cost), kind, float(amount), seconds))
+            samples.append(Sample(op_key(cost, analysis.graph.tensors), kind, float(amount), seconds))
     return measured, tuple(samples)
 
 
