@@ -500,19 +500,26 @@ def ridge_point(profile: HardwareProfile, dtype: str) -> float:
 
 
 def class_seconds(profile: HardwareProfile, op_type: str, kind: str, amount: float) -> float | None:
-    """The calibrated time of a node of `kind` and size `amount`: from the op's table for that
-    class ("Conv:depthwise"), else the op's, else the class's; None when the profile has none
+    """The calibrated time of a node of `kind` and size `amount`: from the first table the
+    profile has of op_table_keys(op_type, kind), else the class's; None when it has neither
     (the roofline serves it)."""
-    cost = (
-        profile.op_types.get(f"{op_type}:{kind}")
-        or profile.op_types.get(op_type)
-        or profile.op_classes.get(kind)
-    )
+    cost = next((profile.op_types[key] for key in op_table_keys(op_type, kind) if key in profile.op_types), None)
+    cost = cost or profile.op_classes.get(kind)
     if cost is None or amount <= 0:
         return None if cost is None else 0.0
     if cost.ops_per_s:
         return amount / interpolate(cost.ops_per_s, amount)
     return amount * interpolate(cost.s_per_element, amount)
+
+
+def op_table_keys(op_type: str, kind: str) -> list[str]:
+    """The op_types keys that may time an op, most specific first: "Conv.1x1.u8u8:dense",
+    "Conv.1x1.u8u8", then without the pointwise mark ("Conv.u8u8:dense", "Conv.u8u8")."""
+    keys = [f"{op_type}:{kind}", op_type]
+    if ".1x1" in op_type:
+        general = op_type.replace(".1x1", "", 1)
+        keys += [f"{general}:{kind}", general]
+    return keys
 
 
 def interpolate(points: tuple[tuple[float, float], ...], amount: float) -> float:

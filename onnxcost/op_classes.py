@@ -51,22 +51,48 @@ _PLAIN_DOMAINS = frozenset({"", "ai.onnx", "ai.onnx.ml", "com.microsoft"})
 
 # Kernels that are the same kernel under another name (FusedConv: Conv with its activation).
 _SAME_KERNEL = {"FusedConv": "Conv"}
-_SIGNED_SENSITIVE = frozenset({"QLinearConv", "QLinearMatMul", "QGemm", "MatMulInteger", "ConvInteger"})
+# Integer kernels and the index of their weight input: onnxruntime runs another kernel for each
+# pair of activation and weight signedness (uint8 × int8 is the common one).
+_INTEGER_WEIGHT = {"QLinearConv": 3, "QLinearMatMul": 3, "QGemm": 3, "MatMulInteger": 1, "ConvInteger": 1,
+                   "DynamicQuantizeMatMul": 1}  # fmt: skip
+_SIGN = {"uint8": "u8", "int8": "s8"}
 
 
 def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> str:
     """The name a calibrated profile's op_types table knows a node's kernel by: its op type, after
     the last part of its domain where that is a runtime's own layout domain ("nchwc.Conv"), with
-    ".dw" for a depthwise convolution and ".s8" for an integer kernel fed signed int8 activations
-    (each runs another kernel)."""
+    ".dw" for a depthwise convolution, ".1x1" for a pointwise one, and for an integer kernel the
+    signedness of activations and weights other than uint8 × int8 (".s8s8", ".u8u8"): each runs
+    another kernel."""
     op = _SAME_KERNEL.get(cost.op_type, cost.op_type)
     key = op if cost.domain in _PLAIN_DOMAINS else f"{cost.domain.rsplit('.', 1)[-1]}.{op}"
-    if op in _CONVS and _is_depthwise(cost, tensors):
-        key += ".dw"
-    first = tensors.get(cost.inputs[0]) if cost.inputs else None
-    if op in _SIGNED_SENSITIVE and first is not None and first.dtype == "int8":
-        key += ".s8"
+    if op in _CONVS:
+        if _is_depthwise(cost, tensors):
+            key += ".dw"
+        elif _is_pointwise(cost, tensors):
+            key += ".1x1"
+    if op in _INTEGER_WEIGHT and len(cost.inputs) > _INTEGER_WEIGHT[op]:
+        activation = "uint8" if op == "DynamicQuantizeMatMul" else _dtype(tensors, cost.inputs[0])
+        signs = [activation, _dtype(tensors, cost.inputs[_INTEGER_WEIGHT[op]])]
+        if signs != ["uint8", "int8"] and all(sign in _SIGN for sign in signs):
+            key += "." + "".join(_SIGN[sign] for sign in signs)
     return key
+
+
+def _dtype(tensors: Mapping[str, TensorInfo], name: str) -> str:
+    info = tensors.get(name)
+    return info.dtype if info is not None else ""
+
+
+def _weight(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> TensorInfo | None:
+    index = 3 if cost.op_type.startswith("QLinear") else 1
+    return tensors.get(cost.inputs[index]) if len(cost.inputs) > index else None
+
+
+def _is_pointwise(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> bool:
+    """A convolution whose kernel is 1 in every spatial dim."""
+    weight = _weight(cost, tensors)
+    return weight is not None and weight.shape is not None and all(d == 1 for d in weight.shape[2:])
 
 
 def op_class(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> str:
@@ -92,12 +118,14 @@ def op_class(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> str:
 
 
 def _is_depthwise(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> bool:
-    """A convolution of one input channel per group (weights [M, 1, k...]) over several groups."""
-    index = 3 if cost.op_type.startswith("QLinear") else 1
-    weight = tensors.get(cost.inputs[index]) if len(cost.inputs) > index else None
+    """A convolution of one input channel per group (weights [M, 1, k...]) over several groups
+    (an input of several channels: one of one channel is an ordinary convolution)."""
+    weight = _weight(cost, tensors)
+    data = tensors.get(cost.inputs[0]) if cost.inputs else None
     if weight is None or weight.shape is None or len(weight.shape) < 3:
         return False
-    return weight.shape[1] == 1 and weight.shape[0] != 1
+    channels = data.shape[1] if data is not None and data.shape is not None and len(data.shape) > 1 else None
+    return weight.shape[1] == 1 and weight.shape[0] != 1 and channels != 1
 
 
 def class_amount(cost: NodeCost, kind: str, tensors: Mapping[str, TensorInfo]) -> Dim:

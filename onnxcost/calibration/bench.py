@@ -98,22 +98,29 @@ def qlinear_matmul(m: int, k: int, n: int, signed: bool = False) -> Bench:
     return Bench(f"QLinearMatMul {m}×{k}×{n}{' s8' if signed else ''}", _model([node, out], x, inits))
 
 
-def integer_matmul(m: int, k: int, n: int) -> Bench:
+def _integer_weight(name: str, unsigned: bool, *shape: int) -> list[onnx.TensorProto]:
+    """Int8 weights, or uint8 ones with their zero point (older quantize_dynamic's QUInt8)."""
+    if not unsigned:
+        return [_weight(name, *shape, dtype=np.int8)]
+    return [nh.from_array(_RNG.integers(120, 136, shape).astype(np.uint8), name), _scalar(f"{name}z", 128, np.uint8)]
+
+
+def integer_matmul(m: int, k: int, n: int, unsigned: bool = False) -> Bench:
     """MatMulInteger, as a dynamically quantized graph leaves it before onnxruntime fuses it."""
     x = h.make_tensor_value_info("x", T.UINT8, [m, k])
-    node = h.make_node("MatMulInteger", ["x", "w", "xz"], ["acc"], name="op")
+    node = h.make_node("MatMulInteger", ["x", "w", "xz", *(["wz"] if unsigned else [])], ["acc"], name="op")
     out = h.make_node("Cast", ["acc"], ["y"], name="out", to=T.FLOAT)
-    inits = [_weight("w", k, n, dtype=np.int8), _scalar("xz", 128, np.uint8)]
-    return Bench(f"MatMulInteger {m}×{k}×{n}", _model([node, out], x, inits))
+    inits = [*_integer_weight("w", unsigned, k, n), _scalar("xz", 128, np.uint8)]
+    return Bench(f"MatMulInteger {m}×{k}×{n}{' u8u8' if unsigned else ''}", _model([node, out], x, inits))
 
 
-def integer_conv(c: int, size: int, m: int, k: int, group: int = 1) -> Bench:
+def integer_conv(c: int, size: int, m: int, k: int, group: int = 1, unsigned: bool = False) -> Bench:
     x = h.make_tensor_value_info("x", T.UINT8, [1, c, size, size])
-    node = h.make_node("ConvInteger", ["x", "w", "xz"], ["acc"], name="op", kernel_shape=[k, k],
-                       pads=[k // 2] * 4, group=group)  # fmt: skip
+    node = h.make_node("ConvInteger", ["x", "w", "xz", *(["wz"] if unsigned else [])], ["acc"], name="op",
+                       kernel_shape=[k, k], pads=[k // 2] * 4, group=group)  # fmt: skip
     out = h.make_node("Cast", ["acc"], ["y"], name="out", to=T.FLOAT)
-    inits = [_weight("w", m, c // group, k, k, dtype=np.int8), _scalar("xz", 128, np.uint8)]
-    label = f"ConvInteger {c}→{m} {size}² k{k}{' dw' if group > 1 else ''}"
+    inits = [*_integer_weight("w", unsigned, m, c // group, k, k), _scalar("xz", 128, np.uint8)]
+    label = f"ConvInteger {c}→{m} {size}² k{k}{' dw' if group > 1 else ''}{' u8u8' if unsigned else ''}"
     return Bench(label, _model([node, out], x, inits))
 
 
@@ -167,9 +174,10 @@ def slice_(count: int, width: int) -> Bench:
     return Bench(f"Slice {count}×{width} → half", _model([node], x, inits))
 
 
-def dynamic_matmul(m: int, k: int, n: int) -> Bench:
+def dynamic_matmul(m: int, k: int, n: int, unsigned: bool = False) -> Bench:
     """A float MatMul as quantize_dynamic writes it (onnxruntime fuses it to one integer kernel)."""
     x = h.make_tensor_value_info("x", T.FLOAT, [m, k])
+    weight = [nh.from_array(_RNG.integers(120, 136, (k, n)).astype(np.uint8), "w"), _scalar("wz", 128, np.uint8)]
     nodes = [
         h.make_node("DynamicQuantizeLinear", ["x"], ["xq", "xs", "xz"], name="quantize"),
         h.make_node("MatMulInteger", ["xq", "w", "xz", "wz"], ["acc"], name="op"),
@@ -177,8 +185,10 @@ def dynamic_matmul(m: int, k: int, n: int) -> Bench:
         h.make_node("Mul", ["xs", "ws"], ["scale"], name="scale"),
         h.make_node("Mul", ["accf", "scale"], ["y"], name="rescale"),
     ]
-    inits = [_weight("w", k, n, dtype=np.int8), _scalar("wz", 0, np.int8), _scalar("ws", 0.01, np.float32)]
-    return Bench(f"dynamic int8 MatMul {m}×{k}×{n}", _model(nodes, x, inits))
+    if not unsigned:
+        weight = [_weight("w", k, n, dtype=np.int8), _scalar("wz", 0, np.int8)]
+    inits = [*weight, _scalar("ws", 0.01, np.float32)]
+    return Bench(f"dynamic int8 MatMul {m}×{k}×{n}{' u8u8' if unsigned else ''}", _model(nodes, x, inits))
 
 
 def recurrent(op: str, seq: int, batch: int, size: int, hidden: int) -> Bench:
@@ -292,7 +302,7 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
           (32, 28, 5, 1), (16, 56, 3, 1))],
         [conv_weights_as_inputs(*s) for s in ((16, 56, 16, 3), (64, 28, 64, 3), (32, 56, 64, 1), (256, 14, 256, 1))],
         [conv_weights_as_inputs(c, size, c, 3, group=c) for c, size in ((32, 112), (96, 56), (192, 28), (384, 14))],
-        [qlinear_conv(*s) for s in ((16, 56, 16, 3), (32, 56, 64, 1), (64, 28, 64, 3), (128, 14, 128, 3),
+        [qlinear_conv(*s) for s in ((16, 56, 16, 3), (32, 56, 64, 1), (256, 14, 256, 1), (64, 28, 64, 3), (128, 14, 128, 3),
                                     (256, 7, 256, 3), (96, 56, 24, 1))],
         [qlinear_conv(c, size, c, 3, group=c) for c, size in ((32, 56), (96, 28), (192, 14))],
         [qlinear_conv(*s, signed=True) for s in ((16, 56, 16, 3), (64, 28, 64, 3), (128, 14, 128, 3),
@@ -304,6 +314,9 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         [integer_conv(*s) for s in ((16, 56, 16, 3), (64, 28, 64, 3), (128, 14, 128, 3), (32, 56, 64, 1),
                                     (256, 14, 256, 1))],
         [integer_conv(c, size, c, 3, group=c) for c, size in ((32, 56), (96, 28), (192, 14), (384, 7))],
+        [integer_conv(*s, unsigned=True) for s in ((16, 56, 16, 3), (64, 28, 64, 3), (128, 14, 128, 3),
+                                                   (48, 16, 192, 3), (32, 56, 64, 1), (256, 14, 256, 1))],
+        [integer_matmul(*s, unsigned=True) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768))],
         [gemm(*s) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768), (1024, 128, 128), (9600, 64, 64))],
         [broadcast(op, count, width, column) for op in ("Mul", "Add") for column in (True, False)
          for count, width in ((64, 64), (1024, 128), (9600, 128))],
@@ -312,6 +325,7 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         [expand(c, w) for c, w in ((64, 64), (1024, 128), (9600, 128))],
         [slice_(c, w) for c, w in ((64, 64), (1024, 128), (9600, 128))],
         [dynamic_matmul(*s) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768), (128, 768, 3072))],
+        [dynamic_matmul(*s, unsigned=True) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768))],
         [recurrent(op, *s) for op in ("LSTM", "GRU")
          for s in ((20, 1, 64, 64), (50, 1, 128, 128), (20, 8, 256, 256))],
         [binary(op, n) for op in ("Add", "Mul", "Sub", "Div") for n in sizes],

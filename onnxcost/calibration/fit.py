@@ -1,5 +1,5 @@
-"""From measured kernel times to a profile's size tables: per op class, and per op type where an
-op was measured at enough sizes (three at least)."""
+"""From measured kernel times to a profile's size tables: per op class, and per op kernel
+(onnxcost.op_classes.op_key) where one was measured at two sizes or more."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from onnxcost.hardware import interpolate
+from onnxcost.hardware import interpolate, op_table_keys
 from onnxcost.op_classes import MAC_CLASSES
 
 # Samples whose amounts are within this factor of each other share one point of a table.
 BIN_FACTOR = math.sqrt(10)
-MIN_SIZES_FOR_OP_TABLE = 3
+MIN_SIZES_FOR_OP_TABLE = 2
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def table(samples: Sequence[Sample]) -> tuple[tuple[float, float], ...]:
 def fit_tables(
     samples: Iterable[Sample],
 ) -> tuple[dict[str, tuple[tuple[float, float], ...]], dict[str, tuple[tuple[float, float], ...]]]:
-    """Tables by class, and by op measured at three sizes or more: keyed by the op where all its
+    """Tables by class, and by op measured at two sizes or more: keyed by the op where all its
     samples are of one class, else by op and class ("Conv:depthwise")."""
     by_class: dict[str, list[Sample]] = {}
     by_op: dict[str, list[Sample]] = {}
@@ -81,7 +81,8 @@ def speedups(one: Sequence[Sample], many: Sequence[Sample]) -> dict[str, float]:
 
 def _predict(sample: Sample, classes: dict, ops: dict) -> float | None:
     """The time a class or op table (op first) gives the sample's size."""
-    points = ops.get(f"{sample.op_type}:{sample.kind}") or ops.get(sample.op_type) or classes.get(sample.kind)
+    points = next((ops[key] for key in op_table_keys(sample.op_type, sample.kind) if key in ops), None)
+    points = points or classes.get(sample.kind)
     if not points:
         return None
     value = interpolate(points, sample.amount)
