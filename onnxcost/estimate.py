@@ -31,7 +31,7 @@ from onnxcost.hardware import (
     normalize_dtype,
     peak_for,
 )
-from onnxcost.op_classes import MAC_CLASSES, class_amount, op_class, op_key
+from onnxcost.op_classes import MAC_CLASSES, class_amount, kernel_calls, op_class, op_key
 from onnxcost.symbolic import evaluate, free_names, smaller
 from onnxcost.types import (
     MS_DOMAIN,
@@ -230,6 +230,7 @@ class _Figures:
     op_type: str = ""
     kind: str = ""
     amount: Dim = 0
+    calls: Dim = 1  # kernel calls the node's work is split into (onnxcost.op_classes.kernel_calls)
 
 
 def _figures(cost: NodeCost, fusion: _Fusion, tensors: Mapping[str, TensorInfo]) -> _Figures:
@@ -239,7 +240,7 @@ def _figures(cost: NodeCost, fusion: _Fusion, tensors: Mapping[str, TensorInfo])
     kind = op_class(cost, tensors)
     return _Figures(cost.flops, tuple(cost.macs_by_dtype.items()), cost.dtype, cost.bytes_read_weights,
                     activations, name in fusion.fused, _is_view(cost), op_key(cost, tensors), kind,
-                    class_amount(cost, kind, tensors))  # fmt: skip
+                    class_amount(cost, kind, tensors), kernel_calls(cost, tensors))  # fmt: skip
 
 
 def _bound_groups(
@@ -263,7 +264,7 @@ def _bound_groups(
 
 def _bound(figures: _Figures, node: str, bindings: Mapping[str, int]) -> _Figures:
     """The figures as numbers; a formula left over is an error naming its dims."""
-    values = (figures.flops, figures.weights, figures.activations, figures.amount,
+    values = (figures.flops, figures.weights, figures.activations, figures.amount, figures.calls,
               *(v for _, v in figures.macs_by_dtype))  # fmt: skip
     if all(isinstance(v, int | float) for v in values):
         return figures
@@ -274,6 +275,7 @@ def _bound(figures: _Figures, node: str, bindings: Mapping[str, int]) -> _Figure
         activations=_number(figures.activations, node, "activation bytes", bindings),
         macs_by_dtype=tuple((d, _number(v, node, "macs", bindings)) for d, v in figures.macs_by_dtype),
         amount=_number(figures.amount, node, "elements", bindings),
+        calls=_number(figures.calls, node, "kernel calls", bindings),
     )
 
 
@@ -414,7 +416,7 @@ def _node_estimate(figures: _Figures, profile: HardwareProfile) -> NodeEstimate:
     is left empty: one estimate serves every node with these figures)."""
     flops = figures.flops
     ops = _ops_by_dtype(figures)
-    calibrated = class_seconds(profile, figures.op_type, figures.kind, figures.amount)
+    calibrated = class_seconds(profile, figures.op_type, figures.kind, figures.amount, figures.calls)
     if calibrated is not None and figures.kind not in MAC_CLASSES:
         compute_s = calibrated  # measured per element, memory traffic included
     elif calibrated is not None:

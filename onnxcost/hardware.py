@@ -499,17 +499,35 @@ def ridge_point(profile: HardwareProfile, dtype: str) -> float:
     return peak_for(profile, dtype) / main_memory(profile).bandwidth_bytes_per_s
 
 
-def class_seconds(profile: HardwareProfile, op_type: str, kind: str, amount: float) -> float | None:
+def class_seconds(
+    profile: HardwareProfile, op_type: str, kind: str, amount: float, calls: float = 1
+) -> float | None:
     """The calibrated time of a node of `kind` and size `amount`: from the first table the
     profile has of op_table_keys(op_type, kind), else the class's; None when it has neither
-    (the roofline serves it)."""
+    (the roofline serves it). A node split into `calls` kernel calls takes calls × the time of
+    one call of amount ÷ calls. Below a table's smallest size, time is affine in size through its
+    two smallest points (a call has a fixed cost) where that size is small (SMALL_CALL), else the
+    smallest's rate holds."""
     cost = next((profile.op_types[key] for key in op_table_keys(op_type, kind) if key in profile.op_types), None)
     cost = cost or profile.op_classes.get(kind)
     if cost is None or amount <= 0:
         return None if cost is None else 0.0
-    if cost.ops_per_s:
-        return amount / interpolate(cost.ops_per_s, amount)
-    return amount * interpolate(cost.s_per_element, amount)
+    calls = max(calls, 1)
+    each = amount / calls
+    points = cost.ops_per_s or cost.s_per_element
+    times = [(size, size / value if cost.ops_per_s else size * value) for size, value in points[:2]]
+    if each >= times[0][0] or len(times) < 2 or times[0][0] > SMALL_CALL:
+        return calls * (each / interpolate(points, each) if cost.ops_per_s else each * interpolate(points, each))
+    # below the smallest size measured: the line through the two smallest (time = fixed + slope ×
+    # size), its fixed part kept between 0 and the smallest's time
+    (size0, time0), (size1, time1) = times
+    fixed = min(max(time0 - (time1 - time0) / (size1 - size0) * size0, 0.0), time0)
+    return calls * (fixed + (time0 - fixed) * each / size0)
+
+
+# A table whose smallest size is at most this (operations or elements) measured calls small
+# enough to show their fixed cost; below a larger smallest size the rate is held instead.
+SMALL_CALL = 1e5
 
 
 def op_table_keys(op_type: str, kind: str) -> list[str]:

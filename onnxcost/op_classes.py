@@ -61,12 +61,16 @@ _SIGN = {"uint8": "u8", "int8": "s8"}
 def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> str:
     """The name a calibrated profile's op_types table knows a node's kernel by: its op type, after
     the last part of its domain where that is a runtime's own layout domain ("nchwc.Conv"), with
-    ".dw" for a depthwise convolution, ".1x1" for a pointwise one, and for an integer kernel the
+    ".1d" for a one-dimensional convolution, ".dw" for a depthwise one, ".1x1" for a pointwise one,
+    and for an integer kernel the
     signedness of activations and weights other than uint8 × int8 (".s8s8", ".u8u8"): each runs
     another kernel."""
     op = _SAME_KERNEL.get(cost.op_type, cost.op_type)
     key = op if cost.domain in _PLAIN_DOMAINS else f"{cost.domain.rsplit('.', 1)[-1]}.{op}"
     if op in _CONVS:
+        weight = _weight(cost, tensors)
+        if weight is not None and weight.shape is not None and len(weight.shape) == 3:
+            key += ".1d"
         if _is_depthwise(cost, tensors):
             key += ".dw"
         elif _is_pointwise(cost, tensors):
@@ -140,3 +144,22 @@ def class_amount(cost: NodeCost, kind: str, tensors: Mapping[str, TensorInfo]) -
         if info is not None and info.numel is not None:
             largest = info.numel if largest == 0 else larger(largest, info.numel)
     return largest
+
+
+# onnxruntime's generic convolution (no NCHWc kernel) runs one GEMM per image and group.
+_PER_CALL = frozenset({"Conv", "ConvInteger"})
+
+
+def kernel_calls(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> Dim:
+    """How many kernel calls a node's work is split into: batch × groups for a generic
+    convolution, which a calibrated table times per call; else 1."""
+    op = _SAME_KERNEL.get(cost.op_type, cost.op_type)
+    if op not in _PER_CALL or cost.domain not in _PLAIN_DOMAINS:
+        return 1
+    data, weight = (tensors.get(cost.inputs[0]) if cost.inputs else None), _weight(cost, tensors)
+    if data is None or weight is None or data.shape is None or weight.shape is None or len(data.shape) < 3:
+        return 1
+    channels, per_group = data.shape[1], weight.shape[1]
+    if not isinstance(channels, int) or not isinstance(per_group, int) or per_group == 0:
+        return data.shape[0]
+    return data.shape[0] * max(channels // per_group, 1)

@@ -60,6 +60,14 @@ def conv(c: int, size: int, m: int, k: int, stride: int = 1, group: int = 1) -> 
     return Bench(label, _model([node], x, [_weight("w", m, c // group, k, k), _weight("b", m)]))
 
 
+def conv1d(c: int, length: int, m: int, k: int, group: int = 1, batch: int = 1) -> Bench:
+    """A one-dimensional convolution (audio, sequences): no NCHWc kernel runs it."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [batch, c, length])
+    node = h.make_node("Conv", ["x", "w", "b"], ["y"], name="op", kernel_shape=[k], pads=[k // 2] * 2, group=group)
+    label = f"{'depthwise ' if group > 1 else ''}Conv1d {batch}×{c}→{m} ×{length} k{k}"
+    return Bench(label, _model([node], x, [_weight("w", m, c // group, k), _weight("b", m)]))
+
+
 def conv_weights_as_inputs(c: int, size: int, m: int, k: int, group: int = 1) -> Bench:
     """A Conv whose weights are also graph inputs (older exporters' keep_initializers_as_inputs):
     onnxruntime may not treat them as constant, so it neither pre-packs nor reorders them."""
@@ -300,7 +308,13 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         [conv(c, size, c, k, stride, group=c) for c, size, k, stride in
          ((32, 112, 3, 1), (96, 112, 3, 2), (144, 56, 3, 1), (192, 28, 3, 1), (384, 14, 3, 1), (960, 7, 3, 1),
           (32, 28, 5, 1), (16, 56, 3, 1))],
-        [conv_weights_as_inputs(*s) for s in ((16, 56, 16, 3), (64, 28, 64, 3), (32, 56, 64, 1), (256, 14, 256, 1))],
+        [conv1d(*s) for s in ((1, 4096, 64, 64), (64, 512, 64, 3), (128, 256, 128, 3), (128, 1000, 128, 5),
+                              (256, 100, 256, 1), (64, 2000, 128, 1))],
+        [conv1d(c, n, c, 3, group=c) for c, n in ((64, 1000), (256, 500))],
+        [conv1d(c, n, m, 3, batch=b) for b, c, n, m in ((16, 129, 4, 128), (16, 64, 2, 64), (4, 32, 16, 32),
+                                                        (8, 128, 32, 128))],
+        [conv_weights_as_inputs(*s) for s in ((16, 56, 16, 3), (64, 28, 64, 3), (32, 56, 64, 1), (256, 14, 256, 1),
+                                              (16, 8, 16, 1), (24, 16, 96, 1), (16, 8, 16, 3), (32, 16, 32, 3))],
         [conv_weights_as_inputs(c, size, c, 3, group=c) for c, size in ((32, 112), (96, 56), (192, 28), (384, 14))],
         [qlinear_conv(*s) for s in ((16, 56, 16, 3), (32, 56, 64, 1), (256, 14, 256, 1), (64, 28, 64, 3), (128, 14, 128, 3),
                                     (256, 7, 256, 3), (96, 56, 24, 1))],

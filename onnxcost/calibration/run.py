@@ -14,7 +14,7 @@ from onnxcost.api import prepare
 from onnxcost.calibration.bench import Bench, benchmarks, overhead
 from onnxcost.calibration.fit import Sample
 from onnxcost.measure import Measurement, measure
-from onnxcost.op_classes import class_amount, op_class, op_key
+from onnxcost.op_classes import class_amount, kernel_calls, op_class, op_key
 
 # Each benchmark's timed runs stop at this many seconds (5 runs at least, 30 at most).
 BUDGET_S = 0.25
@@ -59,10 +59,12 @@ def _run(
         seconds = measured.node_s.get(cost.name, 0.0) * scale
         if seconds <= 0:
             continue
-        kind = op_class(cost, analysis.graph.tensors)
-        amount = class_amount(cost, kind, analysis.graph.tensors)
-        if isinstance(amount, int) and amount > 0:
-            samples.append(Sample(op_key(cost, analysis.graph.tensors), kind, float(amount), seconds))
+        tensors = analysis.graph.tensors
+        kind = op_class(cost, tensors)
+        amount, calls = class_amount(cost, kind, tensors), kernel_calls(cost, tensors)
+        if isinstance(amount, int) and amount > 0 and isinstance(calls, int):
+            # a node of several kernel calls is a sample of one call (see kernel_calls)
+            samples.append(Sample(op_key(cost, tensors), kind, amount / calls, seconds / calls))
     return measured, tuple(samples)
 
 
