@@ -56,13 +56,16 @@ _SAME_KERNEL = {"FusedConv": "Conv"}
 _INTEGER_WEIGHT = {"QLinearConv": 3, "QLinearMatMul": 3, "QGemm": 3, "MatMulInteger": 1, "ConvInteger": 1,
                    "DynamicQuantizeMatMul": 1}  # fmt: skip
 _SIGN = {"uint8": "u8", "int8": "s8"}
+# A convolution of fewer input channels per group than this (RGB, grey, a narrow bottleneck)
+# fills a GEMM or an AVX-512 channel block (16 floats) poorly.
+STEM_CHANNELS = 16
 
 
 def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> str:
     """The name a calibrated profile's op_types table knows a node's kernel by: its op type, after
     the last part of its domain where that is a runtime's own layout domain ("nchwc.Conv"), with
     ".1d" for a one-dimensional convolution, ".dw" for a depthwise one, ".1x1" for a pointwise one,
-    and for an integer kernel the
+    ".stem" for one of few input channels (an image's first layer), and for an integer kernel the
     signedness of activations and weights other than uint8 × int8 (".s8s8", ".u8u8"): each runs
     another kernel."""
     op = _SAME_KERNEL.get(cost.op_type, cost.op_type)
@@ -73,8 +76,13 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> str:
             key += ".1d"
         if _is_depthwise(cost, tensors):
             key += ".dw"
-        elif _is_pointwise(cost, tensors):
-            key += ".1x1"
+        else:
+            if _is_pointwise(cost, tensors):
+                key += ".1x1"
+            if weight is not None and weight.shape is not None and isinstance(weight.shape[1], int) and (
+                weight.shape[1] < STEM_CHANNELS
+            ):
+                key += ".stem"
     if op in _INTEGER_WEIGHT and len(cost.inputs) > _INTEGER_WEIGHT[op]:
         activation = "uint8" if op == "DynamicQuantizeMatMul" else _dtype(tensors, cost.inputs[0])
         signs = [activation, _dtype(tensors, cost.inputs[_INTEGER_WEIGHT[op]])]

@@ -77,13 +77,15 @@ def conv_weights_as_inputs(c: int, size: int, m: int, k: int, group: int = 1) ->
     return Bench(f"{bench.label} (weights as inputs)", bench.model)
 
 
-def qlinear_conv(c: int, size: int, m: int, k: int, group: int = 1, signed: bool = False) -> Bench:
+def qlinear_conv(
+    c: int, size: int, m: int, k: int, group: int = 1, signed: bool = False, stride: int = 1
+) -> Bench:
     """QLinearConv on uint8 activations, or int8 ones (`signed`: what quantize_static's QDQ
     default, QInt8 activations, runs as)."""
     act, act_np = (T.INT8, np.int8) if signed else (T.UINT8, np.uint8)
     x = h.make_tensor_value_info("x", act, [1, c, size, size])
     node = h.make_node("QLinearConv", ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz", "b"], ["q"], name="op",
-                       kernel_shape=[k, k], pads=[k // 2] * 4, group=group)  # fmt: skip
+                       kernel_shape=[k, k], pads=[k // 2] * 4, group=group, strides=[stride] * 2)  # fmt: skip
     out = h.make_node("DequantizeLinear", ["q", "ys", "yz"], ["y"], name="out")
     zero = 0 if signed else 128
     inits = [_scalar("xs", 0.02, np.float32), _scalar("xz", zero, act_np),
@@ -302,7 +304,8 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         [matmul(*s) for s in ((1, 64, 64), (1, 256, 256), (1, 768, 768), (1, 1024, 4096), (8, 256, 256),
                               (32, 512, 512), (64, 256, 1024), (128, 768, 768), (128, 768, 3072),
                               (256, 1024, 1024), (512, 512, 512))],
-        [conv(*s) for s in ((3, 224, 32, 3, 2), (16, 56, 16, 3), (32, 56, 64, 1), (64, 28, 64, 3),
+        [conv(*s) for s in ((3, 224, 64, 7, 2), (3, 112, 16, 3, 1), (1, 64, 32, 3, 1), (8, 112, 48, 1, 1),
+                            (8, 56, 16, 1, 1), (4, 56, 32, 1, 1), (3, 224, 32, 3, 2), (16, 56, 16, 3), (32, 56, 64, 1), (64, 28, 64, 3),
                             (96, 56, 24, 1), (128, 14, 128, 3), (256, 14, 256, 1), (512, 7, 512, 3),
                             (16, 112, 96, 1), (64, 56, 64, 3))],
         [conv(c, size, c, k, stride, group=c) for c, size, k, stride in
@@ -319,6 +322,8 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         [qlinear_conv(*s) for s in ((16, 56, 16, 3), (32, 56, 64, 1), (256, 14, 256, 1), (64, 28, 64, 3), (128, 14, 128, 3),
                                     (256, 7, 256, 3), (96, 56, 24, 1))],
         [qlinear_conv(c, size, c, 3, group=c) for c, size in ((32, 56), (96, 28), (192, 14))],
+        [qlinear_conv(*s, stride=2) for s in ((3, 224, 16, 7), (3, 224, 32, 3), (3, 112, 16, 3))],
+        [qlinear_conv(*s, signed=True, stride=2) for s in ((3, 224, 16, 7), (3, 224, 32, 3))],
         [qlinear_conv(*s, signed=True) for s in ((16, 56, 16, 3), (64, 28, 64, 3), (128, 14, 128, 3),
                                                  (96, 56, 24, 1), (256, 7, 256, 3))],
         [qlinear_conv(c, size, c, 3, group=c, signed=True) for c, size in ((32, 56), (96, 28), (192, 14))],
