@@ -19,6 +19,7 @@ import os
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -27,8 +28,10 @@ import onnx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from onnxcost.api import prepare, report  # noqa: E402
 from onnxcost.calibration.calibrate import calibrate  # noqa: E402
 from onnxcost.hardware import load_profile  # noqa: E402
+from onnxcost.types import HardwareProfile  # noqa: E402
 from onnxcost.validation import validate  # noqa: E402
 from tests.corpus.fetch import fetch, load_models  # noqa: E402
 from tests.corpus.reference import make_feeds  # noqa: E402
@@ -109,6 +112,16 @@ def models(cache: Path) -> list[dict]:
     return found
 
 
+def predict(model: dict, profile: HardwareProfile, threads: int) -> tuple[float, float | None, float | None]:
+    """The estimate of a model on a profile as onnxruntime's CPU provider runs it on `threads`, with
+    its interval (None, None without error bars)."""
+    analysis = prepare(str(model["path"]), inputs=model["inputs"], runtime="onnxruntime-cpu", threads=threads)
+    estimate = report(analysis, replace(profile, threads=threads)).estimate
+    assert estimate is not None
+    low, high = estimate.latency_range_s or (None, None)
+    return estimate.latency_s, low, high
+
+
 def spearman(xs: list[float], ys: list[float]) -> float:
     """Spearman's rank correlation (no ties expected among latencies)."""
     rx, ry = np.argsort(np.argsort(xs)), np.argsort(np.argsort(ys))
@@ -130,6 +143,8 @@ def summary(rows: list[dict], key: str) -> dict:
         "geomean_ratio": math.exp(statistics.mean(math.log(r) for r in ratios)),
         "spearman": spearman([r[key]["predicted_s"] for r in rows], [r["measured_s"] for r in rows]),
         "bar_coverage": sum(covered) / len(covered) if covered else None,
+        "bar_median_width": statistics.median((r[key]["high_s"] - r[key]["low_s"]) / r[key]["predicted_s"]
+                                              for r in rows) if covered else None,  # fmt: skip
     }
 
 
@@ -139,6 +154,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--only", default="", help="comma-separated model ids (a quick look)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the measurements of docs/validation-data.json, predict again")  # fmt: skip
     args = parser.parse_args()
     counts = [int(t) for t in args.threads.split(",")]
     results = ROOT / "benchmarks" / "results"
@@ -152,24 +169,30 @@ def main() -> None:
     calibrated = {t: load_profile(folder / f"host-t{t}.toml") for t in counts}
     generic = load_profile("generic-x86")
     chosen = [m for m in models(results) if not args.only or m["id"] in args.only.split(",")]
+    previous = {}
+    if args.reuse:
+        previous = {(r["id"], r["threads"]): r for r in json.loads((ROOT / "docs" / "validation-data.json").read_text())["rows"]}
     rows = []
     for threads in counts:
         for model in chosen:
             started = time.perf_counter()
-            own = validate(str(model["path"]), calibrated[threads], inputs=model["inputs"], threads=threads,
-                           runs=args.runs, feeds=model.get("feeds"))  # fmt: skip
-            base = validate(str(model["path"]), generic, inputs=model["inputs"], threads=threads, runs=3,
-                            feeds=model.get("feeds"))  # fmt: skip
-            row = {"id": model["id"], "kind": model["kind"], "threads": threads,
-                   "measured_s": own.measured_latency_s,
-                   "calibrated": {"predicted_s": own.predicted_latency_s, "low_s": own.predicted_low_s,
-                                  "high_s": own.predicted_high_s,
-                                  "classes": {r.kind: [r.predicted_s, r.measured_s] for r in own.rows}},
-                   "generic": {"predicted_s": base.predicted_latency_s, "low_s": base.predicted_low_s,
-                               "high_s": base.predicted_high_s}}  # fmt: skip
+            before = previous.get((model["id"], threads))
+            if before is None:
+                own = validate(str(model["path"]), calibrated[threads], inputs=model["inputs"], threads=threads,
+                               runs=args.runs, feeds=model.get("feeds"))  # fmt: skip
+                measured_s = own.measured_latency_s
+                classes = {r.kind: r.measured_s for r in own.rows}
+            else:
+                measured_s, classes = before["measured_s"], before.get("measured_classes", {})
+            own_s, own_low, own_high = predict(model, calibrated[threads], threads)
+            base_s, base_low, base_high = predict(model, generic, threads)
+            row = {"id": model["id"], "kind": model["kind"], "threads": threads, "measured_s": measured_s,
+                   "measured_classes": classes,
+                   "calibrated": {"predicted_s": own_s, "low_s": own_low, "high_s": own_high},
+                   "generic": {"predicted_s": base_s, "low_s": base_low, "high_s": base_high}}  # fmt: skip
             rows.append(row)
-            print(f"{threads}t {model['id']:32} measured {own.measured_latency_s * 1e3:9.3f} ms  calibrated "
-                  f"{own.error:+7.1%}  generic {base.predicted_latency_s / own.measured_latency_s - 1:+8.1%}  "
+            print(f"{threads}t {model['id']:32} measured {measured_s * 1e3:9.3f} ms  calibrated "
+                  f"{own_s / measured_s - 1:+7.1%}  generic {base_s / measured_s - 1:+8.1%}  "
                   f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)  # fmt: skip
     report = {"host": calibrated[counts[0]].display_name, "rows": rows, "summary": {}, "pairs": []}
     for threads in counts:

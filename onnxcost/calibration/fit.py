@@ -14,6 +14,9 @@ from onnxcost.op_classes import MAC_CLASSES
 # Samples whose amounts are within this factor of each other share one point of a table.
 BIN_FACTOR = math.sqrt(10)
 MIN_SIZES_FOR_OP_TABLE = 2
+# Error bars: the central share of held-out ratios, over nodes long enough to matter.
+BAR_COVERAGE = 0.8
+BAR_MIN_SECONDS = 0.0
 
 
 @dataclass(frozen=True)
@@ -109,12 +112,15 @@ def quantile(values: Sequence[float], share: float) -> float:
     return ordered[low] + (position - low) * (ordered[high] - ordered[low])
 
 
-def error_bars(samples: Sequence[Sample], coverage: float = 0.8) -> dict[str, tuple[float, float]]:
-    """Per class: the central `coverage` of measured ÷ predicted over held-out samples, as
-    (low, high) factors on a predicted time (widened to hold 1)."""
+def error_bars(
+    samples: Sequence[Sample], coverage: float = BAR_COVERAGE, min_seconds: float = BAR_MIN_SECONDS
+) -> dict[str, tuple[float, float]]:
+    """Per class: the central `coverage` of measured ÷ predicted over held-out samples of at least
+    `min_seconds`, as (low, high) factors on a predicted time (widened to hold 1)."""
     tail = (1 - coverage) / 2
     bars = {}
-    for kind, ratios in sorted(held_out_ratios(list(samples)).items()):
+    kept = [s for s in samples if s.seconds >= min_seconds]
+    for kind, ratios in sorted(held_out_ratios(kept).items()):
         if len(ratios) >= 3:
             bars[kind] = (min(quantile(ratios, tail), 1.0), max(quantile(ratios, 1 - tail), 1.0))
     return bars

@@ -66,6 +66,8 @@ def report_document(report: Report) -> dict[str, Any]:
             "profile": report.estimate.profile,
             "latency_s": report.estimate.latency_s,
             "energy_j": report.estimate.energy_j,
+            "latency_range_s": _pair(report.estimate.latency_range_s),
+            "energy_range_j": _pair(report.estimate.energy_range_j),
             "throughput_per_s": report.estimate.throughput_per_s,
             "utilization": report.estimate.utilization,
             "assumptions": dict(report.estimate.assumptions),
@@ -73,6 +75,11 @@ def report_document(report: Report) -> dict[str, Any]:
     if report.schedule is not None:
         document["schedule"] = schedule_document(report)
     return document
+
+
+def _pair(span: tuple[float, float] | None) -> list[float] | None:
+    """An interval as [low, high] (None without error bars)."""
+    return None if span is None else [span[0], span[1]]
 
 
 def underived_document(dim: UnderivedDim) -> dict[str, Any]:

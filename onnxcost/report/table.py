@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 from rich.console import Console
 from rich.table import Table
@@ -56,10 +57,10 @@ def _summary(report: Report) -> Table:
         table.add_row("peak memory", f"needs {names} bound (--dim)")
     if report.estimate is not None:
         table.add_row("hardware", report.hardware or "")
-        table.add_row("latency", seconds(report.estimate.latency_s))
+        table.add_row("latency", with_range(report.estimate.latency_s, report.estimate.latency_range_s, seconds))
         batch = report.estimate.assumptions.get("batch", 1)
         table.add_row("throughput", f"{report.estimate.throughput_per_s:.4g} inferences/s (batch {batch})")
-        table.add_row("energy", joules(report.estimate.energy_j))
+        table.add_row("energy", with_range(report.estimate.energy_j, report.estimate.energy_range_j, joules))
         table.add_row("utilization", f"{report.estimate.utilization:.1%}")
         if report.fit is not None:
             table.add_row("fits", "yes" if report.fit["fits"] else "NO (see the warning)")
@@ -118,3 +119,16 @@ def _rank(value: Dim) -> float:
         return rank_value(value, RANKING_DIM)
     except (TypeError, ValueError):
         return 0.0
+
+
+def with_range(
+    value: float, span: tuple[float, float] | None, unit: Callable[[float], str]
+) -> str:
+    """'12.3 ms (10.8–14.1)': a figure and the interval the profile's error bars give it."""
+    if span is None:
+        return unit(value)
+    low, high = unit(span[0]), unit(span[1])
+    suffix = unit(value).rpartition(" ")[2]
+    if low.endswith(" " + suffix) and high.endswith(" " + suffix):
+        return f"{unit(value)} ({low.rpartition(' ')[0]}–{high.rpartition(' ')[0]})"
+    return f"{unit(value)} ({low} – {high})"
