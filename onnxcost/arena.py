@@ -54,7 +54,9 @@ def lower_bound(intervals: Sequence[tuple[int, int, int]]) -> int:
     return best
 
 
-def plan_arena(intervals: Sequence[tuple[int, int, int]], alignment: int = DEFAULT_ALIGNMENT) -> ArenaPlan:
+def plan_arena(
+    intervals: Sequence[tuple[int, int, int]], alignment: int = DEFAULT_ALIGNMENT
+) -> ArenaPlan:
     """Greedy offsets for (size, first step, last step) buffers; the best of three placement orders."""
     bound = lower_bound(intervals)
     largest = lambda i: (-intervals[i][0], intervals[i][1], i)  # noqa: E731
@@ -74,7 +76,8 @@ def plan_arena(intervals: Sequence[tuple[int, int, int]], alignment: int = DEFAU
         arena = max((offsets[i] + intervals[i][0] for i in range(len(intervals))), default=0)
         if best is None or arena < best.arena_bytes:
             placements = tuple(
-                Placement(i, size, offsets[i], first, last) for i, (size, first, last) in enumerate(intervals)
+                Placement(i, size, offsets[i], first, last)
+                for i, (size, first, last) in enumerate(intervals)
             )
             best = ArenaPlan(placements, arena, bound, name)
         if best.arena_bytes <= max(_aligned(bound, alignment), bound * (1 + GOOD_ENOUGH)):

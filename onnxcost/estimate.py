@@ -196,7 +196,7 @@ def estimate_plan(
             shared = [tuple(getattr(node, f) for f in _SHARED_FIELDS) for node in distinct]
             nodes = tuple(NodeEstimate(cost.name, *shared[index])
                           for cost, index in zip(plan.runnable, group_of, strict=True))  # fmt: skip
-        peak = peak_for(profile, dominant)
+        peak = peak_for(profile, "tf32" if profile.tf32_matmul and dominant == "float32" else dominant)
         found.append(Estimate(
             profile=profile.name,
             nodes=nodes,
@@ -294,12 +294,14 @@ def _number(value: Dim, node: str, figure: str, bindings: Mapping[str, int]) -> 
         ) from None
 
 
-def _ops_by_dtype(figures: _Figures) -> dict[str, float]:
-    """{profile dtype: ops}: 2 per MAC at the MAC's dtype, the other FLOPs at the node's dtype."""
+def _ops_by_dtype(figures: _Figures, tf32: bool = False) -> dict[str, float]:
+    """{profile dtype: ops}: 2 per MAC at the MAC's dtype (float32 MACs as tf32 with `tf32`), the
+    other FLOPs at the node's dtype."""
     ops: dict[str, float] = {}
     mac_ops = 0
     for dtype, macs in figures.macs_by_dtype:
         key = normalize_dtype(dtype)
+        key = "tf32" if tf32 and key == "float32" else key
         ops[key] = ops.get(key, 0) + 2 * macs
         mac_ops += 2 * macs
     rest = figures.flops - mac_ops
@@ -415,7 +417,7 @@ def _node_estimate(figures: _Figures, profile: HardwareProfile) -> NodeEstimate:
     """One node on the profile: compute and memory time, overhead, verdict and energy (its name
     is left empty: one estimate serves every node with these figures)."""
     flops = figures.flops
-    ops = _ops_by_dtype(figures)
+    ops = _ops_by_dtype(figures, profile.tf32_matmul)
     calibrated = class_seconds(profile, figures.op_type, figures.kind, figures.amount, figures.calls)
     if calibrated is not None and figures.kind not in MAC_CLASSES:
         compute_s = calibrated  # measured per element, memory traffic included

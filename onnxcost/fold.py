@@ -242,10 +242,7 @@ def _slice(node: NodeInfo, values: Sequence[Value | None]) -> list[Value] | None
         return None
     if node.opset < 10:
         starts, ends, axes, steps = (
-            node.attrs.get("starts"),
-            node.attrs.get("ends"),
-            node.attrs.get("axes"),
-            None,
+            node.attrs.get("starts"), node.attrs.get("ends"), node.attrs.get("axes"), None
         )
     else:
         starts, ends = _ints(values[1]), _ints(values[2])

@@ -77,7 +77,9 @@ class Graph:
 
     def weights(self) -> dict[str, TensorInfo]:
         """Every weight tensor of this graph and of its bodies, at any depth, by name."""
-        found = {name: t for name, t in self.tensors.items() if t.is_weight and name not in self.scope}
+        found = {
+            name: t for name, t in self.tensors.items() if t.is_weight and name not in self.scope
+        }
         for bodies in self.subgraphs.values():
             for body in bodies.values():
                 found.update(body.weights())
@@ -111,8 +113,7 @@ def build_graph(shaped: ShapedGraph) -> Graph:
         subgraphs=subgraphs,
         scope=shaped.scope,
         quantized_payloads=frozenset(
-            node.inputs[index]
-            for node in nodes
+            node.inputs[index] for node in nodes
             for op, index in QUANTIZED_PAYLOADS
             if node.op_type == op and len(node.inputs) > index and node.inputs[index]
         ),

@@ -97,6 +97,7 @@ _OPTIONAL = (
     "op_types",
     "parallel_speedup",
     "error_bars",
+    "tf32_matmul",
 )
 # The runtimes a profile may name; onnxcost.lower rewrites the graph as the first one runs it.
 RUNTIMES: tuple[str, ...] = ("onnxruntime-cpu", "onnxruntime-cuda", "tensorrt", "tflite-micro", "x-cube-ai")
@@ -284,6 +285,7 @@ def figure_keys(profile: HardwareProfile) -> list[str]:
     keys += [f"op_types.{name}" for name in profile.op_types]
     keys += ["parallel_speedup"] if profile.parallel_speedup else []
     keys += ["error_bars"] if profile.error_bars else []
+    keys += ["tf32_matmul"] if profile.tf32_matmul else []
     keys += ["compute_efficiency", "memory_efficiency"]
     keys += [f"peak_ops_per_s.{dtype}" for dtype in profile.peak_ops_per_s]
     keys += [f"energy_pj_per_op.{dtype}" for dtype in profile.energy_pj_per_op]
@@ -357,6 +359,7 @@ def parse_profile(data: Mapping[str, Any], where: str = "<profile>") -> Hardware
         op_types=_class_costs(where, "op_types", data.get("op_types", {})),
         parallel_speedup=_factors(where, "parallel_speedup", data.get("parallel_speedup", {})),
         error_bars=_bars(where, "error_bars", data.get("error_bars", {})),
+        tf32_matmul=_tf32(where, data.get("tf32_matmul", False), peaks),
     )
     needed = figure_keys(profile)
     for key in needed:
@@ -366,6 +369,15 @@ def parse_profile(data: Mapping[str, Any], where: str = "<profile>") -> Hardware
         if key not in needed:
             raise _fail(where, f'sources."{key}"', "source for an unknown figure")
     return profile
+
+
+def _tf32(where: str, value: Any, peaks: Mapping[str, float]) -> bool:
+    """tf32_matmul: true needs a tf32 peak to run at."""
+    if not isinstance(value, bool):
+        raise _fail(where, "tf32_matmul", f"must be true or false, got {value!r}")
+    if value and "tf32" not in peaks:
+        raise _fail(where, "tf32_matmul", "is true but peak_ops_per_s has no tf32 entry")
+    return value
 
 
 def _runtime(where: str, value: Any) -> str:
@@ -428,8 +440,11 @@ def _normalize(name: str) -> str:
     return re.sub(r"[\s_]+", "-", name.strip().lower())
 
 
-def load_profile(name_or_path: str | Path) -> HardwareProfile:
-    """A bundled profile by name (case-insensitive) or a user's .toml file by path."""
+def load_profile(name_or_path: str | Path | HardwareProfile) -> HardwareProfile:
+    """A bundled profile by name (case-insensitive) or a user's .toml file by path (a profile
+    passes through)."""
+    if isinstance(name_or_path, HardwareProfile):
+        return name_or_path
     text = str(name_or_path)
     path = Path(text).expanduser()
     looks_like_path = text.endswith(".toml") or "/" in text or "\\" in text
@@ -508,7 +523,9 @@ def class_seconds(
     one call of amount ÷ calls. Below a table's smallest size, time is affine in size through its
     two smallest points (a call has a fixed cost) where that size is small (SMALL_CALL), else the
     smallest's rate holds."""
-    cost = next((profile.op_types[key] for key in op_table_keys(op_type, kind) if key in profile.op_types), None)
+    cost = next(
+        (profile.op_types[key] for key in op_table_keys(op_type, kind) if key in profile.op_types), None
+    )
     cost = cost or profile.op_classes.get(kind)
     if cost is None or amount <= 0:
         return None if cost is None else 0.0
@@ -517,7 +534,9 @@ def class_seconds(
     points = cost.ops_per_s or cost.s_per_element
     times = [(size, size / value if cost.ops_per_s else size * value) for size, value in points[:2]]
     if each >= times[0][0] or len(times) < 2 or times[0][0] > SMALL_CALL:
-        return calls * (each / interpolate(points, each) if cost.ops_per_s else each * interpolate(points, each))
+        return calls * (
+            each / interpolate(points, each) if cost.ops_per_s else each * interpolate(points, each)
+        )
     # below the smallest size measured: the line through the two smallest (time = fixed + slope ×
     # size), its fixed part kept between 0 and the smallest's time
     (size0, time0), (size1, time1) = times

@@ -13,7 +13,9 @@ from onnxcost.dtypes import dtype_name
 from onnxcost.types import DEFAULT_DOMAIN, NodeInfo
 
 # "float" → "float32", … : the type names of schema strings, from TensorProto's enum names
-_TYPE_NAMES = {name.lower(): dtype_name(value) for name, value in onnx.TensorProto.DataType.items() if value}
+_TYPE_NAMES = {
+    name.lower(): dtype_name(value) for name, value in onnx.TensorProto.DataType.items() if value
+}
 
 
 def node_info(proto: onnx.NodeProto, index: int, opsets: Mapping[str, int]) -> NodeInfo:

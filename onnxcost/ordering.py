@@ -229,7 +229,8 @@ class _Local:
         ]
         # inputs freed when unit i is their last reader: (buffer, readers mask, size)
         self.frees = [
-            [(b, rmask[b], size[b]) for b in compact.reads[u] if not stays[b] and size[b]] for u in segment
+            [(b, rmask[b], size[b]) for b in compact.reads[u] if not stays[b] and size[b]]
+            for u in segment
         ]
         self.reuse = [
             [(c, rmask[c], size[c]) for c in compact.reuse[u]
@@ -239,7 +240,9 @@ class _Local:
         self.rmask = rmask
         self.count = {b: mask.bit_count() for b, mask in rmask.items()}
         # buffers whose readers-left count the greedy search follows, per unit that reads them
-        self.tracked = [[b for b in compact.reads[u] if not stays[b]] for u in segment]
+        self.tracked = [
+            [b for b in compact.reads[u] if not stays[b]] for u in segment
+        ]
 
     def step(self, done: int, live: int, i: int) -> tuple[int, int]:
         """(bytes during unit i's step, live bytes after it) from the finished set `done`."""

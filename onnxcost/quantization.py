@@ -111,7 +111,9 @@ class _Dequantized(NamedTuple):
     weight_float_dtype: str
 
 
-def _dequantized_inputs(node: NodeInfo, graph: Graph, by_name: Mapping[str, NodeInfo]) -> _Dequantized | None:
+def _dequantized_inputs(
+    node: NodeInfo, graph: Graph, by_name: Mapping[str, NodeInfo]
+) -> _Dequantized | None:
     """The DQ'd inputs of `node`; None when it has none, or a float input from elsewhere that is
     neither a small constant nor (for a weight-only op) an activation."""
     replaced: dict[int, TensorInfo] = {}

@@ -38,10 +38,8 @@ from onnxcost.symbolic import as_int, free_names
 from onnxcost.types import NodeInfo, Schedule
 
 VIEW_OPS = frozenset({"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Dropout"})
-IN_PLACE_OPS = (
-    frozenset(UNARY_FLOPS)
-    | frozenset(BINARY_FLOPS)
-    | frozenset({"Clip", "Gelu", "Sum", "Max", "Min", "Mean", "BatchNormalization"})
+IN_PLACE_OPS = frozenset(UNARY_FLOPS) | frozenset(BINARY_FLOPS) | frozenset(
+    {"Clip", "Gelu", "Sum", "Max", "Min", "Mean", "BatchNormalization"}
 )
 QDQ_OPS = frozenset({"QuantizeLinear", "DequantizeLinear"})
 
@@ -547,7 +545,9 @@ def simulate(problem: MemoryProblem, unit_order: Sequence[int]) -> Lifetimes:
         for b in range(len(buffers))
         if first[b] <= peak_step <= last[b] and buffers[b].size > 0
     )
-    lifetimes = {t: (first[b], last[b]) for b, buffer in enumerate(buffers) for t in buffer.tensors}
+    lifetimes = {
+        t: (first[b], last[b]) for b, buffer in enumerate(buffers) for t in buffer.tensors
+    }
     return Lifetimes(tuple(order), lifetimes, tuple(blocks), live_bytes, peak, peak_step, alive,
                      problem.warnings)  # fmt: skip
 

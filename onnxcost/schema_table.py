@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-ONNX_VERSION = "1.23.2"
+ONNX_VERSION = '1.23.2'
 SCHEMAS: dict[tuple[str, str], tuple[tuple[Any, ...], ...]] = {
     ('', 'Abs'): ((1, (), ('T',), (('T', None),)), (6, (), ('T',), (('T', None),)), (13, (), ('T',), (('T', None),)),),
     ('', 'Acos'): ((7, (), ('T',), (('T', None),)), (22, (), ('T',), (('T', None),)),),
@@ -243,7 +243,6 @@ SCHEMAS: dict[tuple[str, str], tuple[tuple[Any, ...], ...]] = {
     ('ai.onnx.preview.training', 'Gradient'): ((1, (), ('T1',), (('T2', None),)),),
     ('ai.onnx.preview.training', 'Momentum'): ((1, (), ('T1', 'T2', 'T3'), (('T3', None),)),),
 }  # fmt: skip
-
 
 def _literal(value: Any) -> str:
     """Python source for a default value (floats that repr cannot spell included)."""

@@ -27,7 +27,6 @@ class DataDim:
     what: str
     bound: Dim | None = None
 
-
 ShapeFn = Callable[[NodeInfo, Sequence[Shape | None], Sequence[np.ndarray | None]], list]
 SHAPE_RULES: dict[str, ShapeFn] = {}
 DOMAIN_SHAPE_RULES: dict[tuple[str, str], ShapeFn] = {}
@@ -277,11 +276,8 @@ def window_output(node: NodeInfo, spatial: Sequence[Dim], kernel: Sequence[int])
         else:
             total = pads[i] + pads[i + rank]
             found = _spatial_out(size, kernel[i], strides[i], dilations[i], total, ceil_mode)
-            if (
-                ceil_mode
-                and isinstance(found, int)
-                and isinstance(size, int)
-                and ((found - 1) * strides[i] >= size + pads[i])
+            if ceil_mode and isinstance(found, int) and isinstance(size, int) and (
+                (found - 1) * strides[i] >= size + pads[i]
             ):
                 found -= 1  # ceil mode drops a last window that would start in the end padding
             out.append(found)
@@ -439,7 +435,7 @@ def _split(node, shapes, values):
         chunk = ceildiv(x[axis], count)
         last = x[axis] - chunk * (count - 1)
         sizes = [chunk] * (count - 1) + [normalize(last)]
-    return [(*tuple(x[:axis]), s, *tuple(x[axis + 1 :])) for s in sizes]
+    return [(*tuple(x[:axis]), s, *tuple(x[axis + 1:])) for s in sizes]
 
 
 @shape_rule("Squeeze")

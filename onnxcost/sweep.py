@@ -145,9 +145,8 @@ def sweep(
 
         with ProcessPoolExecutor(max_workers=min(jobs, len(models))) as pool:
             futures = {
-                pool.submit(
-                    sweep_model, model, loaded_profiles, grid, fuse=fuse, qdq=qdq, worst_case=worst_case
-                ): index
+                pool.submit(sweep_model, model, loaded_profiles, grid, fuse=fuse, qdq=qdq,
+                            worst_case=worst_case): index
                 for index, model in enumerate(models)
             }
             for future in as_completed(futures):
@@ -396,3 +395,4 @@ def _int(value: Dim) -> int:
     raise OnnxcostError(
         f"the sweep needs every dim bound, but a total depends on {names}: add --dim NAME=INT"
     )
+

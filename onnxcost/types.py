@@ -224,6 +224,9 @@ class HardwareProfile:
     # The spread of the latency the estimate gives (onnxcost.error_bars): relative errors of the
     # profile's validation by class, as (low, high) factors on the predicted time.
     error_bars: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    # Whether float32 MatMul/Gemm/Conv MACs run as TF32 on tensor cores (the profile's tf32 peak),
+    # as onnxruntime's CUDA provider and TensorRT do by default on Ampere and newer GPUs.
+    tf32_matmul: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -160,7 +160,7 @@ def _shape(text: Any, where: str) -> tuple[int, ...]:
             return tuple(int(d) for d in text.lower().replace(",", "x").split("x") if d.strip())
         except ValueError:
             pass
-    raise BudgetError(f'{where}: {text!r} is not a shape (write "1x3x224x224" or [1, 3, 224, 224])')
+    raise BudgetError(f"{where}: {text!r} is not a shape (write \"1x3x224x224\" or [1, 3, 224, 224])")
 
 
 def make_target(
@@ -226,7 +226,7 @@ def load_budget_file(path: str | os.PathLike[str], extra: Iterable[Budget] = ())
         label = f"{where}: [[override]] {i + 1}"
         own, budgets = _budgets(table, OVERRIDE_KEYS, label)
         if not isinstance(own.get("model"), str):
-            raise BudgetError(f'{label}: model = "GLOB" says which models it applies to')
+            raise BudgetError(f"{label}: model = \"GLOB\" says which models it applies to")
         if own.get("target") is not None and own["target"] not in names:
             raise BudgetError(f"{label}: no target named {own['target']!r} (targets: {', '.join(names)})")
         overrides.append(Override(own["model"], own.get("target"), budgets))

@@ -45,14 +45,8 @@ def command(
 ) -> None:
     """Count MACs, FLOPs, parameters and bytes of MODEL, per node and in total."""
     report = analyze(
-        model,
-        dims=parse_dims(dims),
-        inputs=parse_inputs(input_shapes),
-        if_branch=if_branch,
-        qdq=qdq,
-        hardware=hw,
-        fuse=fuse,
-        worst_case=worst_case,
+        model, dims=parse_dims(dims), inputs=parse_inputs(input_shapes), if_branch=if_branch,
+        qdq=qdq, hardware=hw, fuse=fuse, worst_case=worst_case,
     )
     if fmt == "json":
         emit(render_json(report.to_dict()), output)

@@ -34,7 +34,9 @@ def command(domain: str | None, missing: bool, fmt: str, output: str | None) -> 
 
 def _document(entries: list[OpCoverage], totals: dict[str, tuple[int, int]]) -> dict:
     return {
-        "coverage": {(d or "ai.onnx"): {"covered": c, "known": k} for d, (c, k) in sorted(totals.items())},
+        "coverage": {
+            (d or "ai.onnx"): {"covered": c, "known": k} for d, (c, k) in sorted(totals.items())
+        },
         "ops": [
             {
                 "domain": e.domain or "ai.onnx",

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any
+from dataclasses import replace
+from typing import Any, cast
 
 import click
 
 from onnxcost.errors import ShapeError
+from onnxcost.hardware import load_profile
+from onnxcost.types import HardwareProfile
 
 F = Callable[..., Any]
 
@@ -72,9 +76,12 @@ def shape_options(fn: F) -> F:
 
 
 def hardware_options(required: bool = False) -> Callable[[F], F]:
-    """--hw NAME|PATH (a hardware profile for the roofline estimate) and --fuse/--no-fuse."""
+    """--hw NAME|PATH (a hardware profile for the roofline estimate), --tf32/--no-tf32 and
+    --fuse/--no-fuse; the command receives `hw` as the profile with --tf32 applied."""
 
     def decorate(fn: F) -> F:
+        fn = _with_tf32(fn)
+        fn = tf32_option(fn)
         fn = click.option(
             "--fuse/--no-fuse", default=True, show_default=True,
             help="Fuse element-wise epilogues (activation, bias, batch norm, Q/DQ) into the "
@@ -87,6 +94,40 @@ def hardware_options(required: bool = False) -> Callable[[F], F]:
         )(fn)  # fmt: skip
 
     return decorate
+
+
+def tf32_option(fn: F) -> F:
+    """--tf32/--no-tf32: float32 matrix work on a GPU profile with a tf32 peak as TF32."""
+    return click.option(
+        "--tf32/--no-tf32", "tf32", default=None,
+        help="Run float32 MatMul/Gemm/Conv as TF32 on tensor cores (GPU profiles with a tf32 peak) "
+        "[default: the profile's tf32_matmul, on for Ampere and newer, as onnxruntime-cuda and "
+        "TensorRT run them].",
+    )(fn)  # fmt: skip
+
+
+def with_tf32(profile: str | HardwareProfile, tf32: bool | None) -> str | HardwareProfile:
+    """The profile with --tf32/--no-tf32 applied (unchanged when the flag is not given)."""
+    if tf32 is None:
+        return profile
+    loaded = load_profile(profile)
+    if tf32 and "tf32" not in loaded.peak_ops_per_s:
+        raise click.BadParameter(f"{loaded.name} has no tf32 peak", param_hint="--tf32")
+    return replace(loaded, tf32_matmul=tf32)
+
+
+def _with_tf32(fn: F) -> F:
+    """Hand `fn` its --hw with --tf32/--no-tf32 applied, in place of both."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, tf32: bool | None = None, **kwargs: Any) -> Any:
+        if kwargs.get("hw") is not None:
+            kwargs["hw"] = with_tf32(kwargs["hw"], tf32)
+        elif tf32 is not None:
+            raise click.BadParameter("needs --hw", param_hint="--tf32")
+        return fn(*args, **kwargs)
+
+    return cast(F, wrapper)
 
 
 def output_options(formats: tuple[str, ...], default: str = "table") -> Callable[[F], F]:

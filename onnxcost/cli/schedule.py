@@ -15,37 +15,16 @@ from onnxcost.schedule import ORDERS, MemoryOptions
 @click.command("schedule")
 @click.argument("model", type=click.Path(dir_okay=False))
 @shape_options
-@click.option(
-    "--hw",
-    "hw",
-    default=None,
-    metavar="NAME|FILE",
-    help="Check the fit on a hardware profile (bundled name or .toml path).",
-)
-@click.option(
-    "--order",
-    type=click.Choice(ORDERS),
-    default="topo",
-    show_default=True,
-    help="topo: the file order; min-memory: an order of smallest peak.",
-)
-@click.option(
-    "--inplace/--no-inplace",
-    default=True,
-    show_default=True,
-    help="Element-wise ops overwrite a dying input; views (Reshape...) never copy.",
-)
-@click.option(
-    "--fuse/--no-fuse",
-    default=True,
-    show_default=True,
-    help="Activations and bias adds after Conv/Gemm/MatMul run inside them.",
-)
-@click.option(
-    "--inplace-depthwise",
-    is_flag=True,
-    help="MCUNet-style: a depthwise Conv overwrites its input (same size).",
-)
+@click.option("--hw", "hw", default=None, metavar="NAME|FILE",
+              help="Check the fit on a hardware profile (bundled name or .toml path).")
+@click.option("--order", type=click.Choice(ORDERS), default="topo", show_default=True,
+              help="topo: the file order; min-memory: an order of smallest peak.")
+@click.option("--inplace/--no-inplace", default=True, show_default=True,
+              help="Element-wise ops overwrite a dying input; views (Reshape...) never copy.")
+@click.option("--fuse/--no-fuse", default=True, show_default=True,
+              help="Activations and bias adds after Conv/Gemm/MatMul run inside them.")
+@click.option("--inplace-depthwise", is_flag=True,
+              help="MCUNet-style: a depthwise Conv overwrites its input (same size).")
 @output_options(("table", "json"))
 @click.option("--top", default=10, show_default=True, help="How many of the largest buffers.")
 def command(

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 import click
 
 from onnxcost.bindings import canonical_name
-from onnxcost.cli.options import emit, output_options
+from onnxcost.cli.options import emit, output_options, tf32_option, with_tf32
 from onnxcost.errors import OnnxcostError
 from onnxcost.report.sweep import render_csv, render_json, render_table
 from onnxcost.sweep import SweepRow, sweep, unused_dims
+from onnxcost.types import HardwareProfile
 
 
 def parse_grid(values: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
@@ -48,6 +49,7 @@ def parse_grid(values: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
               help="Models analyzed in parallel (processes).")  # fmt: skip
 @click.option("--fuse/--no-fuse", default=True, show_default=True,
               help="Fuse element-wise epilogues into the Conv/Gemm/MatMul before them.")  # fmt: skip
+@tf32_option
 @click.option("--qdq", type=click.Choice(["as-run", "as-written"]), default="as-run", show_default=True,
               help="Cost DQ→op→Q patterns as the integer op a runtime runs, or as written.")  # fmt: skip
 @click.option("--worst-case", is_flag=True,
@@ -60,6 +62,7 @@ def command(
     dims: tuple[str, ...],
     jobs: int,
     fuse: bool,
+    tf32: bool | None,
     qdq: str,
     worst_case: bool,
     quiet: bool,
@@ -72,7 +75,8 @@ def command(
     evaluated from that analysis.
     """
     grid = parse_grid(dims)
-    rows = _run(models, profiles, grid, jobs, fuse, qdq, worst_case, show=not quiet and sys.stderr.isatty())
+    chosen = [with_tf32(profile, tf32) for profile in profiles]
+    rows = _run(models, chosen, grid, jobs, fuse, qdq, worst_case, show=not quiet and sys.stderr.isatty())
     unused = unused_dims(rows, grid)
     if unused:
         raise OnnxcostError(f"--dim {unused[0]}: no model has an input dim of that name")
@@ -90,7 +94,7 @@ def command(
 
 def _run(
     models: Sequence[str],
-    profiles: Sequence[str],
+    profiles: Sequence[str | HardwareProfile],
     grid: dict[str, tuple[int, ...]],
     jobs: int,
     fuse: bool,

@@ -68,7 +68,9 @@ def check_chart_path(path: str | Path) -> Path:
     """The chart path, if its extension names a format we draw (else a one-line error)."""
     target = Path(path)
     if target.suffix.lower() not in FORMATS:
-        raise OnnxcostError(f"{target}: the chart format comes from the extension: use {', '.join(FORMATS)}")
+        raise OnnxcostError(
+            f"{target}: the chart format comes from the extension: use {', '.join(FORMATS)}"
+        )
     return target
 
 
@@ -77,7 +79,9 @@ def _pyplot() -> Any:
     try:
         import matplotlib
     except ImportError:
-        raise OnnxcostError("the roofline chart needs matplotlib: pip install 'onnxcost[plot]'") from None
+        raise OnnxcostError(
+            "the roofline chart needs matplotlib: pip install 'onnxcost[plot]'"
+        ) from None
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
 
@@ -117,7 +121,9 @@ def _x_range(profile: HardwareProfile, intensities: Sequence[float]) -> tuple[fl
     return 10 ** math.floor(math.log10(low)), 10 ** math.ceil(math.log10(high))
 
 
-def _draw_ceilings(axes: Any, profile: HardwareProfile, x_low: float, x_high: float, dominant: str) -> float:
+def _draw_ceilings(
+    axes: Any, profile: HardwareProfile, x_low: float, x_high: float, dominant: str
+) -> float:
     """Flat compute ceilings (dtypes of equal peak share one) and a bandwidth slope per memory
     level; the model's dtype and the main memory are drawn solid. Returns the top ceiling."""
     by_peak: dict[float, list[str]] = {}

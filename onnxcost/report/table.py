@@ -57,7 +57,9 @@ def _summary(report: Report) -> Table:
         table.add_row("peak memory", f"needs {names} bound (--dim)")
     if report.estimate is not None:
         table.add_row("hardware", report.hardware or "")
-        table.add_row("latency", with_range(report.estimate.latency_s, report.estimate.latency_range_s, seconds))
+        table.add_row(
+            "latency", with_range(report.estimate.latency_s, report.estimate.latency_range_s, seconds)
+        )
         batch = report.estimate.assumptions.get("batch", 1)
         table.add_row("throughput", f"{report.estimate.throughput_per_s:.4g} inferences/s (batch {batch})")
         table.add_row("energy", with_range(report.estimate.energy_j, report.estimate.energy_range_j, joules))
@@ -121,9 +123,7 @@ def _rank(value: Dim) -> float:
         return 0.0
 
 
-def with_range(
-    value: float, span: tuple[float, float] | None, unit: Callable[[float], str]
-) -> str:
+def with_range(value: float, span: tuple[float, float] | None, unit: Callable[[float], str]) -> str:
     """'12.3 ms (10.8–14.1)': a figure and the interval the profile's error bars give it."""
     if span is None:
         return unit(value)

@@ -537,3 +537,4 @@ def _pad_shape(node, shapes, values):
     flat = [int(p) for p in pads.reshape(-1)]
     rank = len(x)
     return [tuple(normalize(x[i] + flat[i] + flat[i + rank]) for i in range(rank))]
+

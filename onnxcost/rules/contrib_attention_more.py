@@ -45,9 +45,7 @@ def _flag(values: Sequence[np.ndarray | None], index: int) -> bool | None:
 
 
 def _decoder_lengths(
-    query: Sequence[Dim],
-    key: Sequence[Dim],
-    cache: Sequence[Dim] | None,
+    query: Sequence[Dim], key: Sequence[Dim], cache: Sequence[Dim] | None,
     values: Sequence[np.ndarray | None],
 ) -> tuple[Dim, Dim, str]:
     """(tokens projected to K and V, keys attended, note) from static_kv, use_past and the cache."""

@@ -217,12 +217,8 @@ def matmul_packed(view: NodeView) -> Work:
     macs = rows * k * n
     per_output = int(view.has_input(2)) + {"relu2": 2, "relu_squared": 2, "silu": SILU_FLOPS}.get(
         str(view.attr("activation_type")), 0)  # fmt: skip
-    return Work(
-        macs=macs,
-        flops=2 * macs + DEQUANTIZE_FLOPS * n * k + rows * n * per_output,
-        status="estimated",
-        note="packed weight format: dequantize counted 2 FLOPs per weight",
-    )
+    return Work(macs=macs, flops=2 * macs + DEQUANTIZE_FLOPS * n * k + rows * n * per_output,
+                status="estimated", note="packed weight format: dequantize counted 2 FLOPs per weight")
 
 
 @shape_rule("MatMulPacked", domain=MS)

@@ -537,3 +537,4 @@ def _dq_lstm_shape(node, shapes, values):
     directions = 2 if node.attrs.get("direction") == "bidirectional" else 1
     state = (directions, x[1], hidden)
     return [(x[0], directions, x[1], hidden), state, state]
+

@@ -111,8 +111,7 @@ def clip(view: NodeView) -> Work:
     else:  # opset 6 fills an absent bound with ∓FLT_MAX, which clips nothing
         defaults = dict(schema_defaults(view.node.domain, "Clip", view.opset))
         bounds = sum(
-            1
-            for name in ("min", "max")
+            1 for name in ("min", "max")
             if view.attr(name) is not None and view.attr(name) != defaults.get(name)
         )
     return Work(flops=view.out_numel(0) * bounds)

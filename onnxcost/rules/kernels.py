@@ -9,12 +9,16 @@ from onnxcost.symbolic import floordiv, product, smaller
 from onnxcost.types import Dim
 
 
-def conv_macs(out_shape: Sequence[Dim], kernel: Sequence[Dim], in_channels: Dim, group: int) -> Dim:
+def conv_macs(
+    out_shape: Sequence[Dim], kernel: Sequence[Dim], in_channels: Dim, group: int
+) -> Dim:
     """Conv MACs = N·Cout·∏(spatial out) · (Cin/group) · ∏(kernel)."""
     return product(out_shape) * floordiv(in_channels, group) * product(kernel)
 
 
-def conv_transpose_macs(in_shape: Sequence[Dim], kernel: Sequence[Dim], out_channels: Dim, group: int) -> Dim:
+def conv_transpose_macs(
+    in_shape: Sequence[Dim], kernel: Sequence[Dim], out_channels: Dim, group: int
+) -> Dim:
     """ConvTranspose MACs = N·Cin·∏(spatial in) · (Cout/group) · ∏(kernel) (each input scatters)."""
     return product(in_shape) * floordiv(out_channels, group) * product(kernel)
 
@@ -35,7 +39,9 @@ def gemm_macs(m: Dim, k: Dim, n: Dim) -> Dim:
     return m * k * n
 
 
-def einsum_letters(equation: str, shapes: Sequence[Sequence[Dim]]) -> tuple[dict[str, Dim], str]:
+def einsum_letters(
+    equation: str, shapes: Sequence[Sequence[Dim]]
+) -> tuple[dict[str, Dim], str]:
     """Size of each index letter and the output subscripts of an einsum equation."""
     equation = equation.replace(" ", "")
     lhs, _, rhs = equation.partition("->")
@@ -89,7 +95,9 @@ def window_reads(out_numel: Dim, kernel: Sequence[Dim]) -> Dim:
     return out_numel * product(kernel)
 
 
-def recurrent_macs(seq: Dim, batch: Dim, input_size: Dim, hidden: Dim, directions: Dim, gates: int) -> Dim:
+def recurrent_macs(
+    seq: Dim, batch: Dim, input_size: Dim, hidden: Dim, directions: Dim, gates: int
+) -> Dim:
     """Recurrent-cell MACs = seq·batch·directions·gates·hidden·(input + hidden) (W·x and R·h per gate)."""
     return seq * batch * directions * gates * hidden * (input_size + hidden)
 

@@ -22,6 +22,8 @@ def bit_cast(view: NodeView) -> Work:
     return view_op("reinterpretation: no data moved")
 
 
+
+
 @rule("CenterCropPad")
 def center_crop_pad(view: NodeView) -> Work:
     """0 FLOPs; reads the kept centre (∏ min(in, out) per axis), writes the output (padding is a fill)."""

@@ -121,7 +121,8 @@ def rule(*op_types: str, domain: str = DEFAULT_DOMAIN, since: int = 1) -> Callab
             variants = _RULES.setdefault((domain, op_type), [])
             if any(r.since == since for r in variants):
                 raise DuplicateRuleError(
-                    f"rule for {domain or 'ai.onnx'}::{op_type} since opset {since} is already registered"
+                    f"rule for {domain or 'ai.onnx'}::{op_type} since opset {since} is already "
+                    "registered"
                 )
             bisect.insort(variants, Rule(domain, op_type, since, fn), key=lambda r: r.since)
         return fn

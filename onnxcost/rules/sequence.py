@@ -102,7 +102,9 @@ def sequence_map(view: NodeView) -> Work:
     if body is None:
         return _metadata("body not costed")
     length = substitute(symbol(trip_symbol_name(view.node.name)), view.options.get("dims", {}))
-    return scaled_body(body, length, f"body × {length} (sequence length; bind with --dim)", estimated=True)
+    return scaled_body(
+        body, length, f"body × {length} (sequence length; bind with --dim)", estimated=True
+    )
 
 
 @rule("Optional")
