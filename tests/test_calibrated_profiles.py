@@ -1,0 +1,132 @@
+"""The calibrated-profile keys of hardware profiles: runtime, threads, overheads, op-class and
+op-type size tables, error bars, tf32_matmul; and how a table times a node (class_seconds)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from onnxcost.hardware import ProfileError, class_seconds, interpolate, load_profile, op_table_keys
+from tests.test_hardware import VALID, write
+
+CALIBRATED = VALID.replace(
+    "memory_efficiency = 1.0\n",
+    """memory_efficiency = 1.0
+runtime = "onnxruntime-cpu"
+threads = 2
+run_overhead_s = 4e-6
+
+[op_classes.dense]
+ops_per_s = [[1e4, 1e9], [1e6, 1e10], [1e8, 1e11]]
+
+[op_classes.elementwise]
+s_per_element = [[1e3, 2e-9], [1e6, 5e-10]]
+
+[op_types."Conv.dw"]
+ops_per_s = [[4e3, 4e9], [16e3, 8e9]]
+
+[op_types."MatMul"]
+ops_per_s = [[1e6, 2e10], [1e8, 2e11]]
+
+[error_bars]
+dense = [0.8, 1.5]
+"*" = [0.9, 1.2]
+""",
+).replace(
+    "[sources]\n",
+    """[sources]
+"runtime" = "test"
+"threads" = "test"
+"run_overhead_s" = "test"
+"op_classes.dense" = "test"
+"op_classes.elementwise" = "test"
+"op_types.Conv.dw" = "test"
+"op_types.MatMul" = "test"
+"error_bars" = "test"
+""",
+)
+
+
+@pytest.fixture
+def profile(tmp_path: Path):  # type: ignore[no-untyped-def]
+    return load_profile(write(tmp_path, CALIBRATED))
+
+
+def test_the_keys_load(profile) -> None:  # type: ignore[no-untyped-def]
+    assert (profile.runtime, profile.threads, profile.run_overhead_s) == ("onnxruntime-cpu", 2, 4e-6)
+    assert profile.op_classes["dense"].ops_per_s == ((1e4, 1e9), (1e6, 1e10), (1e8, 1e11))
+    assert profile.op_types["Conv.dw"].ops_per_s[0] == (4e3, 4e9)
+    assert profile.error_bars == {"dense": (0.8, 1.5), "*": (0.9, 1.2)}
+
+
+def test_interpolation_is_linear_in_log_size() -> None:
+    # halfway between 1e4 and 1e6 in log is 1e5: halfway between the rates, 5.5e9
+    assert interpolate(((1e4, 1e9), (1e6, 1e10)), 1e5) == pytest.approx(5.5e9)
+    # beyond the ends the end values hold
+    assert interpolate(((1e4, 1e9), (1e6, 1e10)), 1e9) == 1e10
+
+
+def test_a_class_table_times_a_node(profile) -> None:  # type: ignore[no-untyped-def]
+    # dense at 1e6 operations: 1e6 / 1e10 = 100 µs
+    assert class_seconds(profile, "Gemm", "dense", 1e6) == pytest.approx(1e-4)
+    # elementwise at 1e6 elements: 1e6 × 5e-10 = 500 µs
+    assert class_seconds(profile, "Add", "elementwise", 1e6) == pytest.approx(5e-4)
+    # a class without a table: the roofline serves it
+    assert class_seconds(profile, "LSTM", "recurrent", 1e6) is None
+
+
+def test_an_op_table_comes_before_its_class(profile) -> None:  # type: ignore[no-untyped-def]
+    # MatMul at 1e8: 1e8 / 2e11 = 500 µs (the dense class would say 1e8 / 1e11 = 1 ms)
+    assert class_seconds(profile, "MatMul", "dense", 1e8) == pytest.approx(5e-4)
+
+
+def test_pointwise_and_few_channel_keys_fall_back_to_the_general_kernel() -> None:
+    assert op_table_keys("nchwc.Conv.1x1.stem", "dense") == [
+        "nchwc.Conv.1x1.stem:dense", "nchwc.Conv.1x1.stem",
+        "nchwc.Conv.1x1:dense", "nchwc.Conv.1x1",
+        "nchwc.Conv.stem:dense", "nchwc.Conv.stem",
+    ]  # fmt: skip
+
+
+def test_calls_split_a_node(profile) -> None:  # type: ignore[no-untyped-def]
+    # 16e3 ops in 4 calls of 4e3: each 4e3 / 4e9 = 1 µs, so 4 µs (one call of 16e3 takes 2 µs)
+    assert class_seconds(profile, "Conv.dw", "depthwise", 16e3, calls=4) == pytest.approx(4e-6)
+    assert class_seconds(profile, "Conv.dw", "depthwise", 16e3, calls=1) == pytest.approx(2e-6)
+
+
+def test_below_a_small_table_a_call_keeps_its_fixed_cost(profile) -> None:  # type: ignore[no-untyped-def]
+    # Conv.dw: 4e3 ops take 1 µs, 16e3 take 2 µs: time = 2/3 µs + 8.33e-11 s × ops. At 1e3 ops:
+    # 0.6667 µs + (1 − 0.6667) µs × 1e3 / 4e3 = 0.75 µs (a constant rate would say 0.25 µs)
+    assert class_seconds(profile, "Conv.dw", "depthwise", 1e3) == pytest.approx(0.75e-6)
+
+
+def test_below_a_large_table_the_rate_holds(profile) -> None:  # type: ignore[no-untyped-def]
+    # MatMul's smallest size, 1e6, is above SMALL_CALL: 1e3 ops at 2e10 op/s = 50 ns
+    assert class_seconds(profile, "MatMul", "dense", 1e3) == pytest.approx(5e-8)
+
+
+BROKEN = [
+    ("unknown runtime", 'runtime = "onnxruntime-cpu"', 'runtime = "tvm"', "runtime"),
+    ("a table of neither unit", "s_per_element = [[1e3", "per_element = [[1e3", "op_classes.elementwise"),
+    ("a point that is not a pair", "[[1e4, 1e9], [1e6, 1e10]", "[[1e4], [1e6, 1e10]", "op_classes.dense"),
+    ("a bar without 1 inside", "dense = [0.8, 1.5]", "dense = [1.1, 1.5]", "error_bars.dense"),
+    ("a table without a source", '"op_types.MatMul" = "test"\n', "", "op_types.MatMul"),
+    ("tf32 without a tf32 peak", "threads = 2", "threads = 2\ntf32_matmul = true", "tf32_matmul"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("what", "old", "new", "key"), BROKEN, ids=[b[0] for b in BROKEN])
+def test_invalid_calibrated_keys(tmp_path: Path, what: str, old: str, new: str, key: str) -> None:
+    assert old in CALIBRATED, what
+    with pytest.raises(ProfileError, match=key.replace(".", r"\.")):
+        load_profile(write(tmp_path, CALIBRATED.replace(old, new, 1)))
+
+
+@pytest.mark.parametrize("name", ["a100-80gb-sxm", "h100-sxm", "h200", "l4", "rtx-4090"])
+def test_ampere_and_newer_gpus_run_float32_matrix_work_as_tf32(name: str) -> None:
+    assert load_profile(name).tf32_matmul
+
+
+def test_a_profile_passes_through_load_profile(profile) -> None:  # type: ignore[no-untyped-def]
+    assert load_profile(profile) is profile

@@ -1,0 +1,38 @@
+"""The interval an estimate carries (onnxcost.error_bars), worked by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from onnxcost.error_bars import interval
+
+
+def test_no_bars_no_interval() -> None:
+    assert interval({"dense": 1.0}, 1.0, {}) is None
+
+
+def test_one_class() -> None:
+    # dense 8 ms of a 10 ms total (2 ms overhead, exact): low 10 − 8·0.2 = 8.4, high 10 + 8·0.5 = 14
+    assert interval({"dense": 8e-3}, 10e-3, {"dense": (0.8, 1.5)}) == pytest.approx((8.4e-3, 14e-3))
+
+
+def test_classes_add_in_quadrature() -> None:
+    # dense 3 ms ×(0.8, 1.4), movement 4 ms ×(0.7, 1.3): below √(0.6² + 1.2²) = 1.342 ms,
+    # above √(1.2² + 1.2²) = 1.697 ms, around a 7 ms total
+    low, high = interval(
+        {"dense": 3e-3, "movement": 4e-3}, 7e-3, {"dense": (0.8, 1.4), "movement": (0.7, 1.3)}
+    )
+    assert low == pytest.approx(7e-3 - 1.3416e-3, rel=1e-4)
+    assert high == pytest.approx(7e-3 + 1.6971e-3, rel=1e-4)
+
+
+def test_the_any_bar_scales_unbarred_classes_and_overheads_as_one_term() -> None:
+    # dense 6 ms with its own bar ×(0.9, 1.1); elementwise 2 ms and 2 ms overhead share "*" ×(0.5, 2):
+    # below √(0.6² + 2²) = 2.088 ms, above √(0.6² + 4²) = 4.045 ms around 10 ms
+    low, high = interval({"dense": 6e-3, "elementwise": 2e-3}, 10e-3, {"dense": (0.9, 1.1), "*": (0.5, 2.0)})
+    assert low == pytest.approx(10e-3 - 2.0881e-3, rel=1e-4)
+    assert high == pytest.approx(10e-3 + 4.0447e-3, rel=1e-4)
+
+
+def test_the_low_end_is_not_negative() -> None:
+    assert interval({"dense": 1.0}, 1.0, {"*": (0.01, 1.0)})[0] >= 0.0
