@@ -36,7 +36,7 @@ def render_validation(result: Validation, width: int = 120) -> str:
     if result.predicted_low_s is not None and result.predicted_high_s is not None:
         inside = "inside" if result.covered else "outside"
         span = f"{seconds(result.predicted_low_s)} – {seconds(result.predicted_high_s)}"
-        console.print(f"predicted interval {span} (the profile's error bars): the measured latency is {inside} it")
+        console.print(f"predicted interval {span} (the profile's error bars): measured {inside} it")
     return buffer.getvalue()
 
 
