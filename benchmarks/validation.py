@@ -277,10 +277,51 @@ def main() -> None:
                 )
     out = ROOT / "docs" / ("validation-data.json" if not args.only else "validation-data-partial.json")
     out.write_text(json.dumps(report, indent=1, default=str) + "\n", encoding="utf-8")
-    print(json.dumps(report["summary"], indent=1))
-    print(json.dumps(report["pairs"], indent=1))
+    print(markdown(report))
     if not args.only:
         plot(rows, ROOT / "docs" / "validation.png")
+
+
+def markdown(report: dict) -> str:
+    """The tables docs/validation.md quotes."""
+    lines = [
+        "| threads | profile | models | median abs. error | within ±25% | worst | geomean ratio | Spearman "
+        "| bar coverage | median bar width |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for threads, by_profile in report["summary"].items():
+        for key, row in by_profile.items():
+            coverage = "—" if row["bar_coverage"] is None else f"{row['bar_coverage']:.0%}"
+            width = "—" if row["bar_median_width"] is None else f"{row['bar_median_width']:.2f}"
+            lines.append(
+                f"| {threads} | {key} | {row['models']} | {row['median_abs_error']:.1%} | "
+                f"{row['within_25']:.0%} | {row['worst_ratio']:.2f}× | {row['geomean_ratio']:.2f} | "
+                f"{row['spearman']:.3f} | {coverage} | {width} |"
+            )
+    lines += [
+        "",
+        "| threads | int8 file | float file | measured int8 ÷ float | predicted | same side of 1 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for pair in report["pairs"]:
+        lines.append(
+            f"| {pair['threads']} | {pair['int8']} | {pair['float']} | {pair['measured_ratio']:.2f} | "
+            f"{pair['predicted_ratio']:.2f} | {'yes' if pair['same_side'] else '**no**'} |"
+        )
+    lines += [
+        "",
+        "| model | kind | threads | measured | calibrated | error | in its interval | generic-x86 error |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in report["rows"]:
+        own, base = row["calibrated"], row["generic"]
+        inside = own["low_s"] is not None and own["low_s"] <= row["measured_s"] <= own["high_s"]
+        lines.append(
+            f"| {row['id']} | {row['kind']} | {row['threads']} | {row['measured_s'] * 1e3:.3f} ms | "
+            f"{own['predicted_s'] * 1e3:.3f} ms | {own['predicted_s'] / row['measured_s'] - 1:+.1%} | "
+            f"{'yes' if inside else 'no'} | {base['predicted_s'] / row['measured_s'] - 1:+.1%} |"
+        )
+    return "\n".join(lines)
 
 
 def plot(rows: list[dict], target: Path) -> None:

@@ -553,7 +553,7 @@ def op_table_keys(op_type: str, kind: str) -> list[str]:
     """The op_types keys that may time an op, most specific first: "Conv.1x1.u8u8:dense",
     "Conv.1x1.u8u8", then without the few-channels mark, then without the pointwise one."""
     keys = [f"{op_type}:{kind}", op_type]
-    for shape in (".stem", ".1x1"):
+    for shape in (".stem", ".1x1", ".gemv"):
         if shape in op_type:
             general = op_type.replace(shape, "", 1)
             keys += [f"{general}:{kind}", general]

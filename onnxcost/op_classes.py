@@ -56,6 +56,9 @@ _SAME_KERNEL = {"FusedConv": "Conv"}
 _INTEGER_WEIGHT = {"QLinearConv": 3, "QLinearMatMul": 3, "QGemm": 3, "MatMulInteger": 1, "ConvInteger": 1,
                    "DynamicQuantizeMatMul": 1}  # fmt: skip
 _SIGN = {"uint8": "u8", "int8": "s8"}
+# Matrix products: one of a single row (a matrix-vector product) runs another kernel.
+_MATRIX = frozenset({"MatMul", "Gemm", "FusedMatMul", "FusedGemm", "QLinearMatMul", "MatMulInteger",
+                     "DynamicQuantizeMatMul", "QGemm", "MatMulNBits"})  # fmt: skip
 # A convolution of fewer input channels per group than this (RGB, grey, a narrow bottleneck)
 # fills a GEMM or an AVX-512 channel block (16 floats) poorly.
 STEM_CHANNELS = 16
@@ -65,7 +68,8 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> str:
     """The name a calibrated profile's op_types table knows a node's kernel by: its op type, after
     the last part of its domain where that is a runtime's own layout domain ("nchwc.Conv"), with
     ".1d" for a one-dimensional convolution, ".dw" for a depthwise one, ".1x1" for a pointwise one,
-    ".stem" for one of few input channels (an image's first layer), and for an integer kernel the
+    ".stem" for one of few input channels (an image's first layer), ".gemv" for a matrix product
+    of one row, and for an integer kernel the
     signedness of activations and weights other than uint8 × int8 (".s8s8", ".u8u8"): each runs
     another kernel."""
     op = _SAME_KERNEL.get(cost.op_type, cost.op_type)
@@ -79,16 +83,34 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> str:
         else:
             if _is_pointwise(cost, tensors):
                 key += ".1x1"
-            if weight is not None and weight.shape is not None and isinstance(weight.shape[1], int) and (
-                weight.shape[1] < STEM_CHANNELS
+            if (
+                weight is not None
+                and weight.shape is not None
+                and isinstance(weight.shape[1], int)
+                and (weight.shape[1] < STEM_CHANNELS)
             ):
                 key += ".stem"
+    if op in _MATRIX and _rows(cost, tensors) == 1:
+        key += ".gemv"
     if op in _INTEGER_WEIGHT and len(cost.inputs) > _INTEGER_WEIGHT[op]:
         activation = "uint8" if op == "DynamicQuantizeMatMul" else _dtype(tensors, cost.inputs[0])
         signs = [activation, _dtype(tensors, cost.inputs[_INTEGER_WEIGHT[op]])]
         if signs != ["uint8", "int8"] and all(sign in _SIGN for sign in signs):
             key += "." + "".join(_SIGN[sign] for sign in signs)
     return key
+
+
+def _rows(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> Dim | None:
+    """The rows of a matrix product's output: its first input's elements ÷ its last dim."""
+    first = tensors.get(cost.inputs[0]) if cost.inputs else None
+    if first is None or first.shape is None or not first.shape:
+        return None
+    rows: Dim = 1
+    for dim in first.shape[:-1]:
+        if not isinstance(dim, int):
+            return None
+        rows *= dim
+    return rows
 
 
 def _dtype(tensors: Mapping[str, TensorInfo], name: str) -> str:

@@ -54,6 +54,19 @@ def matmul(m: int, k: int, n: int) -> Bench:
     )
 
 
+def batched_matmul(batch: int, m: int, k: int, n: int) -> Bench:
+    """A MatMul of two activations [batch, m, k] × [batch, k, n] (attention scores and context)."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [batch, m, k])
+    other = h.make_tensor_value_info("w", T.FLOAT, [batch, k, n])
+    node = h.make_node("MatMul", ["x", "w"], ["y"], name="op")
+    out = h.make_tensor_value_info("y", T.FLOAT, None)
+    graph = h.make_graph([node], "bench", [x, other], [out])
+    return Bench(
+        f"MatMul {batch}×{m}×{k}×{n}",
+        h.make_model(graph, opset_imports=[h.make_opsetid("", OPSET)], ir_version=8),
+    )
+
+
 def conv(c: int, size: int, m: int, k: int, stride: int = 1, group: int = 1) -> Bench:
     x = h.make_tensor_value_info("x", T.FLOAT, [1, c, size, size])
     node = h.make_node(
@@ -371,6 +384,10 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
                 (1, 768, 768),
                 (1, 1024, 4096),
                 (8, 256, 256),
+                (128, 64, 64),
+                (128, 128, 128),
+                (256, 64, 256),
+                (256, 256, 64),
                 (32, 512, 512),
                 (64, 256, 1024),
                 (128, 768, 768),
@@ -466,6 +483,10 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
             for s in ((16, 56, 16, 3), (64, 28, 64, 3), (128, 14, 128, 3), (96, 56, 24, 1), (256, 7, 256, 3))
         ],
         [qlinear_conv(c, size, c, 3, group=c, signed=True) for c, size in ((32, 56), (96, 28), (192, 14))],
+        [
+            batched_matmul(*s)
+            for s in ((8, 128, 128, 16), (8, 128, 16, 128), (24, 64, 64, 64), (12, 128, 128, 64))
+        ],
         [qlinear_matmul(*s) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768), (256, 1024, 1024))],
         [qlinear_matmul(*s, signed=True) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768))],
         [integer_matmul(*s) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768))],

@@ -16,9 +16,9 @@ from onnxcost.calibration.fit import Sample
 from onnxcost.measure import Measurement, measure
 from onnxcost.op_classes import class_amount, kernel_calls, op_class, op_key
 
-# Each benchmark's timed runs stop at this many seconds (5 runs at least, 30 at most).
-BUDGET_S = 0.25
-RUNS = 30
+# Each benchmark's timed runs stop at this many seconds (5 runs at least, RUNS at most).
+BUDGET_S = 0.4
+RUNS = 40
 # The chain whose extra nodes give the cost of a node beyond its kernel.
 CHAIN_NODES = 64
 
@@ -44,9 +44,11 @@ class Measured:
 def _run(
     bench: Bench, threads: int, folder: str, costs: Overheads | None = None
 ) -> tuple[Measurement, tuple[Sample, ...]]:
-    """Measure one benchmark and class its nodes as onnxruntime runs them. Each node's time is
-    its share (by profiled kernel time) of the run's wall time less the overheads: the profiler
-    rounds to microseconds and adds time of its own, which the wall time does not."""
+    """Measure one benchmark and class its nodes as onnxruntime runs them. Each node's time is its
+    share (by profiled kernel time) of the run's wall time less the overheads: the profiler rounds
+    to microseconds and adds time of its own, the wall time does not. (Scaling only down, to
+    keep the profiler's figure for large kernels, gave a worse validation: 13.7% median error at
+    1 thread against 9.6%, docs/validation.md.)"""
     path = os.path.join(folder, "bench.onnx")
     onnx.save(bench.model, path)
     analysis = prepare(path, runtime="onnxruntime-cpu", threads=threads)
