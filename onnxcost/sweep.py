@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import onnx
 
-from onnxcost.api import _batch, _runtime_tensors
+from onnxcost.api import _batch, _runtime_tensors, prepare
 from onnxcost.bindings import canonical_name
 from onnxcost.cost import cost_nodes
 from onnxcost.errors import OnnxcostError
@@ -38,6 +38,7 @@ from onnxcost.fit import fit_memory
 from onnxcost.graph import Graph, build_graph
 from onnxcost.hardware import load_profile
 from onnxcost.load import LoadedModel, load_model
+from onnxcost.lower import LOWERABLE
 from onnxcost.memory import weight_bytes
 from onnxcost.schedule import MemoryOptions, peak_memory
 from onnxcost.shapes import (
@@ -145,8 +146,9 @@ def sweep(
 
         with ProcessPoolExecutor(max_workers=min(jobs, len(models))) as pool:
             futures = {
-                pool.submit(sweep_model, model, loaded_profiles, grid, fuse=fuse, qdq=qdq,
-                            worst_case=worst_case): index
+                pool.submit(
+                    sweep_model, model, loaded_profiles, grid, fuse=fuse, qdq=qdq, worst_case=worst_case
+                ): index
                 for index, model in enumerate(models)
             }
             for future in as_completed(futures):
@@ -177,11 +179,33 @@ def sweep_model(
     loaded = load_model(model)
     grid = {canonical_name(name): values for name, values in grid.items()}
     grid = {name: values for name, values in grid.items() if name in _dim_names(loaded.proto)}
-    analysis = _analyze(loaded, _label(model), grid, qdq, fuse, worst_case)
+    plain = [profile for profile in profiles if not _lowers(profile, qdq)]
+    analysis = _analyze(loaded, _label(model), grid, qdq, fuse, worst_case) if plain else None
     rows = []
     for binding in grid_bindings(grid):
-        rows.extend(_binding_rows(analysis, loaded, binding, profiles, fuse))
+        plain_rows = [] if analysis is None else _binding_rows(analysis, loaded, binding, plain, fuse)
+        found = {id(profile): row for profile, row in zip(plain, plain_rows, strict=True)}
+        for profile in profiles:
+            if _lowers(profile, qdq):
+                found[id(profile)] = _lowered_row(loaded, _label(model), binding, profile, worst_case)
+        rows.extend(found[id(profile)] for profile in profiles)
     return rows
+
+
+def _lowers(profile: HardwareProfile, qdq: str) -> bool:
+    """Whether a profile costs the graph as its runtime rewrites it (onnxcost.lower)."""
+    return profile.runtime in LOWERABLE and qdq == "as-run"
+
+
+def _lowered_row(
+    loaded: LoadedModel, label: str, binding: Mapping[str, int], profile: HardwareProfile, worst_case: bool
+) -> SweepRow:
+    """The row of a profile that names its runtime: the graph that runtime runs, bound and costed
+    (what `analyze --hw` gives for it), its own fusion being in the graph."""
+    analysis = prepare(
+        loaded, dict(binding), worst_case=worst_case, runtime=profile.runtime, threads=profile.threads
+    )
+    return _rows(label, analysis.graph, analysis.costs, binding, [profile], False, analysis.qdq)[0]
 
 
 def _binding_rows(
@@ -395,4 +419,3 @@ def _int(value: Dim) -> int:
     raise OnnxcostError(
         f"the sweep needs every dim bound, but a total depends on {names}: add --dim NAME=INT"
     )
-

@@ -18,6 +18,7 @@ from onnx import numpy_helper as nh
 import onnxcost.sweep as sweep_module
 from onnxcost.api import analyze
 from onnxcost.cli import main
+from onnxcost.hardware import bundled_text, load_profile
 from onnxcost.sweep import ROW_FIELDS, SweepRow, sweep, unused_dims
 
 MODELS = Path(__file__).resolve().parents[1] / "models"
@@ -36,7 +37,10 @@ def _shape_chain_model() -> onnx.ModelProto:
         h.make_node("Concat", ["b1", "two_four"], ["target"], name="concat", axis=0),
         h.make_node("Reshape", ["x", "target"], ["r"], name="reshape"),
         h.make_node(
-            "ConstantOfShape", ["target"], ["mask"], name="mask",
+            "ConstantOfShape",
+            ["target"],
+            ["mask"],
+            name="mask",
             value=nh.from_array(np.array([1.0], np.float32)),
         ),
         h.make_node("Mul", ["r", "mask"], ["m"], name="mul"),
@@ -176,3 +180,27 @@ def test_a_binding_where_a_formula_is_zero_equals_a_direct_analysis(tmp_path: Pa
         assert _figures(row) == _direct(row, path), row
     # Relu and Mul each read and write batch·(seq − 1) floats: 2·4·4 = 32 elements at seq = 5
     assert [r.flops for r in rows[:: len(PROFILES[:2])]] == [0, 2 * 2 * 4]
+
+
+def test_a_profile_naming_its_runtime_sweeps_what_analyze_gives(tmp_path: Path) -> None:
+    # generic-x86 that names onnxruntime-cpu: its estimates cost the graph onnxruntime runs
+    text = (
+        bundled_text("generic-x86")
+        .replace(
+            "overlap = true\n",
+            'overlap = true\nruntime = "onnxruntime-cpu"\nthreads = 1\nrun_overhead_s = 4e-6\n',
+        )
+        .replace(
+            "[sources]\n", '[sources]\n"runtime" = "test"\n"threads" = "test"\n"run_overhead_s" = "test"\n'
+        )
+    )
+    path = tmp_path / "ort.toml"
+    path.write_text(text, encoding="utf-8")
+    model = str(MODELS / "transformer_encoder.onnx")
+    rows = sweep([model], [str(path), "generic-x86"], {"batch": [1, 4], "seq": [128]})
+    for batch in (1, 4):
+        report = analyze(model, dims={"batch": batch, "seq": 128}, hardware=str(path))
+        row = next(r for r in rows if r.profile == report.hardware and r.bindings["batch"] == batch)
+        assert row.latency_s == pytest.approx(report.estimate.latency_s, rel=1e-12)
+    # the plain profile's rows are still there, in the order given
+    assert [r.profile for r in rows] == [load_profile(str(path)).name, "generic-x86"] * 2
