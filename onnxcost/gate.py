@@ -47,9 +47,12 @@ def check(
     fuse: bool = True,
     qdq: str = "as-run",
     if_branch: str = "max",
+    strict: bool = False,
 ) -> CheckResult:
     """Every model of `plan` on every target: budgets, and growth against its baseline (a figure
-    may grow by `allowed[figure]`, else `default_increase`, of the baseline's value)."""
+    may grow by `allowed[figure]`, else `default_increase`, of the baseline's value). `strict`:
+    latency, energy and throughput budgets are held at the pessimistic end of the estimate's
+    interval (the profile's error bars)."""
     if not plan.models:
         raise OnnxcostError("no model to check (name one, or list them under models = [...])")
     profiles = {t.hw: _profile(t.hw) for t in plan.targets if t.hw is not None}
@@ -69,7 +72,7 @@ def check(
             for target in targets:
                 profile = profiles.get(target.hw) if target.hw else None
                 results.append(_check_target(model, plan, target, analysis, profile, baseline,
-                                             allowed or {}, default_increase, fuse, qdq))  # fmt: skip
+                                             allowed or {}, default_increase, fuse, qdq, strict))  # fmt: skip
     return CheckResult(tuple(results))
 
 
@@ -88,12 +91,17 @@ def _check_target(
     default_increase: float,
     fuse: bool,
     qdq: str,
+    strict: bool = False,
 ) -> TargetResult:
     """The figures of one model on one target, its budgets' verdicts and its regressions."""
     budgets = plan.budgets_for(model, target)
     needed = {b.kind.figure for b in budgets}
     result = report(analysis, profile, fuse)
     figures = _figures(result, analysis, target, profile, needed, fuse, qdq)
+    strict_warnings = []
+    if strict and result.estimate is not None:
+        figures, note = _pessimistic(figures, result)
+        strict_warnings = [note] if note else []
     for budget in budgets:
         value = figures.values.get(budget.kind.figure)
         if isinstance(value, str):
@@ -102,7 +110,7 @@ def _check_target(
                 f"depends on unbound dims ({', '.join(sorted(_names(value)))}): bind them in the target"
             )
     verdicts = [budget_verdict(budget, figures) for budget in budgets]
-    warnings = list(result.warnings)
+    warnings = [*result.warnings, *strict_warnings]
     if baseline is not None:
         comparable = _comparable(baseline, result, warnings)
         current = {k: v for k, v in figures.values.items() if not isinstance(v, bool | str)}
@@ -139,6 +147,20 @@ def _figures(
             values["fit"] = bool(fit["fits"])
             reasons["fit"] = fit_summary(fit)
     return Figures(values, reasons)
+
+
+def _pessimistic(figures: Figures, result: Report) -> tuple[Figures, str]:
+    """--strict: latency and energy at the high end of their intervals, throughput at the latency's
+    high end; a profile without error bars keeps the estimate, and the note says so."""
+    estimate = result.estimate
+    assert estimate is not None
+    if estimate.latency_range_s is None or estimate.energy_range_j is None:
+        return figures, f"--strict: {estimate.profile} has no error bars; its budgets hold on the estimate"
+    high_s, high_j = estimate.latency_range_s[1], estimate.energy_range_j[1]
+    values = dict(figures.values)
+    throughput = estimate.throughput_per_s * estimate.latency_s / high_s if high_s else None
+    values.update({"latency": high_s, "energy": high_j, "throughput": throughput})
+    return Figures(values, figures.reasons), ""
 
 
 def _number(value: object) -> float | int | str:

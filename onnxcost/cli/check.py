@@ -70,6 +70,9 @@ def _budget_options(fn):  # type: ignore[no-untyped-def]
               help="Cost DQ→op→Q patterns as the integer op a runtime runs, or as written.")  # fmt: skip
 @click.option("--if-branch", type=click.Choice(["max", "min", "then", "else"]), default="max",
               show_default=True, help="Which branch an If node costs.")  # fmt: skip
+@click.option("--strict", is_flag=True,
+              help="Hold latency, energy and throughput budgets at the pessimistic end of the "
+              "estimate's interval (the profile's error bars), not at the estimate.")  # fmt: skip
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -88,6 +91,7 @@ def command(
     fuse: bool,
     qdq: str,
     if_branch: str,
+    strict: bool,
     **limits: str | bool | None,
 ) -> None:
     """Hold MODELS against deployment budgets (and a baseline): exit 0 when every check holds,
@@ -99,7 +103,7 @@ def command(
     plan = _plan(models, hws, dims, input_shapes, worst_case, order, budget_file, flagged)
     default, allowed = _increases(increases)
     saved = [read_baseline(path) for path in baselines]
-    result = check(plan, saved, allowed, default, fuse=fuse, qdq=qdq, if_branch=if_branch)
+    result = check(plan, saved, allowed, default, fuse=fuse, qdq=qdq, if_branch=if_branch, strict=strict)
     if fmt == "json":
         emit(json.dumps(check_document(result), indent=2), output)
     elif fmt == "md":

@@ -21,6 +21,7 @@ from onnx import helper as h
 from onnx import numpy_helper as nh
 
 from onnxcost import gate
+from onnxcost.api import analyze
 from onnxcost.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -258,3 +259,23 @@ def test_the_pre_commit_hook_runs_as_written(tmp_path: Path) -> None:
     budgets = workspace / "models" / "budgets.toml"
     budgets.write_text(budgets.read_text().replace('max-latency = "250ms"', 'max-latency = "50ms"'))
     assert _shell(entry, workspace, dict(os.environ)) == 1  # the hook blocks the commit
+
+
+def test_strict_holds_hardware_budgets_at_the_top_of_the_interval() -> None:
+    # MobileNetV2 on generic-x86: 9.05 ms, interval 4.68–28.2 ms (the "*" bar 0.51–3.15 over the
+    # kernels and overheads): a 20 ms budget holds on the estimate, not on its upper end
+    model = str(MODELS / "mobilenetv2.onnx")
+    code, out, _ = run("check", model, "--hw", "generic-x86", "--max-latency", "20ms", "--format", "json")
+    assert code == 0
+    code, out, _ = run(
+        "check", model, "--hw", "generic-x86", "--max-latency", "20ms", "--strict", "--format", "json"
+    )
+    assert code == 1
+    verdict = json.loads(out)["results"][0]["checks"][0]
+    report = analyze(model, hardware="generic-x86")
+    assert verdict["value"] == pytest.approx(report.estimate.latency_range_s[1])
+
+
+def test_strict_on_a_profile_without_error_bars_says_so() -> None:
+    code, out, _ = run("check", KWS, "--hw", "rp2040", "--max-latency", "8s", "--strict")
+    assert code == 0 and "rp2040 has no error bars" in out
