@@ -56,6 +56,10 @@ _SAME_KERNEL = {"FusedConv": "Conv"}
 _INTEGER_WEIGHT = {"QLinearConv": 3, "QLinearMatMul": 3, "QGemm": 3, "MatMulInteger": 1, "ConvInteger": 1,
                    "DynamicQuantizeMatMul": 1}  # fmt: skip
 _SIGN = {"uint8": "u8", "int8": "s8"}
+# Element-wise ops of two operands: one operand of one element runs another loop.
+_BINARY = frozenset(
+    {"Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Equal", "Less", "Greater", "And", "Or"}
+)
 # Matrix products: one of a single row (a matrix-vector product) runs another kernel.
 _MATRIX = frozenset({"MatMul", "Gemm", "FusedMatMul", "FusedGemm", "QLinearMatMul", "MatMulInteger",
                      "DynamicQuantizeMatMul", "QGemm", "MatMulNBits"})  # fmt: skip
@@ -69,7 +73,8 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> str:
     the last part of its domain where that is a runtime's own layout domain ("nchwc.Conv"), with
     ".1d" for a one-dimensional convolution, ".dw" for a depthwise one, ".1x1" for a pointwise one,
     ".stem" for one of few input channels (an image's first layer), ".gemv" for a matrix product
-    of one row, and for an integer kernel the
+    of one row, ".scalar" for a two-operand element-wise op with a one-element operand, and for an
+    integer kernel the
     signedness of activations and weights other than uint8 × int8 (".s8s8", ".u8u8"): each runs
     another kernel."""
     op = _SAME_KERNEL.get(cost.op_type, cost.op_type)
@@ -92,6 +97,8 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> str:
                 key += ".stem"
     if op in _MATRIX and _rows(cost, tensors) == 1:
         key += ".gemv"
+    if op in _BINARY and len(cost.inputs) == 2 and any(_numel(tensors, name) == 1 for name in cost.inputs):
+        key += ".scalar"
     if op in _INTEGER_WEIGHT and len(cost.inputs) > _INTEGER_WEIGHT[op]:
         activation = "uint8" if op == "DynamicQuantizeMatMul" else _dtype(tensors, cost.inputs[0])
         signs = [activation, _dtype(tensors, cost.inputs[_INTEGER_WEIGHT[op]])]
@@ -111,6 +118,11 @@ def _rows(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> Dim | None:
             return None
         rows *= dim
     return rows
+
+
+def _numel(tensors: Mapping[str, TensorInfo], name: str) -> Dim | None:
+    info = tensors.get(name)
+    return info.numel if info is not None else None
 
 
 def _dtype(tensors: Mapping[str, TensorInfo], name: str) -> str:

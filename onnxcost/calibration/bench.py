@@ -299,6 +299,13 @@ def binary(op: str, elements: int) -> Bench:
     return Bench(f"{op} {elements:,}", _model(nodes, x, [halves]))
 
 
+def scalar_binary(op: str, elements: int) -> Bench:
+    """An element-wise op of an activation and a one-element constant (x + 3, x / 6)."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [elements])
+    node = h.make_node(op, ["x", "c"], ["y"], name="op")
+    return Bench(f"{op} {elements:,} by a scalar", _model([node], x, [_scalar("c", 3.0, np.float32)]))
+
+
 def rows(op: str, count: int, width: int, domain: str = "") -> Bench:
     """A row-wise op over [count, width]: Softmax, LayerNormalization, ReduceMean."""
     x = h.make_tensor_value_info("x", T.FLOAT, [count, width])
@@ -533,6 +540,8 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         ],
         [binary(op, n) for op in ("Add", "Mul", "Sub", "Div") for n in sizes],
         [unary(op, n) for op in ("Relu", "Neg", "Abs") for n in sizes],
+        [scalar_binary(op, n) for op in ("Add", "Mul", "Div") for n in sizes],
+        [unary("Clip", n) for n in sizes],
         [unary(op, n) for op in ("Exp", "Erf", "Tanh", "Sigmoid", "Sqrt") for n in sizes],
         [unary("Gelu", n, domain=MS) for n in sizes],
         [
