@@ -155,11 +155,9 @@ def _shape(text: Any, where: str) -> tuple[int, ...]:
     """An input shape written `1x3x224x224` or as a list of ints."""
     if isinstance(text, list) and all(isinstance(d, int) and not isinstance(d, bool) for d in text):
         return tuple(text)
-    if isinstance(text, str):
-        try:
-            return tuple(int(d) for d in text.lower().replace(",", "x").split("x") if d.strip())
-        except ValueError:
-            pass
+    parts = text.lower().replace(",", "x").split("x") if isinstance(text, str) else []
+    if parts and all(d.strip().isdigit() for d in parts if d.strip()):
+        return tuple(int(d) for d in parts if d.strip())
     raise BudgetError(f"{where}: {text!r} is not a shape (write \"1x3x224x224\" or [1, 3, 224, 224])")
 
 
