@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+
+import onnx
 
 from onnxcost.errors import OnnxcostError
 from onnxcost.load import LoadedModel, load_model
@@ -24,6 +27,7 @@ def lower(loaded: LoadedModel, runtime: str, threads: int = 1) -> LoadedModel:
     """The model as `runtime` runs it; the model itself for a runtime onnxcost cannot lower."""
     if runtime not in LOWERABLE:
         return loaded
+    _check_external_data(loaded)
     import onnxruntime as ort
 
     with tempfile.TemporaryDirectory(prefix="onnxcost-lower-") as folder:
@@ -42,3 +46,39 @@ def lower(loaded: LoadedModel, runtime: str, threads: int = 1) -> LoadedModel:
             raise OnnxcostError(f"onnxruntime could not prepare the model to lower it: {first}") from None
         lowered = load_model(target)
     return LoadedModel(lowered.proto, loaded.path, lowered.opsets, (*loaded.warnings, *lowered.warnings))
+
+
+def _tensors(graph: onnx.GraphProto) -> Iterator[onnx.TensorProto]:
+    """Every initializer of a graph and of its subgraphs."""
+    yield from graph.initializer
+    for node in graph.node:
+        for attribute in node.attribute:
+            for sub in (*([attribute.g] if attribute.HasField("g") else []), *attribute.graphs):
+                yield from _tensors(sub)
+
+
+def _check_external_data(loaded: LoadedModel) -> None:
+    """onnxruntime reads a model's external data to rewrite it: each file must be a regular file
+    inside the model's folder (a relative location, no "..", no link out of it), or lowering is
+    refused before anything is opened."""
+    folder = os.path.realpath(os.path.dirname(loaded.path)) if loaded.path else ""
+    for tensor in _tensors(loaded.proto.graph):
+        if tensor.data_location != onnx.TensorProto.EXTERNAL:
+            continue
+        location = next((entry.value for entry in tensor.external_data if entry.key == "location"), "")
+        where = f"tensor {tensor.name!r}: external data {location!r}"
+        if not folder:
+            raise OnnxcostError(
+                f"{where}: lowering for onnxruntime needs the model as a file beside its data"
+            )
+        target = os.path.realpath(os.path.join(folder, location))
+        if (
+            os.path.isabs(location)
+            or ".." in location.replace("\\", "/").split("/")
+            or (os.path.commonpath([folder, target]) != folder)
+        ):
+            raise OnnxcostError(
+                f"{where} lies outside the model's folder: onnxcost will not let onnxruntime read it"
+            )
+        if not os.path.isfile(target):
+            raise OnnxcostError(f"{where} is not a regular file beside the model: onnxruntime cannot read it")
