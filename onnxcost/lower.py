@@ -18,6 +18,7 @@ import onnx
 
 from onnxcost.errors import OnnxcostError
 from onnxcost.load import LoadedModel, load_model
+from onnxcost.wire import elided_bytes
 
 # Runtimes onnxcost can lower for here (the others need their own hardware to rewrite a graph).
 LOWERABLE = frozenset({"onnxruntime-cpu"})
@@ -63,8 +64,8 @@ def _check_external_data(loaded: LoadedModel) -> None:
     refused before anything is opened."""
     folder = os.path.realpath(os.path.dirname(loaded.path)) if loaded.path else ""
     for tensor in _tensors(loaded.proto.graph):
-        if tensor.data_location != onnx.TensorProto.EXTERNAL:
-            continue
+        if tensor.data_location != onnx.TensorProto.EXTERNAL or elided_bytes(tensor) is not None:
+            continue  # in the file itself (onnxcost's loader left its bytes there)
         location = next((entry.value for entry in tensor.external_data if entry.key == "location"), "")
         where = f"tensor {tensor.name!r}: external data {location!r}"
         if not folder:

@@ -80,6 +80,9 @@ def validate(
     if not isinstance(model, str | os.PathLike) or not os.path.exists(model):
         raise OnnxcostError(f"{model}: validate needs a model file onnxruntime can open")
     profile = hardware if isinstance(hardware, HardwareProfile) else load_profile(hardware)
+    if profile.kind != "cpu":
+        raise OnnxcostError(f"--hw {profile.name}: validate runs the model on this host's CPU with "
+                            "onnxruntime; give a CPU profile (one of this host: onnxcost hardware calibrate)")  # fmt: skip
     threads = threads or profile.threads
     if threads < 1:
         raise OnnxcostError(f"--threads {threads}: at least 1")

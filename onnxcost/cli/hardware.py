@@ -10,6 +10,7 @@ import sys
 import click
 
 from onnxcost.cli.options import emit, output_options
+from onnxcost.errors import OnnxcostError
 from onnxcost.hardware import list_profiles, load_profile
 from onnxcost.report.hardware import profile_document, render_profile, render_profile_list
 
@@ -63,9 +64,12 @@ def calibrate_command(output: str, threads: str | None, quick: bool) -> None:
     """Measure this host with onnxruntime's CPU provider and write a profile of it: per op class
     and size, the rate or per-element cost; bandwidths; per-node and per-run overheads."""
     from onnxcost.calibration.bench import benchmarks
-    from onnxcost.calibration.calibrate import calibrate
+    from onnxcost.calibration.calibrate import calibrate, output_paths
 
     counts = _thread_counts(threads)
+    for path in output_paths(output, counts).values():
+        if not path.parent.is_dir():
+            raise OnnxcostError(f"-o {path}: folder {path.parent} does not exist")
     total = len(list(benchmarks(quick))) + 1
     with click.progressbar(length=total * len(counts), label="calibrating", file=sys.stderr,
                            item_show_func=lambda item: item) as bar:  # fmt: skip
@@ -85,7 +89,7 @@ def _thread_counts(text: str | None) -> list[int]:
     try:
         counts = [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
-        raise click.BadParameter(f"{text!r}: thread counts like 1,2", param_hint="--threads") from None
+        raise OnnxcostError(f"--threads {text!r}: thread counts like 1,2") from None
     if not counts or min(counts) < 1:
-        raise click.BadParameter(f"{text!r}: thread counts of 1 or more", param_hint="--threads")
+        raise OnnxcostError(f"--threads {text!r}: thread counts of 1 or more")
     return sorted(set(counts))

@@ -84,3 +84,13 @@ def test_validate_on_a_bundled_profile(tmp_path: Path) -> None:
 def test_validate_refuses_what_it_cannot_run(tmp_path: Path) -> None:
     code, _, err = run("validate", str(tmp_path / "missing.onnx"))
     assert code == 2 and "validate needs a model file" in err
+
+
+def test_validate_refuses_a_gpu_profile() -> None:
+    code, _, err = run("validate", str(MODELS / "kws_dscnn.onnx"), "--hw", "t4")
+    assert code == 2 and "give a CPU profile" in err and len(err.strip().splitlines()) == 1
+
+
+def test_calibrate_refuses_a_missing_folder_before_measuring(tmp_path: Path) -> None:
+    code, out, err = run("hardware", "calibrate", "-o", str(tmp_path / "no" / "host.toml"))
+    assert code == 2 and "does not exist" in err and len(err.strip().splitlines()) == 1
