@@ -81,8 +81,10 @@ def validate(
         raise OnnxcostError(f"{model}: validate needs a model file onnxruntime can open")
     profile = hardware if isinstance(hardware, HardwareProfile) else load_profile(hardware)
     if profile.kind != "cpu":
-        raise OnnxcostError(f"--hw {profile.name}: validate runs the model on this host's CPU with "
-                            "onnxruntime; give a CPU profile (one of this host: onnxcost hardware calibrate)")  # fmt: skip
+        raise OnnxcostError(
+            f"--hw {profile.name}: validate runs the model on this host's CPU with onnxruntime; "
+            "give a CPU profile (one of this host: onnxcost hardware calibrate)"
+        )
     threads = threads or profile.threads
     if threads < 1:
         raise OnnxcostError(f"--threads {threads}: at least 1")

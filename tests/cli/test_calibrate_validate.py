@@ -92,5 +92,5 @@ def test_validate_refuses_a_gpu_profile() -> None:
 
 
 def test_calibrate_refuses_a_missing_folder_before_measuring(tmp_path: Path) -> None:
-    code, out, err = run("hardware", "calibrate", "-o", str(tmp_path / "no" / "host.toml"))
+    code, _, err = run("hardware", "calibrate", "-o", str(tmp_path / "no" / "host.toml"))
     assert code == 2 and "does not exist" in err and len(err.strip().splitlines()) == 1
