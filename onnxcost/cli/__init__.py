@@ -42,10 +42,35 @@ class _Group(click.Group):
         found = {name for name in COMMANDS if importlib.util.find_spec(f"onnxcost.cli.{name}")}
         return sorted(found | set(super().list_commands(ctx)))
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:
-        """Run the command line (without cyclic garbage collections: see _no_collections)."""
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        """Run the command line (without cyclic garbage collections: see _no_collections). Usage
+        errors are one line on stderr and exit code 2, like onnxcost's own; `--debug` may stand
+        anywhere on the line."""
+        words = list(sys.argv[1:] if args is None else args)
+        cut = words.index("--") if "--" in words else len(words)
+        if "--debug" in words[:cut]:
+            words = ["--debug", *(w for w in words[:cut] if w != "--debug"), *words[cut:]]
+        standalone = kwargs.pop("standalone_mode", True)
         with _no_collections():
-            return super().main(*args, **kwargs)
+            try:
+                # in this mode click returns the code of ctx.exit(...) rather than exiting
+                returned = super().main(words, *rest, standalone_mode=False, **kwargs)
+                code = returned if isinstance(returned, int) else 0
+            except click.exceptions.Exit as exc:
+                code = exc.exit_code
+            except click.UsageError as exc:
+                where = exc.ctx.command_path if exc.ctx is not None else "onnxcost"
+                click.echo(f"onnxcost: error: {exc.format_message()} (see {where} --help)", err=True)
+                code = 2
+            except click.ClickException as exc:
+                click.echo(f"onnxcost: error: {exc.format_message()}", err=True)
+                code = 2
+            except click.Abort:
+                click.echo("onnxcost: aborted", err=True)
+                code = 1
+        if standalone:
+            sys.exit(code)
+        return code
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         command = super().get_command(ctx, name)

@@ -9,7 +9,7 @@ from typing import Any, cast
 
 import click
 
-from onnxcost.errors import ShapeError
+from onnxcost.errors import OnnxcostError, ShapeError
 from onnxcost.hardware import load_profile
 from onnxcost.types import HardwareProfile
 
@@ -155,4 +155,4 @@ def emit(text: str, output: str | None) -> None:
         with open(output, "w", encoding="utf-8") as handle:
             handle.write(text if text.endswith("\n") else text + "\n")
     except OSError as exc:
-        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise OnnxcostError(f"cannot write {output}: {exc.strerror or exc}") from None

@@ -1,0 +1,62 @@
+"""One error style for every command: one line `onnxcost: error: ...` on stderr and exit code 2
+for bad input (1 only for a failed check), `--debug` anywhere on the line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_analyze import MODELS, run
+
+KWS = str(MODELS / "kws_dscnn.onnx")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["analyze", KWS, "--format", "csv"],  # a choice the command does not have
+        ["analyze", KWS, "--bogus"],  # an unknown option
+        ["analyze"],  # a missing argument
+        ["nosuchcommand"],
+        ["analyze", KWS, "--hw"],  # an option without its value
+        ["analyze", KWS, "--input", "x=1x3xaxb"],
+        ["analyze", KWS, "--dim", "batch=-1"],
+        ["sweep", KWS, "--hw", "l4", "--dim", "batch=a"],
+        ["schedule", KWS, "--order", "fastest"],
+        ["check", KWS, "--max-latency", "fast"],
+        ["hardware", "show", "no-such-board"],
+        ["validate", KWS, "--hw", "t4"],
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(args: list[str]) -> None:
+    code, _, err = run(*args)
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("onnxcost: error: "), err
+
+
+@pytest.mark.parametrize("command", ["analyze", "schedule", "ops"])
+def test_an_unwritable_output_is_exit_2_everywhere(tmp_path: Path, command: str) -> None:
+    target = str(tmp_path / "missing" / "out.json")
+    args = [command, KWS, "-o", target] if command != "ops" else [command, "-o", target]
+    code, _, err = run(*args)
+    assert code == 2 and err.strip() == f"onnxcost: error: cannot write {target}: No such file or directory"
+
+
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_debug_is_accepted_anywhere(tmp_path: Path, where: str) -> None:
+    bad = tmp_path / "bad.onnx"
+    bad.write_bytes(b"not a model")
+    args = ["analyze", str(bad)]
+    args = ["--debug", *args] if where == "first" else [*args, "--debug"]
+    code, _, err = run(*args)
+    assert code == 2
+    assert "Traceback" in err and err.strip().splitlines()[-1].startswith("onnxcost: error: ")
+
+
+def test_a_failed_check_is_exit_1() -> None:
+    code, _, err = run(
+        "check", str(MODELS / "kws_dscnn_int8.onnx"), "--hw", "stm32l4r5", "--max-latency", "1ms"
+    )
+    assert code == 1 and err == ""
