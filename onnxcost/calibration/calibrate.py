@@ -8,6 +8,7 @@ from pathlib import Path
 
 import tomllib
 
+from onnxcost.atomic import write_text
 from onnxcost.calibration.host import host
 from onnxcost.calibration.run import Measured, run
 from onnxcost.calibration.write import Provenance, profile_toml
@@ -47,5 +48,5 @@ def calibrate(
         name = path.stem
         text = profile_toml(name, measured[count], where, generic, measured.get(1))
         parse_profile(tomllib.loads(text), str(path))  # what is written must load
-        path.write_text(text, encoding="utf-8")
+        write_text(path, text)
     return paths

@@ -9,7 +9,8 @@ from typing import Any, cast
 
 import click
 
-from onnxcost.errors import OnnxcostError, ShapeError
+from onnxcost.atomic import write_text
+from onnxcost.errors import ShapeError
 from onnxcost.hardware import load_profile
 from onnxcost.types import HardwareProfile
 
@@ -147,12 +148,8 @@ def output_options(formats: tuple[str, ...], default: str = "table") -> Callable
 
 
 def emit(text: str, output: str | None) -> None:
-    """Print `text`, or write it to the file the user named."""
+    """Print `text`, or write it to the file the user named (whole or not at all)."""
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
-    try:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text if text.endswith("\n") else text + "\n")
-    except OSError as exc:
-        raise OnnxcostError(f"cannot write {output}: {exc.strerror or exc}") from None
+    write_text(output, text if text.endswith("\n") else text + "\n")

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from onnxcost.atomic import write_atomically
 from onnxcost.errors import OnnxcostError
 from onnxcost.hardware import main_memory, peak_for, ridge_point
 from onnxcost.report.units import seconds, si
@@ -55,10 +56,9 @@ def write_roofline(report: Report, profile: HardwareProfile, path: str | Path) -
                     title="node: area = share of latency", title_fontsize=8)  # fmt: skip
         figure.tight_layout()
         _label_slopes(axes, profile, x_low)
-        try:
-            figure.savefig(target)
-        except OSError as error:
-            raise OnnxcostError(f"cannot write {target}: {error.strerror or error}") from None
+        write_atomically(
+            target, lambda temporary: figure.savefig(temporary, format=target.suffix.lower()[1:])
+        )
     finally:
         plt.close(figure)
     return target
@@ -68,9 +68,7 @@ def check_chart_path(path: str | Path) -> Path:
     """The chart path, if its extension names a format we draw (else a one-line error)."""
     target = Path(path)
     if target.suffix.lower() not in FORMATS:
-        raise OnnxcostError(
-            f"{target}: the chart format comes from the extension: use {', '.join(FORMATS)}"
-        )
+        raise OnnxcostError(f"{target}: the chart format comes from the extension: use {', '.join(FORMATS)}")
     return target
 
 
@@ -79,9 +77,7 @@ def _pyplot() -> Any:
     try:
         import matplotlib
     except ImportError:
-        raise OnnxcostError(
-            "the roofline chart needs matplotlib: pip install 'onnxcost[plot]'"
-        ) from None
+        raise OnnxcostError("the roofline chart needs matplotlib: pip install 'onnxcost[plot]'") from None
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
 
@@ -121,9 +117,7 @@ def _x_range(profile: HardwareProfile, intensities: Sequence[float]) -> tuple[fl
     return 10 ** math.floor(math.log10(low)), 10 ** math.ceil(math.log10(high))
 
 
-def _draw_ceilings(
-    axes: Any, profile: HardwareProfile, x_low: float, x_high: float, dominant: str
-) -> float:
+def _draw_ceilings(axes: Any, profile: HardwareProfile, x_low: float, x_high: float, dominant: str) -> float:
     """Flat compute ceilings (dtypes of equal peak share one) and a bandwidth slope per memory
     level; the model's dtype and the main memory are drawn solid. Returns the top ceiling."""
     by_peak: dict[float, list[str]] = {}
