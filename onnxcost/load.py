@@ -35,7 +35,7 @@ def load_model(source: str | os.PathLike[str] | onnx.ModelProto) -> LoadedModel:
         proto = _read(path)
     if not proto.HasField("graph"):
         raise ModelLoadError(f"{path or 'model'}: not an ONNX model (no graph)")
-    warnings = list(_external_data_notes(proto, path))
+    warnings = [*_version_notes(proto), *_external_data_notes(proto, path)]
     if proto.functions:
         proto = _inline_functions(proto, path)
     opsets = opsets_of(proto)
@@ -60,6 +60,8 @@ def _read(path: str) -> onnx.ModelProto:
         raise ModelLoadError(f"{path}: no such file")
     if os.path.isdir(path):
         raise ModelLoadError(f"{path}: is a folder, not an ONNX file")
+    if not os.path.isfile(path):  # stat only: a FIFO or a device is never opened
+        raise ModelLoadError(f"{path}: not a regular file (a FIFO, socket or device), not an ONNX file")
     size = os.path.getsize(path)
     if size == 0:
         raise ModelLoadError(f"{path}: empty file")
@@ -72,6 +74,21 @@ def _read(path: str) -> onnx.ModelProto:
     if not proto.HasField("graph") or not (proto.graph.node or proto.graph.output):
         raise ModelLoadError(f"{path}: not an ONNX model (no graph)")
     return proto
+
+
+def _version_notes(proto: onnx.ModelProto) -> list[str]:
+    """Notes for an IR version or a default-domain opset newer than the installed onnx knows: the
+    operators' newest known schemas are used for it."""
+    notes = []
+    if proto.ir_version > onnx.IR_VERSION:
+        notes.append(f"IR version {proto.ir_version} is newer than the installed onnx knows "
+                     f"({onnx.IR_VERSION}); read as that version")  # fmt: skip
+    known = onnx.defs.onnx_opset_version()
+    for entry in proto.opset_import:
+        if entry.domain in ("", "ai.onnx") and entry.version > known:
+            notes.append(f"opset {entry.version} is newer than the installed onnx knows ({known}); operators "
+                         f"are costed by their opset-{known} definitions")  # fmt: skip
+    return notes
 
 
 def _external_data_notes(proto: onnx.ModelProto, path: str) -> list[str]:

@@ -24,7 +24,7 @@ def test_a_failure_midway_leaves_the_old_file_and_no_temporary(tmp_path: Path) -
         Path(temporary).write_text("half")
         raise OSError(28, "No space left on device")
 
-    with pytest.raises(OnnxcostError, match="cannot write .*No space left on device"):
+    with pytest.raises(OnnxcostError, match=r"cannot write .*No space left on device"):
         write_atomically(target, fails)
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]

@@ -60,3 +60,47 @@ def test_a_failed_check_is_exit_1() -> None:
         "check", str(MODELS / "kws_dscnn_int8.onnx"), "--hw", "stm32l4r5", "--max-latency", "1ms"
     )
     assert code == 1 and err == ""
+
+
+def _files(folder: Path) -> dict[str, Path]:
+    import os
+
+    import onnx
+
+    names = {"empty": "empty", "truncated": "truncated", "folder": "dir", "fifo": "fifo", "text": "text",
+             "graph only": "graph", "missing": "missing"}  # fmt: skip
+    made = {kind: folder / f"{name}.onnx" for kind, name in names.items()}
+    made["empty"].write_bytes(b"")
+    made["truncated"].write_bytes((MODELS / "mobilenetv2.onnx").read_bytes()[:1000])
+    made["folder"].mkdir()
+    os.mkfifo(made["fifo"])
+    made["text"].write_text("this is not a model\n")
+    made["graph only"].write_bytes(onnx.ModelProto(ir_version=8).SerializeToString())
+    return made
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [("empty", "empty file"), ("truncated", "truncated"), ("folder", "director"),
+     ("fifo", "not a regular file"), ("text", "not"), ("graph only", "no graph"), ("missing", "no such file")],
+)  # fmt: skip
+def test_a_broken_file_is_one_line(tmp_path: Path, kind: str, message: str) -> None:
+    path = _files(tmp_path)[kind]
+    code, _, err = run("analyze", str(path))
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("onnxcost: error: ") and message in lines[0], err
+
+
+def test_versions_newer_than_onnx_knows_are_warned_about(tmp_path: Path) -> None:
+    import onnx
+
+    model = onnx.load(str(MODELS / "kws_dscnn.onnx"))
+    model.ir_version = 99
+    model.opset_import[0].version = 99
+    path = tmp_path / "future.onnx"
+    onnx.save(model, str(path))
+    code, out, _ = run("analyze", str(path), "--format", "json")
+    assert code == 0
+    warnings = " ".join(__import__("json").loads(out)["warnings"])
+    assert "IR version 99 is newer" in warnings and "opset 99 is newer" in warnings
