@@ -82,7 +82,8 @@ def _files(folder: Path) -> dict[str, Path]:
 @pytest.mark.parametrize(
     ("kind", "message"),
     [("empty", "empty file"), ("truncated", "truncated"), ("folder", "director"),
-     ("fifo", "not a regular file"), ("text", "not"), ("graph only", "no graph"), ("missing", "no such file")],
+     ("fifo", "not a regular file"), ("text", "not"), ("graph only", "no graph"),
+     ("missing", "no such file")],
 )  # fmt: skip
 def test_a_broken_file_is_one_line(tmp_path: Path, kind: str, message: str) -> None:
     path = _files(tmp_path)[kind]
