@@ -36,6 +36,8 @@ def load_model(source: str | os.PathLike[str] | onnx.ModelProto) -> LoadedModel:
     if not proto.HasField("graph"):
         raise ModelLoadError(f"{path or 'model'}: not an ONNX model (no graph)")
     warnings = [*_version_notes(proto), *_external_data_notes(proto, path)]
+    if not proto.graph.output:
+        warnings.append("the graph declares no outputs: every node is costed as if it ran")
     if proto.functions:
         proto = _inline_functions(proto, path)
     opsets = opsets_of(proto)

@@ -524,7 +524,7 @@ def simulate(problem: MemoryProblem, unit_order: Sequence[int]) -> Lifetimes:
     for b in range(len(buffers)):
         if last[b] >= first[b]:
             members.setdefault(owner[b], []).append(b)
-    live = [0] * (len(order) + 1)
+    live = [0] * (len(order) + 2)  # a value alive to the end of an empty order ends one past it
     blocks = []
     for group in members.values():
         lo = min(first[b] for b in group)
@@ -538,7 +538,8 @@ def simulate(problem: MemoryProblem, unit_order: Sequence[int]) -> Lifetimes:
         running += live[step]
         live[step] = running
     live_bytes = tuple(live[: len(order)])
-    peak = max(live_bytes, default=0)
+    # a graph without nodes still holds what passes straight from its inputs to its outputs
+    peak = max(live_bytes, default=sum(block.size for block in blocks))
     peak_step = live_bytes.index(peak) if live_bytes else 0
     alive = tuple(
         buffers[b].tensors[0]

@@ -622,8 +622,18 @@ def _loop_names(graph: onnx.GraphProto) -> set[str]:
 
 
 def order_nodes(protos: Iterable[onnx.NodeProto], available: set[str]) -> list[onnx.NodeProto]:
-    """The file's node order if it is a valid execution order, else a topological one."""
+    """The file's node order if it is a valid execution order, else a topological one; a value
+    two nodes write is a GraphError naming both."""
     protos = list(protos)
+    writer: dict[str, str] = {}
+    for index, proto in enumerate(protos):
+        node = proto.name or f"{proto.op_type}_{index}"
+        for name in proto.output:
+            if name and name in writer:
+                raise GraphError(f"nodes {writer[name]!r} and {node!r} both write {name!r}: a value has one "
+                                 "producer")  # fmt: skip
+            if name:
+                writer[name] = node
     produced = {"", *available}  # "": an optional input left out
     valid = True
     for proto in protos:

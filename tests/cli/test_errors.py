@@ -3,6 +3,7 @@ for bad input (1 only for a failed check), `--debug` anywhere on the line."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,44 @@ def test_versions_newer_than_onnx_knows_are_warned_about(tmp_path: Path) -> None
     assert code == 0
     warnings = " ".join(__import__("json").loads(out)["warnings"])
     assert "IR version 99 is newer" in warnings and "opset 99 is newer" in warnings
+
+
+def _graph_file(folder: Path, name: str, nodes: list, outputs: list) -> str:  # type: ignore[type-arg]
+    import onnx
+    from onnx import TensorProto as T
+    from onnx import helper as h
+
+    graph = h.make_graph(nodes, "g", [h.make_tensor_value_info("x", T.FLOAT, [4])], outputs)
+    path = folder / f"{name}.onnx"
+    onnx.save(h.make_model(graph, opset_imports=[h.make_opsetid("", 17)], ir_version=8), str(path))
+    return str(path)
+
+
+def test_two_nodes_writing_one_value_is_one_error_naming_both(tmp_path: Path) -> None:
+    from onnx import TensorProto as T
+    from onnx import helper as h
+
+    nodes = [h.make_node("Relu", ["x"], ["y"], name="first"), h.make_node("Neg", ["x"], ["y"], name="second")]
+    path = _graph_file(tmp_path, "twice", nodes, [h.make_tensor_value_info("y", T.FLOAT, None)])
+    code, _, err = run("analyze", path)
+    assert (
+        code == 2
+        and err.strip()
+        == "onnxcost: error: nodes 'first' and 'second' both write 'y': a value has one producer"
+    )
+
+
+def test_an_empty_graph_and_one_without_outputs_give_reports(tmp_path: Path) -> None:
+    from onnx import TensorProto as T
+    from onnx import helper as h
+
+    # no node: the output is the input; peak memory is that input, 4 floats = 16 B
+    path = _graph_file(tmp_path, "empty", [], [h.make_tensor_value_info("x", T.FLOAT, [4])])
+    code, out, err = run("analyze", path, "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["totals"]["macs"] == 0
+    code, out, _ = run("schedule", path, "--order", "min-memory", "--format", "json")
+    assert code == 0 and json.loads(out)["peak_memory_bytes"] == 16
+    path = _graph_file(tmp_path, "no_outputs", [h.make_node("Relu", ["x"], ["y"])], [])
+    code, out, _ = run("analyze", path, "--format", "json")
+    assert code == 0 and any("declares no outputs" in w for w in json.loads(out)["warnings"])
