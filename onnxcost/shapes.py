@@ -24,6 +24,7 @@ from onnxcost.consistency import CHECKED_OPS, contradiction
 from onnxcost.dtypes import dtype_name
 from onnxcost.errors import GraphError, ShapeError
 from onnxcost.fold import FOLD_CAP_ELEMENTS, FOLDERS, constant_attr_value, fold_node, tensor_value
+from onnxcost.limits import bounded_memory
 from onnxcost.load import LoadedModel
 from onnxcost.loops import simulated_trips
 from onnxcost.nodes import is_known_op, node_info
@@ -786,10 +787,11 @@ def _run_onnx_inference(
     graph.value_info.extend(proto.graph.value_info)
     _clear_declared_dims(graph)
     try:
-        inferred = onnx.shape_inference.infer_shapes(
-            light, check_type=False, strict_mode=False, data_prop=True
-        )
-    except Exception as exc:  # onnx raises its C++ InferenceError and others
+        with bounded_memory():  # data propagation can try to build a value as large as declared
+            inferred = onnx.shape_inference.infer_shapes(
+                light, check_type=False, strict_mode=False, data_prop=True
+            )
+    except Exception as exc:  # onnx raises its C++ InferenceError, MemoryError under the bound...
         warnings.append(
             f"ONNX shape inference failed ({str(exc).splitlines()[0][:200]}); "
             "shapes come from onnxcost's own rules"
