@@ -36,8 +36,8 @@ def test_a_hostile_initializer_does_not_make_shape_inference_allocate_it(tmp_pat
     # a Reshape whose shape initializer claims 2^40 int64 elements (8 TiB) but holds 8 bytes
     shape = onnx.TensorProto(name="shape", data_type=T.INT64, dims=[1 << 40], raw_data=b"\x04" + b"\0" * 7)
     graph = h.make_graph([h.make_node("Reshape", ["x", "shape"], ["y"])], "g",
-                         [h.make_tensor_value_info("x", T.FLOAT, [4])], [h.make_tensor_value_info("y", T.FLOAT, None)],
-                         [shape])  # fmt: skip
+                         [h.make_tensor_value_info("x", T.FLOAT, [4])],
+                         [h.make_tensor_value_info("y", T.FLOAT, None)], [shape])  # fmt: skip
     path = tmp_path / "hostile.onnx"
     onnx.save(h.make_model(graph, opset_imports=[h.make_opsetid("", 17)], ir_version=8), str(path))
     import resource
