@@ -53,7 +53,7 @@ def cost_nodes(
                 attr: summarize(cost_nodes(body, options, counted), body)
                 for attr, body in subgraphs[name].items()
             }
-            if node.op_type == "If" and bodies:
+            if node.op_type == "If" and bodies and node.inputs and inputs:
                 bodies = _untaken_branch_cleared(node, {node.inputs[0]: inputs[0]}, bodies)
         view = NodeView(node, inputs, outputs, subgraph_costs=bodies, options=options)
         work = _work_of(node, view, outputs)

@@ -35,6 +35,7 @@ def load_model(source: str | os.PathLike[str] | onnx.ModelProto) -> LoadedModel:
         proto = _read(path)
     if not proto.HasField("graph"):
         raise ModelLoadError(f"{path or 'model'}: not an ONNX model (no graph)")
+    _check_text(proto.graph, path or "model")
     warnings = [*_version_notes(proto), *_external_data_notes(proto, path)]
     if not proto.graph.output:
         warnings.append("the graph declares no outputs: every node is costed as if it ran")
@@ -76,6 +77,26 @@ def _read(path: str) -> onnx.ModelProto:
     if not proto.HasField("graph") or not (proto.graph.node or proto.graph.output):
         raise ModelLoadError(f"{path}: not an ONNX model (no graph)")
     return proto
+
+
+def _check_text(graph: onnx.GraphProto, where: str) -> None:
+    """ONNX names are UTF-8 text; protobuf hands back bytes for one that is not, which is a
+    ModelLoadError naming it (at any depth of subgraphs)."""
+    for value in (*graph.input, *graph.output, *graph.value_info, *graph.initializer):
+        if isinstance(value.name, bytes):
+            raise ModelLoadError(f"{where}: the value name {value.name[:60]!r} is not valid UTF-8")
+    for index, node in enumerate(graph.node):
+        for field in ("name", "op_type", "domain"):
+            if isinstance(getattr(node, field), bytes):
+                raise ModelLoadError(f"{where}: node #{index} has a {field} that is not valid UTF-8 "
+                                     f"({getattr(node, field)[:60]!r})")  # fmt: skip
+        for name in (*node.input, *node.output):
+            if isinstance(name, bytes):
+                raise ModelLoadError(f"{where}: node #{index} ({node.op_type}) names a value that is not "
+                                     f"valid UTF-8 ({name[:60]!r})")  # fmt: skip
+        for attribute in node.attribute:
+            for body in (attribute.g,) if attribute.HasField("g") else attribute.graphs:
+                _check_text(body, where)
 
 
 def _version_notes(proto: onnx.ModelProto) -> list[str]:

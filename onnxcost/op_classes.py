@@ -91,6 +91,7 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> str:
             if (
                 weight is not None
                 and weight.shape is not None
+                and len(weight.shape) > 1
                 and isinstance(weight.shape[1], int)
                 and (weight.shape[1] < STEM_CHANNELS)
             ):

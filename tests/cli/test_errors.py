@@ -147,3 +147,38 @@ def test_an_empty_graph_and_one_without_outputs_give_reports(tmp_path: Path) -> 
     path = _graph_file(tmp_path, "no_outputs", [h.make_node("Relu", ["x"], ["y"])], [])
     code, out, _ = run("analyze", path, "--format", "json")
     assert code == 0 and any("declares no outputs" in w for w in json.loads(out)["warnings"])
+
+
+def test_what_the_long_fuzz_found(tmp_path: Path) -> None:
+    """docs/robustness.md: three bugs of the 2,000-case run, each now a report or one line."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto as T
+    from onnx import helper as h
+    from onnx import numpy_helper as nh
+
+    x4 = h.make_tensor_value_info("x", T.FLOAT, [1, 3, 8, 8])
+    out = h.make_tensor_value_info("y", T.FLOAT, None)
+    # a Conv whose weight is rank 1 (op keys read the weight's second dim)
+    conv = h.make_graph([h.make_node("Conv", ["x", "w"], ["y"])], "g", [x4], [out],
+                        [nh.from_array(np.ones(4, np.float32), "w")])  # fmt: skip
+    # an If without its condition input
+    branch = h.make_graph(
+        [h.make_node("Relu", ["x"], ["o"])], "b", [], [h.make_tensor_value_info("o", T.FLOAT, None)]
+    )
+    no_condition = h.make_graph([h.make_node("If", [], ["y"], then_branch=branch, else_branch=branch)], "g",
+                                [x4], [out])  # fmt: skip
+    for name, graph in (("conv", conv), ("if", no_condition)):
+        path = tmp_path / f"{name}.onnx"
+        onnx.save(h.make_model(graph, opset_imports=[h.make_opsetid("", 17)], ir_version=8), str(path))
+        for args in (["analyze", str(path)], ["analyze", str(path), "--hw", "a100-80gb-sxm"]):
+            code, _, err = run(*args)
+            assert code in (0, 2) and "internal error" not in err, err
+    # a node name that is not UTF-8: protobuf hands it back as bytes
+    model = onnx.load(str(MODELS / "kws_dscnn.onnx"))
+    model.graph.node[0].name = "conv_first"
+    data = model.SerializeToString().replace(b"conv_first", b"conv\xfcfirst")
+    path = tmp_path / "latin1.onnx"
+    path.write_bytes(data)
+    code, _, err = run("analyze", str(path), "--format", "json")
+    assert code == 2 and "not valid UTF-8" in err and len(err.strip().splitlines()) == 1
