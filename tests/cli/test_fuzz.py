@@ -85,3 +85,22 @@ def test_structural_mutations(tmp_path: Path, seed: int) -> None:
         path = tmp_path / "mutated.onnx"
         path.write_bytes(model.SerializeToString())
         _check(*_run(path))
+
+
+def test_a_short_run_of_the_long_fuzz() -> None:
+    """benchmarks/fuzz.py on 8 cases: every command on each mutated real model keeps the contract."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "fuzz", Path(__file__).resolve().parents[2] / "benchmarks" / "fuzz.py"
+    )
+    assert spec is not None and spec.loader is not None
+    fuzz = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fuzz)
+    models = sorted(MODELS.glob("*.onnx"))
+    rng = random.Random(7)
+    for index in range(8):
+        for command, code, seconds, err in fuzz.run_case(
+            (index, str(rng.choice(models)), rng.randrange(2**32))
+        ):
+            assert not fuzz.broken(code, seconds, err), f"{command}: {err}"
