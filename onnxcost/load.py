@@ -36,7 +36,7 @@ def load_model(source: str | os.PathLike[str] | onnx.ModelProto) -> LoadedModel:
     if not proto.HasField("graph"):
         raise ModelLoadError(f"{path or 'model'}: not an ONNX model (no graph)")
     _check_text(proto.graph, path or "model")
-    warnings = [*_version_notes(proto), *_external_data_notes(proto, path)]
+    warnings = [*_version_notes(proto), *_dtype_notes(proto.graph), *_external_data_notes(proto, path)]
     if not proto.graph.output:
         warnings.append("the graph declares no outputs: every node is costed as if it ran")
     if proto.functions:
@@ -97,6 +97,22 @@ def _check_text(graph: onnx.GraphProto, where: str) -> None:
         for attribute in node.attribute:
             for body in (attribute.g,) if attribute.HasField("g") else attribute.graphs:
                 _check_text(body, where)
+
+
+def _dtype_notes(graph: onnx.GraphProto) -> list[str]:
+    """Notes for graph values and weights of an element type ONNX does not define."""
+    from onnxcost.dtypes import dtype_name
+
+    odd = {}
+    for value in (*graph.input, *graph.output, *graph.value_info):
+        elem_type = value.type.tensor_type.elem_type
+        if value.type.HasField("tensor_type") and elem_type and not dtype_name(elem_type):
+            odd.setdefault(value.name, elem_type)
+    for tensor in graph.initializer:
+        if tensor.data_type and not dtype_name(tensor.data_type):
+            odd.setdefault(tensor.name, tensor.data_type)
+    return [f"{name!r} has element type {code}, which ONNX does not define: its bytes count 32 bits "
+            "an element" for name, code in list(odd.items())[:5]]  # fmt: skip
 
 
 def _version_notes(proto: onnx.ModelProto) -> list[str]:

@@ -182,3 +182,19 @@ def test_what_the_long_fuzz_found(tmp_path: Path) -> None:
     path.write_bytes(data)
     code, _, err = run("analyze", str(path), "--format", "json")
     assert code == 2 and "not valid UTF-8" in err and len(err.strip().splitlines()) == 1
+
+
+def test_an_element_type_onnx_does_not_define_is_warned_about(tmp_path: Path) -> None:
+    from onnx import TensorProto as T
+    from onnx import helper as h
+
+    nodes = [h.make_node("Relu", ["x"], ["y"])]
+    path = _graph_file(tmp_path, "odd", nodes, [h.make_tensor_value_info("y", T.FLOAT, None)])
+    import onnx
+
+    model = onnx.load(path)
+    model.graph.input[0].type.tensor_type.elem_type = 99
+    onnx.save(model, path)
+    code, out, _ = run("analyze", path, "--format", "json")
+    assert code == 0
+    assert any("element type 99" in w for w in json.loads(out)["warnings"])
