@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -215,6 +216,32 @@ def broken(code: int, seconds: float, err: str) -> str:
     return ""
 
 
+def _results(cases: list[tuple[int, str, int]], jobs: int) -> Iterator[tuple[int, str, int, list]]:
+    """(index, source, seed, results) of every case, in batches; a worker that dies (a crash in
+    native code) is recorded as such for the case it was running, and the pool is made anew."""
+    from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    pending = list(cases)
+    while pending:
+        batch, pending = pending[:100], pending[100:]
+        with ProcessPoolExecutor(jobs, initializer=_worker_init) as pool:
+            futures = {pool.submit(run_case, case): case for case in batch}
+            lost = []
+            for future in as_completed(futures):
+                case = futures[future]
+                try:
+                    yield (*case, future.result())
+                except BrokenProcessPool:
+                    lost.append(case)
+        for case in lost:  # each alone, so that the one that kills its worker is named
+            with ProcessPoolExecutor(1, initializer=_worker_init) as pool:
+                try:
+                    yield (*case, pool.submit(run_case, case).result())
+                except BrokenProcessPool:
+                    yield (*case, [("(worker)", 96, 0.0, "the worker process died (a crash in native code)")])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=10_000)
@@ -228,17 +255,18 @@ def main() -> None:
     codes: Counter[int] = Counter()
     failures = []
     slowest = 0.0
-    with ProcessPoolExecutor(args.jobs, initializer=_worker_init) as pool:
-        for (index, source, seed), results in zip(cases, pool.map(run_case, cases, chunksize=4), strict=True):
-            for command, code, seconds, err in results:
-                codes[code] += 1
-                slowest = max(slowest, seconds)
-                problem = broken(code, seconds, err)
-                if problem:
-                    failures.append((index, Path(source).name, seed, command, problem))
-            if (index + 1) % 500 == 0:
-                print(f"{index + 1} cases, {len(failures)} broken, {time.perf_counter() - started:.0f} s",
-                      file=sys.stderr)  # fmt: skip
+    for done, (index, source, seed, results) in enumerate(_results(cases, args.jobs), start=1):
+        for command, code, seconds, err in results:
+            codes[code] += 1
+            slowest = max(slowest, seconds)
+            problem = broken(code, seconds, err)
+            if problem:
+                failures.append((index, Path(source).name, seed, command, problem))
+        if done % 500 == 0:
+            print(
+                f"{done} cases, {len(failures)} broken, {time.perf_counter() - started:.0f} s",
+                file=sys.stderr,
+            )
     runs = sum(codes.values())
     print(
         f"{args.cases} mutated models from {len(models)} real ones, {runs} runs of {len(COMMANDS)} commands "

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from onnxcost.dtypes import INTEGER_DTYPES
-from onnxcost.symbolic import larger
 from onnxcost.types import Dim, NodeCost, TensorInfo
 
 MAC_CLASSES = ("dense", "depthwise", "int8", "int8-raw", "recurrent")
@@ -178,15 +177,18 @@ def _is_depthwise(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> bool:
 def class_amount(cost: NodeCost, kind: str, tensors: Mapping[str, TensorInfo]) -> Dim:
     """What a node's class is timed by: operations (2 per MAC, plus its other FLOPs) for a MAC
     class; window operations for pooling; else the elements of its largest input or output
-    (constants included: a node that runs reads them, e.g. DequantizeLinear of a weight)."""
+    (constants included: a node that runs reads them, e.g. DequantizeLinear of a weight). With
+    unbound dims, the first output's formula (comparing formulas is costly and rarely decides)."""
     if kind in MAC_CLASSES or kind == "pooling":
         return cost.flops
-    largest: Dim = 0
-    for name in (*cost.inputs, *cost.outputs):
-        info = tensors.get(name) if name else None
-        if info is not None and info.numel is not None:
-            largest = info.numel if largest == 0 else larger(largest, info.numel)
-    return largest
+    sizes = [info.numel for name in (*cost.inputs, *cost.outputs)
+             if name and (info := tensors.get(name)) is not None and info.numel is not None]  # fmt: skip
+    if all(isinstance(size, int) for size in sizes):
+        return max(sizes, default=0)
+    first = tensors.get(cost.outputs[0]) if cost.outputs and cost.outputs[0] else None
+    return first.numel if first is not None and first.numel is not None else next(
+        size for size in sizes if not isinstance(size, int)
+    )
 
 
 # onnxruntime's generic convolution (no NCHWc kernel) runs one GEMM per image and group.

@@ -24,7 +24,7 @@ from onnxcost.consistency import CHECKED_OPS, contradiction
 from onnxcost.dtypes import dtype_name
 from onnxcost.errors import GraphError, ShapeError
 from onnxcost.fold import FOLD_CAP_ELEMENTS, FOLDERS, constant_attr_value, fold_node, tensor_value
-from onnxcost.limits import bounded_memory
+from onnxcost.limits import run_isolated
 from onnxcost.load import LoadedModel
 from onnxcost.loops import simulated_trips
 from onnxcost.nodes import is_known_op, node_info
@@ -746,6 +746,12 @@ class _Symbols:
         return value
 
 
+def _onnx_inference(model: onnx.ModelProto) -> bytes:
+    """onnx's shape inference with data propagation, serialized."""
+    inferred = onnx.shape_inference.infer_shapes(model, check_type=False, strict_mode=False, data_prop=True)
+    return inferred.SerializeToString()
+
+
 def _run_onnx_inference(
     loaded: LoadedModel,
     real_inputs: Sequence[onnx.ValueInfoProto],
@@ -787,11 +793,10 @@ def _run_onnx_inference(
     graph.value_info.extend(proto.graph.value_info)
     _clear_declared_dims(graph)
     try:
-        with bounded_memory():  # data propagation can try to build a value as large as declared
-            inferred = onnx.shape_inference.infer_shapes(
-                light, check_type=False, strict_mode=False, data_prop=True
-            )
-    except Exception as exc:  # onnx raises its C++ InferenceError, MemoryError under the bound...
+        # in a child process: on a hostile graph onnx's C++ can try to build a value as large as
+        # declared, or crash
+        inferred = onnx.ModelProto.FromString(run_isolated(lambda: _onnx_inference(light)))
+    except Exception as exc:  # onnx's C++ InferenceError, a crash or the memory bound in the child
         warnings.append(
             f"ONNX shape inference failed ({str(exc).splitlines()[0][:200]}); "
             "shapes come from onnxcost's own rules"

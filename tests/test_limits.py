@@ -53,3 +53,23 @@ def test_a_hostile_initializer_does_not_make_shape_inference_allocate_it(tmp_pat
             assert type(exc).__name__ != "MemoryError"
     finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def test_an_isolated_step_hands_back_its_bytes() -> None:
+    from onnxcost.limits import run_isolated
+
+    assert run_isolated(lambda: b"x" * (3 << 20)) == b"x" * (3 << 20)  # more than a pipe's buffer
+
+
+def test_a_crash_or_a_hang_in_an_isolated_step_ends_the_child_only() -> None:
+    import os
+    import time
+
+    from onnxcost.limits import run_isolated
+
+    with pytest.raises(RuntimeError, match="crashed"):
+        run_isolated(lambda: os.abort())  # SIGABRT, as a native library's failed assertion
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match=r"longer than 0\.5 s"):
+        run_isolated(lambda: time.sleep(30) or b"", seconds=0.5)
+    assert time.monotonic() - started < 5
