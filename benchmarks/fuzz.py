@@ -247,10 +247,12 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--only", type=int, action="append", help="run only this case (repeatable)")
     args = parser.parse_args()
     models = sources()
     rng = random.Random(args.seed)
     cases = [(i, str(rng.choice(models)), rng.randrange(2**32)) for i in range(args.cases)]
+    cases = [case for case in cases if args.only is None or case[0] in args.only]
     started = time.perf_counter()
     codes: Counter[int] = Counter()
     failures = []
@@ -262,6 +264,7 @@ def main() -> None:
             problem = broken(code, seconds, err)
             if problem:
                 failures.append((index, Path(source).name, seed, command, problem))
+                print(f"broken: case {index} ({source}, seed {seed}), {command}: {problem}", file=sys.stderr)
         if done % 500 == 0:
             print(
                 f"{done} cases, {len(failures)} broken, {time.perf_counter() - started:.0f} s",

@@ -13,9 +13,7 @@ from onnxcost.dtypes import dtype_name
 from onnxcost.types import DEFAULT_DOMAIN, NodeInfo
 
 # "float" → "float32", … : the type names of schema strings, from TensorProto's enum names
-_TYPE_NAMES = {
-    name.lower(): dtype_name(value) for name, value in onnx.TensorProto.DataType.items() if value
-}
+_TYPE_NAMES = {name.lower(): dtype_name(value) for name, value in onnx.TensorProto.DataType.items() if value}
 
 
 def node_info(proto: onnx.NodeProto, index: int, opsets: Mapping[str, int]) -> NodeInfo:
@@ -80,6 +78,7 @@ class SchemaFacts(NamedTuple):
     defaults: tuple[tuple[str, Any], ...]  # (attribute, default value)
     inputs: tuple[str, ...]  # type parameter of each formal input ("T")
     outputs: tuple[tuple[str, str | None], ...]  # (type parameter, its one allowed dtype or None)
+    arity: tuple[int, int, int, int]  # (min inputs, max inputs, min outputs, max outputs)
 
 
 @functools.lru_cache(maxsize=2048)
@@ -127,7 +126,42 @@ def live_schema_facts(domain: str, op_type: str, opset: int) -> SchemaFacts | No
         tuple(defaults),
         tuple(p.type_str for p in schema.inputs),
         tuple((p.type_str, single(p.type_str)) for p in schema.outputs),
+        (schema.min_input, schema.max_input, schema.min_output, schema.max_output),
     )
+
+
+def arity_problem(node: NodeInfo) -> str | None:
+    """Why the node's input or output count is not one its schema allows, as one line, or None.
+
+    Trailing empty names are optional values left out; a default-domain op onnx.defs does not
+    know is not judged here.
+    """
+    facts = schema_facts(node.domain if node.domain != "ai.onnx" else "", node.op_type, node.opset)
+    if facts is None:
+        return None
+    least_in, most_in, least_out, most_out = facts.arity
+    given_in = len(node.inputs) - _trailing_empty(node.inputs)
+    given_out = len(node.outputs) - _trailing_empty(node.outputs)
+    for what, given, least, most in (("input", given_in, least_in, most_in),
+                                     ("output", given_out, least_out, most_out)):  # fmt: skip
+        if least <= given <= most:
+            continue
+        allowed = f"{least} to {most}"
+        if least == most or most >= 2**31 - 1:
+            allowed = f"{least}" if least == most else f"at least {least}"
+        plural = "" if given == 1 else "s"
+        where = f"node {node.name!r} ({node.op_type}, opset {node.opset})"
+        return f"{where} has {given} {what}{plural}; its schema takes {allowed}"
+    return None
+
+
+def _trailing_empty(names: tuple[str, ...]) -> int:
+    count = 0
+    for name in reversed(names):
+        if name:
+            break
+        count += 1
+    return count
 
 
 @functools.lru_cache(maxsize=2048)

@@ -27,7 +27,7 @@ from onnxcost.fold import FOLD_CAP_ELEMENTS, FOLDERS, constant_attr_value, fold_
 from onnxcost.limits import run_isolated
 from onnxcost.load import LoadedModel
 from onnxcost.loops import simulated_trips
-from onnxcost.nodes import is_known_op, node_info
+from onnxcost.nodes import arity_problem, is_known_op, node_info
 from onnxcost.poly import Poly
 from onnxcost.rules.registry import load_rules
 from onnxcost.shape_rules import DataDim, infer_output_dtypes, infer_output_shapes
@@ -331,6 +331,8 @@ def _shape_graph(
                 f"node {node.name!r}: unknown operator {node.op_type!r} in domain {domain} "
                 f"(opset {node.opset}); the installed onnx {onnx.__version__} does not define it"
             )
+        if node.domain in STRICT_DOMAINS and (wrong_count := arity_problem(node)):
+            raise GraphError(wrong_count)
         nodes.append(node)
         load_rules(node.domain, node.op_type)
         bodies = _bodies(node)

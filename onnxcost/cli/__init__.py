@@ -8,6 +8,7 @@ import importlib
 import importlib.util
 import os
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, NoReturn
@@ -51,7 +52,9 @@ class _Group(click.Group):
         if "--debug" in words[:cut]:
             words = ["--debug", *(w for w in words[:cut] if w != "--debug"), *words[cut:]]
         standalone = kwargs.pop("standalone_mode", True)
-        with _no_collections():
+        with _no_collections(), warnings.catch_warnings():
+            if "--debug" not in words[:1]:  # a library's RuntimeWarning is not a line for the user
+                warnings.simplefilter("ignore")
             try:
                 # in this mode click returns the code of ctx.exit(...) rather than exiting
                 returned = super().main(words, *rest, standalone_mode=False, **kwargs)

@@ -198,3 +198,38 @@ def test_an_element_type_onnx_does_not_define_is_warned_about(tmp_path: Path) ->
     code, out, _ = run("analyze", path, "--format", "json")
     assert code == 0
     assert any("element type 99" in w for w in json.loads(out)["warnings"])
+
+
+@pytest.mark.parametrize(
+    ("node", "message"),
+    [
+        (("Conv", ["x"], ["y"]), "node 'n' (Conv, opset 17) has 1 input; its schema takes 2 to 3"),
+        (("Gemm", ["x"] * 4, ["y"]), "node 'n' (Gemm, opset 17) has 4 inputs; its schema takes 2 to 3"),
+        (("Relu", ["x"], ["y", "z"]), "node 'n' (Relu, opset 17) has 2 outputs; its schema takes 1"),
+        (("Concat", [], ["y"]), "node 'n' (Concat, opset 17) has 0 inputs; its schema takes at least 1"),
+    ],
+)
+def test_too_few_or_too_many_inputs_for_the_schema_is_one_error_naming_the_node(
+    tmp_path: Path,
+    node: tuple,
+    message: str,  # type: ignore[type-arg]
+) -> None:
+    from onnx import TensorProto as T
+    from onnx import helper as h
+
+    op_type, inputs, outputs = node
+    made = h.make_node(op_type, inputs, outputs, name="n", **({"axis": 0} if op_type == "Concat" else {}))
+    path = _graph_file(tmp_path, op_type, [made], [h.make_tensor_value_info("y", T.FLOAT, None)])
+    code, _, err = run("analyze", path)
+    assert code == 2 and err.strip() == f"onnxcost: error: {message}"
+
+
+def test_optional_inputs_left_out_with_empty_names_are_allowed(tmp_path: Path) -> None:
+    from onnx import TensorProto as T
+    from onnx import helper as h
+
+    # Clip's min and max are optional: "" in the middle and at the end leave them out
+    nodes = [h.make_node("Clip", ["x", "", ""], ["y"], name="n")]
+    path = _graph_file(tmp_path, "clip", nodes, [h.make_tensor_value_info("y", T.FLOAT, None)])
+    code, _, err = run("analyze", path)
+    assert code == 0, err
