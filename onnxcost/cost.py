@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from onnxcost.dtypes import NON_PARAM_DTYPES
+from onnxcost.errors import FormulaTooLarge
 from onnxcost.graph import Graph
 from onnxcost.quantization import QuantPlan
 from onnxcost.rules.registry import NodeView, ShapeUnknown, resolve
@@ -56,8 +57,11 @@ def cost_nodes(
             if node.op_type == "If" and bodies and node.inputs and inputs:
                 bodies = _untaken_branch_cleared(node, {node.inputs[0]: inputs[0]}, bodies)
         view = NodeView(node, inputs, outputs, subgraph_costs=bodies, options=options)
-        work = _work_of(node, view, outputs)
-        cost = _node_cost(node, inputs, outputs, work, counted, absorbed.get(name, ()), quantized)
+        try:
+            work = _work_of(node, view, outputs)
+            cost = _node_cost(node, inputs, outputs, work, counted, absorbed.get(name, ()), quantized)
+        except FormulaTooLarge as exc:
+            raise exc.at(name, node.op_type) from None
         if bodies:
             cost = _with_bodies(cost, bodies)
         costs.append(cost)
@@ -220,16 +224,14 @@ def _node_cost(
     reads too: scales and zero points)."""
     read: tuple[TensorInfo | None, ...] = inputs + absorbed if absorbed else inputs
     seen: set[str] = set()
-    read_weights: Dim = 0
-    read_activations: Dim = 0
+    weights_read: list[Dim] = []
+    activations_read: list[Dim] = []
     for info in read:
         if info is None or info.shape is None or info.name in seen:
             continue
         seen.add(info.name)
-        if info.is_constant:
-            read_weights += info.nbytes
-        else:
-            read_activations += info.nbytes
+        (weights_read if info.is_constant else activations_read).append(info.nbytes)
+    read_weights, read_activations = total(weights_read), total(activations_read)
     packed = _packed_names(inputs, work)
     params: Dim = 0
     weight_bytes: Dim = 0

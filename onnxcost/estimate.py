@@ -32,7 +32,7 @@ from onnxcost.hardware import (
     peak_for,
 )
 from onnxcost.op_classes import MAC_CLASSES, class_amount, kernel_calls, op_class, op_key
-from onnxcost.symbolic import evaluate, free_names, smaller
+from onnxcost.symbolic import evaluate, few, free_names, smaller
 from onnxcost.types import (
     MS_DOMAIN,
     Dim,
@@ -289,7 +289,7 @@ def _number(value: Dim, node: str, figure: str, bindings: Mapping[str, int]) -> 
         names = sorted(free_names(value))
         raise OnnxcostError(
             f"a hardware estimate needs numbers, but {figure} of node {node!r} depends on unbound "
-            f"dims ({', '.join(names)}): bind them with {' '.join(f'--dim {n}=N' for n in names)}, "
+            f"dims ({few(names)}): bind them with {few([f'--dim {n}=N' for n in names], joiner=' ')}, "
             "or --worst-case for sizes the data decides (Python: analyze(dims=..., worst_case=True))"
         ) from None
 

@@ -25,6 +25,7 @@ from onnxcost.hardware import load_profile
 from onnxcost.load import load_model
 from onnxcost.memory import weight_bytes
 from onnxcost.schedule import MemoryOptions, make_schedule
+from onnxcost.symbolic import few
 from onnxcost.types import HardwareProfile, Report
 
 
@@ -107,7 +108,7 @@ def _check_target(
         if isinstance(value, str):
             raise OnnxcostError(
                 f"{budget.key} on {model} ({target.name}): the {budget.kind.figure} is {value}, which "
-                f"depends on unbound dims ({', '.join(sorted(_names(value)))}): bind them in the target"
+                f"depends on unbound dims ({few(sorted(_names(value)))}): bind them in the target"
             )
     verdicts = [budget_verdict(budget, figures) for budget in budgets]
     warnings = [*result.warnings, *strict_warnings]

@@ -36,6 +36,7 @@ def load_model(source: str | os.PathLike[str] | onnx.ModelProto) -> LoadedModel:
     if not proto.HasField("graph"):
         raise ModelLoadError(f"{path or 'model'}: not an ONNX model (no graph)")
     _check_text(proto.graph, path or "model")
+    _mend_descriptions(proto, path or "model")
     warnings = [*_version_notes(proto), *_dtype_notes(proto.graph), *_external_data_notes(proto, path)]
     if not proto.graph.output:
         warnings.append("the graph declares no outputs: every node is costed as if it ran")
@@ -71,6 +72,9 @@ def _read(path: str) -> onnx.ModelProto:
     try:
         proto = onnx.ModelProto.FromString(read_model_bytes(path))
     except (DecodeError, ValueError, RuntimeError, UnicodeDecodeError) as exc:
+        if isinstance(exc, RecursionError) or "MaxDepth" in str(exc):
+            raise ModelLoadError(f"{path}: subgraphs nested deeper than protobuf reads (100 message levels, "
+                                 "about 30 nested If/Loop bodies)") from None  # fmt: skip
         raise ModelLoadError(f"{path}: not a readable ONNX file (corrupt or truncated: {exc})") from None
     except OSError as exc:
         raise ModelLoadError(f"{path}: cannot read ({exc.strerror or exc})") from None
@@ -79,12 +83,33 @@ def _read(path: str) -> onnx.ModelProto:
     return proto
 
 
+def _mend_descriptions(proto: onnx.ModelProto, where: str) -> None:
+    """Descriptive text that is not UTF-8 (producer, doc strings, metadata) is decoded with U+FFFD
+    for the bad bytes; an opset domain that is not is a ModelLoadError."""
+    for opset in proto.opset_import:
+        if isinstance(opset.domain, bytes):
+            raise ModelLoadError(f"{where}: an opset domain is not valid UTF-8 ({opset.domain[:60]!r})")
+    holders = [(proto, ("producer_name", "producer_version", "domain", "doc_string")),
+               (proto.graph, ("name", "doc_string"))]  # fmt: skip
+    holders += [(entry, ("key", "value")) for entry in proto.metadata_props]
+    for holder, fields in holders:
+        for field in fields:
+            text = getattr(holder, field)
+            if isinstance(text, bytes):
+                setattr(holder, field, text.decode("utf-8", errors="replace"))
+
+
 def _check_text(graph: onnx.GraphProto, where: str) -> None:
     """ONNX names are UTF-8 text; protobuf hands back bytes for one that is not, which is a
     ModelLoadError naming it (at any depth of subgraphs)."""
     for value in (*graph.input, *graph.output, *graph.value_info, *graph.initializer):
         if isinstance(value.name, bytes):
             raise ModelLoadError(f"{where}: the value name {value.name[:60]!r} is not valid UTF-8")
+    for value in (*graph.input, *graph.output, *graph.value_info):
+        for dim in _tensor_type(value.type).shape.dim:
+            if isinstance(dim.dim_param, bytes) or isinstance(dim.denotation, bytes):
+                raise ModelLoadError(f"{where}: value {value.name!r} has a dim name that is not valid UTF-8 "
+                                     f"({(dim.dim_param or dim.denotation)[:60]!r})")  # fmt: skip
     for index, node in enumerate(graph.node):
         for field in ("name", "op_type", "domain"):
             if isinstance(getattr(node, field), bytes):
@@ -95,8 +120,26 @@ def _check_text(graph: onnx.GraphProto, where: str) -> None:
                 raise ModelLoadError(f"{where}: node #{index} ({node.op_type}) names a value that is not "
                                      f"valid UTF-8 ({name[:60]!r})")  # fmt: skip
         for attribute in node.attribute:
+            if isinstance(attribute.name, bytes):
+                raise ModelLoadError(f"{where}: node #{index} ({node.op_type}) has an attribute name that is "
+                                     f"not valid UTF-8 ({attribute.name[:60]!r})")  # fmt: skip
             for body in (attribute.g,) if attribute.HasField("g") else attribute.graphs:
                 _check_text(body, where)
+
+
+def _tensor_type(type_proto: onnx.TypeProto) -> onnx.TypeProto.Tensor:
+    """The tensor type a value holds, through sequences and optionals (empty when none)."""
+    for _ in range(64):
+        kind = type_proto.WhichOneof("value")
+        if kind == "tensor_type":
+            return type_proto.tensor_type
+        if kind == "sequence_type":
+            type_proto = type_proto.sequence_type.elem_type
+        elif kind == "optional_type":
+            type_proto = type_proto.optional_type.elem_type
+        else:
+            break
+    return onnx.TypeProto.Tensor()
 
 
 def _dtype_notes(graph: onnx.GraphProto) -> list[str]:

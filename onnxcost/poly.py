@@ -17,6 +17,9 @@ import operator
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from onnxcost.errors import FormulaTooLarge
+
+MAX_PRODUCT_TERMS = 10_000  # a product of formulas with more terms than this is refused
 Monomial = tuple[tuple[str, int], ...]  # (name, power) pairs sorted by name; () is the constant
 Terms = Mapping[Monomial, int]
 
@@ -122,6 +125,8 @@ class Poly:
             if value == 0:
                 return 0
             return Poly({m: c * value for m, c in self.terms.items()})
+        if len(self.terms) * len(value.terms) > MAX_PRODUCT_TERMS:
+            raise FormulaTooLarge(f"a size formula of unbound dims would pass {MAX_PRODUCT_TERMS:,} terms")
         found: dict[Monomial, int] = {}
         for left, a in self.terms.items():
             for right, b in value.terms.items():
@@ -388,13 +393,13 @@ def _text(terms: Terms) -> str:
     """The polynomial as sympy prints it expanded: terms in descending lex order of their
     exponents over the names sorted; `c - x` when a positive constant meets one negative term of
     one factor."""
-    names = sorted({name for monomial in terms for name, _ in monomial})
 
-    def exponents(monomial: Monomial) -> tuple[int, ...]:
-        powers = dict(monomial)
-        return tuple(powers.get(name, 0) for name in names)
+    def descending(monomial: Monomial) -> tuple[tuple[Any, ...], ...]:
+        # the dense exponent vectors' descending lex order, read off the sparse sorted pairs: at
+        # the first difference the smaller name, or the higher power of one name, comes first
+        return (*((0, name, -power) for name, power in monomial), (1,))
 
-    ordered = sorted(terms.items(), key=lambda term: exponents(term[0]), reverse=True)
+    ordered = sorted(terms.items(), key=lambda term: descending(term[0]))
     if len(ordered) == 2 and ordered[1][0] == () and ordered[1][1] > 0:
         monomial, coefficient = ordered[0]
         if coefficient < 0 and len(monomial) == 1:

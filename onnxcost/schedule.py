@@ -34,7 +34,7 @@ from onnxcost.errors import OnnxcostError
 from onnxcost.fusion import epilogue_input, is_fusion_head, same_shape
 from onnxcost.graph import Graph
 from onnxcost.rules.elementwise import BINARY_FLOPS, UNARY_FLOPS
-from onnxcost.symbolic import as_int, free_names
+from onnxcost.symbolic import as_int, few, free_names
 from onnxcost.types import NodeInfo, Schedule
 
 VIEW_OPS = frozenset({"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Dropout"})
@@ -404,7 +404,7 @@ def activation_sizes(graph: Graph) -> tuple[dict[str, int], list[str]]:
         raise ScheduleError(
             f"peak memory needs integer tensor sizes, but {len(unbound)} activations depend on "
             f"unbound dims (e.g. {first!r}); bind them with "
-            + " ".join(f"--dim {d}=N" for d in dims)
+            + few([f"--dim {d}=N" for d in dims], joiner=" ")
             + ", or --worst-case for sizes the data decides"
         )
     warnings = []

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from onnxcost.symbolic import ceildiv, dim_max, floordiv, normalize, product
+from onnxcost.errors import ShapeError
+from onnxcost.symbolic import ceildiv, dim_max, floordiv, normalize, product, total
 from onnxcost.types import Dim, NodeInfo
 
 Shape = tuple[Dim, ...]
@@ -115,6 +116,24 @@ def _ints(value: np.ndarray | None) -> list[Dim] | None:
     return [int(v) if isinstance(v, np.integer | int) else normalize(v) for v in value.reshape(-1)]
 
 
+def _shape_operand(node: NodeInfo, value: np.ndarray | None) -> list[Dim] | None:
+    """A shape given as a value (Reshape, Expand, ConstantOfShape), refused past MAX_RANK dims."""
+    if value is not None:
+        _rank_guard(node, value.size)
+    return _ints(value)
+
+
+def _rank_guard(node: NodeInfo, rank: int) -> None:
+    check_rank(f"node {node.name!r} ({node.op_type}): its output", rank)
+
+
+def check_rank(what: str, rank: int) -> None:
+    """A ShapeError when `what` would have more dims than any runtime holds."""
+    if rank > MAX_RANK:
+        raise ShapeError(f"{what} would have {rank:,} dims; a tensor has at most {MAX_RANK} "
+                         "(numpy's limit; onnxruntime's kernels take far fewer)")  # fmt: skip
+
+
 def _operand(node: NodeInfo, values: Sequence[np.ndarray | None], index: int, attr: str):
     """Input `index` as ints (the attribute `attr` in older opsets); None when absent.
 
@@ -129,6 +148,7 @@ def _operand(node: NodeInfo, values: Sequence[np.ndarray | None], index: int, at
     return node.attrs.get(attr)
 
 
+MAX_RANK = 64  # numpy's NPY_MAXDIMS
 SAME_SHAPE_OPS = [
     "Abs",
     "Acos",
@@ -373,7 +393,7 @@ def _gemm(node, shapes, values):
 @shape_rule("Reshape")
 def _reshape(node, shapes, values):
     x = shapes[0]
-    target = _ints(values[1]) if len(values) > 1 else node.attrs.get("shape")
+    target = _shape_operand(node, values[1]) if len(values) > 1 else node.attrs.get("shape")
     if target is None:
         return [None]
     allowzero = int(node.attrs.get("allowzero", 0))
@@ -419,7 +439,7 @@ def _concat(node, shapes, values):
         return [None]
     axis = int(node.attrs["axis"]) % len(present[0])
     out = list(present[0])
-    out[axis] = normalize(sum((s[axis] for s in present[1:]), start=present[0][axis]))
+    out[axis] = normalize(total(s[axis] for s in present))
     return [tuple(out)]
 
 
@@ -481,7 +501,7 @@ def _gather_elements(node, shapes, values):
 
 @shape_rule("Expand")
 def _expand(node, shapes, values):
-    target = _ints(values[1]) if len(values) > 1 else None
+    target = _shape_operand(node, values[1]) if len(values) > 1 else None
     if shapes[0] is None or target is None:
         return [None]
     return [broadcast(shapes[0], tuple(target))]
@@ -744,12 +764,13 @@ def _einsum(node, shapes, values):
 @shape_rule("ConstantOfShape")
 def _constant_of_shape(node, shapes, values):
     """The shape operand's values when known (symbols included), else its length in unknown dims."""
-    dims = _ints(values[0]) if values and values[0] is not None else None
+    dims = _shape_operand(node, values[0]) if values and values[0] is not None else None
     if dims is not None:
         return [tuple(dims)]
     operand = shapes[0] if shapes else None
     if operand is None or len(operand) != 1 or not isinstance(operand[0], int):
         return [None]
+    _rank_guard(node, operand[0])
     return [tuple(DataDim(f"d{axis}", f"dim {axis}, a run-time value") for axis in range(operand[0]))]
 
 

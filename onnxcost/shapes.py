@@ -22,7 +22,7 @@ import sympy
 from onnxcost.bindings import ABSURD_DIM, Bindings, resolve_bindings
 from onnxcost.consistency import CHECKED_OPS, contradiction
 from onnxcost.dtypes import dtype_name
-from onnxcost.errors import GraphError, ShapeError
+from onnxcost.errors import FormulaTooLarge, GraphError, ShapeError
 from onnxcost.fold import FOLD_CAP_ELEMENTS, FOLDERS, constant_attr_value, fold_node, tensor_value
 from onnxcost.limits import run_isolated
 from onnxcost.load import LoadedModel
@@ -30,7 +30,7 @@ from onnxcost.loops import simulated_trips
 from onnxcost.nodes import arity_problem, is_known_op, node_info
 from onnxcost.poly import Poly
 from onnxcost.rules.registry import load_rules
-from onnxcost.shape_rules import DataDim, infer_output_dtypes, infer_output_shapes
+from onnxcost.shape_rules import DataDim, check_rank, infer_output_dtypes, infer_output_shapes
 from onnxcost.symbolic import (
     as_int,
     bind_dim_param,
@@ -337,7 +337,10 @@ def _shape_graph(
         load_rules(node.domain, node.op_type)
         bodies = _bodies(node)
         if not bodies:
-            outputs = _node_outputs(node, tensors, context)
+            try:
+                outputs = _node_outputs(node, tensors, context)
+            except FormulaTooLarge as exc:
+                raise exc.at(node.name, node.op_type) from None
             for info in outputs:
                 tensors[info.name] = info
             if context.uncertain and not context.uncertain.isdisjoint(node.inputs):
@@ -924,6 +927,7 @@ def _value_info(
     if kind != "tensor_type":
         return TensorInfo(name, None, "", elem_type=_elem_kind(kind))
     dtype = dtype_name(type_proto.tensor_type.elem_type)
+    _rank_checked(tuple(type_proto.tensor_type.shape.dim), f"value {name!r}")
     shape = bound_shape if bound_shape is not None else _declared_dims(type_proto, context, name)
     return _checked(TensorInfo(name, shape, dtype))
 
@@ -935,6 +939,7 @@ def _elem_kind(kind: str | None) -> str:
 
 def _initializer_info(tensor: onnx.TensorProto) -> TensorInfo:
     """A weight: its dims and dtype from metadata, its value only when small and in the file."""
+    _rank_checked(tuple(tensor.dims), f"initializer {tensor.name!r}")
     shape = tuple(int(d) for d in tensor.dims)
     for d in shape:
         if d < 0:
@@ -949,6 +954,11 @@ def _initializer_info(tensor: onnx.TensorProto) -> TensorInfo:
             value=tensor_value(tensor),
         )
     )
+
+
+def _rank_checked(shape: Sequence[object] | None, what: str) -> None:
+    if shape is not None:
+        check_rank(what, len(shape))
 
 
 def _checked(info: TensorInfo) -> TensorInfo:
@@ -1012,6 +1022,7 @@ def _node_outputs(
         if declared is not None and declared.WhichOneof("value") == "tensor_type":
             shape, keys = _with_declared(name, shape, keys, declared, context)
             dtype = dtype or dtype_name(declared.tensor_type.elem_type)
+        _rank_checked(shape, f"node {node.name!r} ({op_type}): output {name!r}")
         if shape is not None and not _plain(shape):
             if len(keys) != len(shape):
                 keys = ("",) * len(shape)

@@ -11,7 +11,7 @@ import ast
 import functools
 import operator
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import sympy
 
@@ -21,6 +21,7 @@ from onnxcost.types import Dim
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SAFE_FORMULA = re.compile(r"^[A-Za-z0-9_+\-*/() ]+$")
+MAX_FORMULA_CHARS = 256  # a longer dim_param is one name, not a formula to parse
 
 
 def symbol(name: str) -> Poly:
@@ -230,6 +231,12 @@ def equal(a: Dim, b: Dim) -> bool:
     raise TypeError(f"whether {a} equals {b} depends on the dims")
 
 
+def few(items: Sequence[str], limit: int = 8, joiner: str = ", ") -> str:
+    """The first `limit` items joined, and how many more there are (an error line stays a line)."""
+    shown = joiner.join(items[:limit])
+    return shown if len(items) <= limit else f"{shown}{joiner}and {len(items) - limit:,} more"
+
+
 def parse_dim_param(text: str, fresh: Iterable[str] = ()) -> Dim | None:
     """A dim_param string as a dim: a name, or a formula over names ('2*seq', 'seq+1').
 
@@ -240,10 +247,10 @@ def parse_dim_param(text: str, fresh: Iterable[str] = ()) -> Dim | None:
         return None
     if _IDENTIFIER.fullmatch(text):
         return symbol(text)
-    if _SAFE_FORMULA.match(text):
+    if len(text) <= MAX_FORMULA_CHARS and _SAFE_FORMULA.match(text):
         try:
             return _formula(ast.parse(text, mode="eval").body)
-        except (SyntaxError, TypeError, ValueError, ZeroDivisionError):
+        except (SyntaxError, TypeError, ValueError, ZeroDivisionError, RecursionError, MemoryError):
             return symbol(_sanitize(text))  # not a formula after all: one name
     return symbol(_sanitize(text))
 
@@ -323,8 +330,8 @@ def rank_value(value: Dim, at: int) -> float:
 
 def to_json(value: Dim | float | None) -> int | float | str | None:
     """A figure for JSON: exact int, float, or a formula string when dims are unbound."""
-    if value is None or isinstance(value, int | float | Poly):
-        return value if not isinstance(value, Poly) else str(value)
+    if value is None or isinstance(value, int | float | str | Poly):
+        return value if not isinstance(value, Poly) else str(value)  # a str: a formula already written
     value = normalize(value)
     if isinstance(value, int | Poly):
         return to_json(value)

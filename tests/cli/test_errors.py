@@ -233,3 +233,80 @@ def test_optional_inputs_left_out_with_empty_names_are_allowed(tmp_path: Path) -
     path = _graph_file(tmp_path, "clip", nodes, [h.make_tensor_value_info("y", T.FLOAT, None)])
     code, _, err = run("analyze", path)
     assert code == 0, err
+
+
+def test_a_tensor_of_more_than_64_dims_is_one_error_naming_the_node(tmp_path: Path) -> None:
+    import numpy as np
+    import onnx
+    from onnx import TensorProto as T
+    from onnx import helper as h
+    from onnx import numpy_helper as nh
+
+    # ConstantOfShape of a 100-element shape: numpy (and every runtime) stops at 64 dims
+    graph = h.make_graph([h.make_node("ConstantOfShape", ["s"], ["y"], name="big")], "g", [],
+                         [h.make_tensor_value_info("y", T.FLOAT, None)],
+                         [nh.from_array(np.ones(100, np.int64), "s")])  # fmt: skip
+    path = tmp_path / "rank.onnx"
+    onnx.save(h.make_model(graph, opset_imports=[h.make_opsetid("", 17)], ir_version=8), str(path))
+    code, _, err = run("analyze", str(path))
+    assert code == 2 and err.strip().startswith(
+        "onnxcost: error: node 'big' (ConstantOfShape): its output would have 100 dims; "
+        "a tensor has at most 64 "
+    )
+
+
+def test_a_size_formula_past_its_term_cap_is_one_error_naming_the_node(tmp_path: Path) -> None:
+    import numpy as np
+    import onnx
+    from onnx import TensorProto as T
+    from onnx import helper as h
+    from onnx import numpy_helper as nh
+
+    # two Concats of 120 one-dim inputs each with its own dim: their sums broadcast into a
+    # [Σa, Σb] tensor whose element count has 120 × 120 = 14,400 terms, past the 10,000 cap
+    inputs, nodes = [], []
+    for group in "ab":
+        inputs += [h.make_tensor_value_info(f"{group}{j}", T.FLOAT, [f"{group}s{j}"]) for j in range(120)]
+        nodes.append(h.make_node("Concat", [f"{group}{j}" for j in range(120)], [f"{group}cat"], axis=0))
+    nodes += [h.make_node("Unsqueeze", ["acat", "one"], ["au"]),
+              h.make_node("Unsqueeze", ["bcat", "zero"], ["bu"]),
+              h.make_node("Add", ["au", "bu"], ["y"], name="outer")]  # fmt: skip
+    axes = [nh.from_array(np.array([1], np.int64), "one"), nh.from_array(np.array([0], np.int64), "zero")]
+    graph = h.make_graph(nodes, "g", inputs, [h.make_tensor_value_info("y", T.FLOAT, None)], axes)
+    path = tmp_path / "terms.onnx"
+    onnx.save(h.make_model(graph, opset_imports=[h.make_opsetid("", 17)], ir_version=8), str(path))
+    code, _, err = run("analyze", str(path))
+    assert code == 2 and err.strip() == (
+        "onnxcost: error: node 'outer' (Add): a size formula of unbound dims would pass 10,000 terms; "
+        "bind the input dims (--dim, --input) to get numbers"
+    )
+
+
+def test_dim_names_that_are_not_utf8_or_too_long_to_be_formulas(tmp_path: Path) -> None:
+    import onnx
+
+    model = onnx.load(str(MODELS / "kws_dscnn.onnx"))
+    model.graph.input[0].type.tensor_type.shape.dim[0].dim_param = "batchXdim"
+    model.producer_name = "makerXname"
+    data = model.SerializeToString()
+    bad_dim = tmp_path / "dim.onnx"
+    bad_dim.write_bytes(data.replace(b"batchXdim", b"batch\xfcdim"))
+    code, _, err = run("analyze", str(bad_dim))
+    assert (
+        code == 2 and "has a dim name that is not valid UTF-8" in err and len(err.strip().splitlines()) == 1
+    )
+    # a producer name that is not UTF-8 is descriptive text: shown with U+FFFD for the bad byte
+    bad_producer = tmp_path / "producer.onnx"
+    bad_producer.write_bytes(data.replace(b"makerXname", b"maker\xfcname"))
+    code, out, err = run("analyze", str(bad_producer), "--format", "json", "--dim", "batchXdim=1")
+    assert code == 0, err
+    assert json.loads(out)["model"]["producer"].startswith("maker\ufffdname")
+    # a dim_param of 2,001 factors is one name, not a formula to parse (ast would recurse 2,000 deep)
+    long = onnx.load(str(MODELS / "kws_dscnn.onnx"))
+    long.graph.input[0].type.tensor_type.shape.dim[0].dim_param = "n*" * 2000 + "n"
+    path = tmp_path / "long.onnx"
+    onnx.save(long, str(path))
+    code, out, err = run("analyze", str(path), "--format", "json")
+    assert code == 0, err
+    # kws_dscnn has 2,656,768 MACs a sample; the batch is the one name n_n_…_n
+    assert json.loads(out)["totals"]["macs"] == "2656768*" + "_".join(["n"] * 2001)
