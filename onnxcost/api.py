@@ -19,6 +19,7 @@ from onnxcost.hardware import load_profile
 from onnxcost.load import LoadedModel, load_model
 from onnxcost.lower import LOWERABLE, lower
 from onnxcost.memory import weight_bytes
+from onnxcost.quantization import quant_plan
 from onnxcost.schedule import MemoryOptions, peak_memory
 from onnxcost.shapes import ShapedGraph, infer_shapes
 from onnxcost.totals import by_op_type, model_totals
@@ -197,5 +198,5 @@ def _runtime_tensors(graph: Graph, qdq: str) -> dict[str, TensorInfo]:
     """The values a runtime materializes: as run, the float tensors of fused QDQ patterns go."""
     if qdq != "as-run":
         return dict(graph.tensors)
-    elided = graph.quant_plan.elided
+    elided = quant_plan(graph).elided
     return {name: info for name, info in graph.tensors.items() if name not in elided}

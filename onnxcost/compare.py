@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from onnxcost.report.document import report_document
 from onnxcost.symbolic import to_json
 from onnxcost.types import Dim, NodeCost, Report
 
@@ -61,7 +62,7 @@ class Comparison:
 
     def to_dict(self, top: int = 10) -> dict[str, Any]:
         """{"a": report, "b": report, "diff": {...}}: each report in onnxcost.report/1 form."""
-        return {"a": self.a.to_dict(), "b": self.b.to_dict(), "diff": diff_document(self, top)}
+        return {"a": report_document(self.a), "b": report_document(self.b), "diff": diff_document(self, top)}
 
 
 def family(op_type: str) -> str:

@@ -11,7 +11,7 @@ import numpy as np
 from onnxcost.dtypes import NON_PARAM_DTYPES
 from onnxcost.errors import FormulaTooLarge
 from onnxcost.graph import Graph
-from onnxcost.quantization import QuantPlan
+from onnxcost.quantization import QuantPlan, quant_plan
 from onnxcost.rules.registry import NodeView, ShapeUnknown, resolve
 from onnxcost.shapes import static_condition
 from onnxcost.symbolic import normalize, total
@@ -30,7 +30,7 @@ def cost_nodes(
     if graph.derived:
         options["dims"] = {**graph.derived, **options.get("dims", {})}
     counted = set() if counted is None else counted
-    plan = graph.quant_plan if options.get("qdq", "as-run") == "as-run" else QuantPlan()
+    plan = quant_plan(graph) if options.get("qdq", "as-run") == "as-run" else QuantPlan()
     absorbed = _absorbed_inputs(graph, plan)
     tensors = graph.tensors
     subgraphs = graph.subgraphs

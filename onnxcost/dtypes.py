@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import onnx
 
-if TYPE_CHECKING:  # onnxcost.types computes sizes with nbytes_of: no import of it at run time
-    from onnxcost.types import Dim
+if TYPE_CHECKING:
+    from onnxcost.poly import Dim
 
 _NAMES: dict[int, str] = {
     onnx.TensorProto.FLOAT: "float32",

@@ -13,8 +13,6 @@ from onnxcost.types import Dim, NodeInfo, TensorInfo
 if TYPE_CHECKING:
     import networkx as nx
 
-    from onnxcost.quantization import QuantPlan
-
 
 # (op, input index) of integer weights that are learned values (int32 biases included): what a
 # DequantizeLinear dequantizes, and the int32 bias of QLinearConv and QGemm.
@@ -58,14 +56,6 @@ class Graph:
                 else:
                     digraph.add_edge(source, node.name, tensors=[name])
         return digraph
-
-    @cached_property
-    def quant_plan(self) -> QuantPlan:
-        """The QDQ patterns a runtime runs as integer ops (onnxcost.quantization), found once:
-        the cost, runtime-tensor and schedule stages all read it."""
-        from onnxcost.quantization import plan_quantization
-
-        return plan_quantization(self)
 
     def all_quantized_payloads(self) -> frozenset[str]:
         """Integer weights dequantized at run time (int32 biases too), at any depth."""

@@ -25,10 +25,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from onnxcost.schedule import MemoryProblem
+from onnxcost.memory_problem import MemoryProblem
 
 # Limits chosen by measurement (docs/schedule.md): see the timings there.
 # Work is counted in transitions tried (one step() each, about 1.5 µs measured on the test

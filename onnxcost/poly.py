@@ -14,10 +14,18 @@ from __future__ import annotations
 
 import functools
 import operator
+import sys
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
 from onnxcost.errors import FormulaTooLarge
+
+if TYPE_CHECKING:
+    import sympy
+
+# A dimension, a count or a byte size: an exact int, or a formula over unbound dims: a polynomial
+# (Poly), else a sympy expression. The strings keep sympy unloaded (onnxcost.lazy).
+Dim = Union[int, "Poly", "sympy.Expr"]
 
 MAX_PRODUCT_TERMS = 10_000  # a product of formulas with more terms than this is refused
 Monomial = tuple[tuple[str, int], ...]  # (name, power) pairs sorted by name; () is the constant
@@ -226,8 +234,6 @@ class Poly:
         if self._sympy is None:
             import sympy
 
-            from onnxcost.symbolic import sympy_symbol
-
             self._sympy = sympy.Add(*(
                 sympy.Mul(sympy.Integer(c), *(sympy_symbol(n) ** p for n, p in m))
                 for m, c in self.terms.items()
@@ -346,8 +352,6 @@ def exact_quotient(numerator: Poly | int, denominator: Poly | int) -> Poly | int
 
 def _fallback(op: Callable[[Any, Any], Any], left: object, right: object) -> Any:
     """The operation in sympy, for what a polynomial cannot hold (or an operand it cannot read)."""
-    from onnxcost.symbolic import normalize
-
     operands = [value._sympy_() if isinstance(value, Poly) else value for value in (left, right)]
     try:
         result = op(*operands)
@@ -422,3 +426,50 @@ def _text(terms: Terms) -> str:
         else:
             parts.append(f"+ {text}")
     return " ".join(parts)
+
+
+@functools.lru_cache(maxsize=4096)
+def sympy_symbol(name: str) -> sympy.Symbol:
+    """The sympy symbol of the dim called `name`: a positive integer."""
+    import sympy
+
+    return sympy.Symbol(name, integer=True, positive=True)
+
+
+def normalize(value: Dim) -> Dim:
+    """A dim in its canonical form: an int, else a Poly, else a sympy expression."""
+    if isinstance(value, int | float | Poly):
+        return value
+    sympy = sys.modules.get("sympy")  # not loaded: the value cannot be a sympy expression
+    if sympy is not None and isinstance(value, sympy.Basic):
+        return _from_sympy(value)
+    return value
+
+
+@functools.lru_cache(maxsize=65536)
+def _from_sympy(value: sympy.Basic) -> Dim:
+    """A sympy result as an int or a Poly where it is one (floor(2·x/2) is x), else itself."""
+    import sympy
+
+    if value.is_Integer:
+        return int(value)
+    if not isinstance(value, sympy.Expr) or value.is_number:
+        return value
+    symbols = sorted(value.free_symbols, key=lambda s: s.name)
+    if not all(isinstance(s, sympy.Symbol) for s in symbols):
+        return value
+    poly = value.as_poly(*symbols)
+    if poly is None or not poly.domain.is_ZZ:
+        return value
+    names = [s.name for s in symbols]
+    terms = {
+        tuple((name, power) for name, power in zip(names, powers, strict=True) if power): int(coefficient)
+        for powers, coefficient in poly.terms()
+    }
+    result: Dim = 0
+    for monomial, coefficient in terms.items():
+        term: Dim = coefficient
+        for name, power in monomial:
+            term = term * Poly.symbol(name) ** power
+        result = result + term
+    return result

@@ -52,6 +52,16 @@ class QuantPlan:
         return bool(self.integer_ops)
 
 
+def quant_plan(graph: Graph) -> QuantPlan:
+    """plan_quantization, found once per graph: the cost, runtime-tensor and schedule stages all
+    read it (kept in the graph's __dict__, as functools.cached_property keeps a value)."""
+    found = graph.__dict__.get("_quant_plan")
+    if found is None:
+        found = plan_quantization(graph)
+        graph.__dict__["_quant_plan"] = found
+    return found
+
+
 def plan_quantization(graph: Graph) -> QuantPlan:
     """Find every op whose float inputs all come from DequantizeLinear, and its Q consumers;
     and the weight-only ops (float activations, DQ'd constant weights)."""

@@ -33,6 +33,8 @@ from typing import NamedTuple
 from onnxcost.errors import OnnxcostError
 from onnxcost.fusion import epilogue_input, is_fusion_head, same_shape
 from onnxcost.graph import Graph
+from onnxcost.memory_problem import Buffer, MemoryOptions, MemoryProblem, Unit
+from onnxcost.quantization import quant_plan
 from onnxcost.rules.elementwise import BINARY_FLOPS, UNARY_FLOPS
 from onnxcost.symbolic import as_int, few, free_names
 from onnxcost.types import NodeInfo, Schedule
@@ -46,46 +48,6 @@ QDQ_OPS = frozenset({"QuantizeLinear", "DequantizeLinear"})
 
 class ScheduleError(OnnxcostError):
     """A schedule cannot be computed (unbound dims, an invalid order)."""
-
-
-@dataclass(frozen=True)
-class MemoryOptions:
-    """What the runtime is assumed to do: run ops in place, fuse epilogues, in-place depthwise."""
-
-    inplace: bool = True
-    fuse: bool = True
-    inplace_depthwise: bool = False
-    qdq: str = "as-run"  # "as-run": DQ → op → Q runs as one integer op; "as-written": as spelled
-
-
-class Buffer(NamedTuple):
-    """One block of activation memory: its tensors (root first, then views), size and users."""
-
-    tensors: tuple[str, ...]
-    size: int
-    producer: int  # unit index; -1 for a graph input
-    readers: tuple[int, ...]  # unit indices, each once
-    pinned: bool  # holds a graph output: live until the last step
-
-
-class Unit(NamedTuple):
-    """What runs as one kernel: its nodes (file order), buffers read and made, in-place options."""
-
-    nodes: tuple[str, ...]
-    reads: tuple[int, ...]
-    makes: tuple[int, ...]
-    reuse: tuple[int, ...]  # input buffers the (single) output may overwrite if they die here
-    preds: tuple[int, ...]  # units whose outputs this one consumes
-    constant: bool  # computes constants only: no memory, reads nothing at run time
-
-
-class MemoryProblem(NamedTuple):
-    """The graph as the schedule sees it: units in file order and activation buffers."""
-
-    units: tuple[Unit, ...]
-    buffers: tuple[Buffer, ...]
-    options: MemoryOptions
-    warnings: tuple[str, ...] = ()
 
 
 class LiveBuffer(NamedTuple):
@@ -249,7 +211,7 @@ def _layout(graph: Graph, options: MemoryOptions) -> _Layout:
     remap: dict[tuple[str, str], str] = {}
     inputs, outputs = list(graph.inputs), set(graph.outputs)
     if options.qdq == "as-run":
-        plan = graph.quant_plan
+        plan = quant_plan(graph)
         for op, replaced in plan.runtime_inputs.items():
             for index, info in replaced.items():
                 remap[(op, by_name[op].inputs[index])] = info.name

@@ -1,16 +1,15 @@
 """What the analysis reads of onnx's operator schemas, taken from onnx ONNX_VERSION.
 
-SCHEMAS maps (domain, op_type) to one entry per schema version, oldest first:
-(since_version, attribute defaults, input type parameters, outputs, arity) as onnxcost.nodes.SchemaFacts
-holds them, or (since_version,) where a default is not a plain value. onnxcost.nodes reads it
-instead of onnx.defs when the installed onnx is ONNX_VERSION (building onnx's registry costs
-about 10 ms a process). It is generated: `python -m onnxcost.schema_table > FILE` prints it anew
-from the installed onnx (tests/test_schema_table.py checks it against onnx.defs).
+SCHEMAS maps (domain, op_type) to one entry per schema version, oldest first: (since_version,
+attribute defaults, input type parameters, outputs, arity) as onnxcost.nodes.SchemaFacts holds
+them, or (since_version,) where a default is not a plain value. onnxcost.nodes reads it instead of
+onnx.defs when the installed onnx is ONNX_VERSION (building onnx's registry costs about 10 ms a
+process). Generated data: `python -m onnxcost.schema_render > onnxcost/schema_table.py` writes it
+anew from the installed onnx (tests/test_schema_table.py checks it against onnx.defs).
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 ONNX_VERSION = '1.23.2'
@@ -243,57 +242,3 @@ SCHEMAS: dict[tuple[str, str], tuple[tuple[Any, ...], ...]] = {
     ('ai.onnx.preview.training', 'Gradient'): ((1, (), ('T1',), (('T2', None),), (1, 2147483647, 1, 2147483647)),),
     ('ai.onnx.preview.training', 'Momentum'): ((1, (), ('T1', 'T2', 'T3'), (('T3', None),), (3, 2147483647, 1, 2147483647)),),
 }  # fmt: skip
-
-def _literal(value: Any) -> str:
-    """Python source for a default value (floats that repr cannot spell included)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return f'float("{value}")'
-    if isinstance(value, list):
-        return "[" + ", ".join(_literal(v) for v in value) + "]"
-    return repr(value)
-
-
-def _plain(value: Any) -> bool:
-    if isinstance(value, list):
-        return all(_plain(v) for v in value)
-    return isinstance(value, int | float | str)
-
-
-def render() -> str:
-    """This module's source, from the installed onnx."""
-    import inspect
-    import sys
-
-    import onnx
-    import onnx.defs
-
-    from onnxcost.nodes import live_schema_facts
-
-    versions: dict[tuple[str, str], list[str]] = {}
-    schemas = sorted(onnx.defs.get_all_schemas_with_history(),
-                     key=lambda s: (s.domain, s.name, s.since_version))  # fmt: skip
-    for schema in schemas:
-        domain = "" if schema.domain == "ai.onnx" else schema.domain
-        facts = live_schema_facts(domain, schema.name, schema.since_version)
-        if facts is None:
-            continue
-        if not all(_plain(v) for _, v in facts.defaults):
-            entry = f"({schema.since_version},)"
-        else:
-            defaults = "(" + "".join(f"({n!r}, {_literal(v)}), " for n, v in facts.defaults) + ")"
-            entry = f"({schema.since_version}, {defaults}, {facts.inputs!r}, {facts.outputs!r}, {facts.arity!r})"
-        versions.setdefault((domain, schema.name), []).append(entry)
-    module = sys.modules[__name__]
-    source = inspect.getsource(module)
-    head = source[: source.index("ONNX_VERSION = ")]
-    tail = source[source.index("\n\ndef _literal(") :]
-    lines = [head + f"ONNX_VERSION = {onnx.__version__!r}",
-             "SCHEMAS: dict[tuple[str, str], tuple[tuple[Any, ...], ...]] = {"]  # fmt: skip
-    for key, entries in versions.items():
-        lines.append(f"    {key!r}: ({', '.join(entries)},),")
-    lines.append("}  # fmt: skip")
-    return "\n".join(lines) + tail
-
-
-if __name__ == "__main__":
-    print(render(), end="")

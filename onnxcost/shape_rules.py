@@ -755,8 +755,6 @@ def _range(node, shapes, values):
 def _einsum(node, shapes, values):
     if any(s is None for s in shapes):
         return [None]
-    from onnxcost.rules.kernels import einsum_letters
-
     sizes, output = einsum_letters(node.attrs["equation"], shapes)
     return [tuple(sizes[c] for c in output)]
 
@@ -875,3 +873,38 @@ def _multinomial(node, shapes, values):
 def _det(node, shapes, values):
     x = shapes[0]
     return [None if x is None else tuple(x[:-2])]
+
+
+def einsum_letters(
+    equation: str, shapes: Sequence[Sequence[Dim]]
+) -> tuple[dict[str, Dim], str]:
+    """Size of each index letter and the output subscripts of an einsum equation."""
+    equation = equation.replace(" ", "")
+    lhs, _, rhs = equation.partition("->")
+    terms = lhs.split(",")
+    if len(terms) != len(shapes):
+        raise ValueError(f"einsum {equation!r} has {len(terms)} operands, got {len(shapes)}")
+    sizes: dict[str, Dim] = {}
+    ellipsis_dims: tuple[Dim, ...] = ()
+    for term, shape in zip(terms, shapes, strict=True):
+        if "..." in term:
+            head, tail = term.split("...")
+            extra = len(shape) - len(head) - len(tail)
+            ell = tuple(shape[len(head) : len(head) + extra])
+            ellipsis_dims = broadcast(ellipsis_dims, ell) if ellipsis_dims else ell
+            letters = head + tail
+            dims = list(shape[: len(head)]) + list(shape[len(head) + extra :])
+        else:
+            letters, dims = term, list(shape)
+        for letter, dim in zip(letters, dims, strict=True):
+            if letter not in sizes or sizes[letter] == 1:
+                sizes[letter] = dim
+    for i, dim in enumerate(ellipsis_dims):
+        sizes[f"\x00{i}"] = dim
+    ell_letters = "".join(f"\x00{i}" for i in range(len(ellipsis_dims)))
+    if "->" in equation:
+        output = rhs.replace("...", ell_letters)
+    else:
+        seen = [c for c in lhs.replace(",", "").replace("...", "") if c.isalpha()]
+        output = ell_letters + "".join(sorted(c for c in set(seen) if seen.count(c) == 1))
+    return sizes, output

@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import sympy
 
-from onnxcost.poly import Poly, from_terms
+from onnxcost.poly import Dim, Poly, from_terms, normalize
 from onnxcost.poly import exact_quotient as poly_quotient
-from onnxcost.types import Dim
+from onnxcost.poly import sympy_symbol as sympy_symbol  # part of the symbolic API
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SAFE_FORMULA = re.compile(r"^[A-Za-z0-9_+\-*/() ]+$")
@@ -27,12 +27,6 @@ MAX_FORMULA_CHARS = 256  # a longer dim_param is one name, not a formula to pars
 def symbol(name: str) -> Poly:
     """The unbound dim called `name` (a positive integer)."""
     return Poly.symbol(name)
-
-
-@functools.lru_cache(maxsize=4096)
-def sympy_symbol(name: str) -> sympy.Symbol:
-    """The sympy symbol of the dim called `name`: a positive integer."""
-    return sympy.Symbol(name, integer=True, positive=True)
 
 
 def is_symbol(value: object) -> bool:
@@ -54,42 +48,6 @@ def as_int(value: Dim) -> int | None:
     if isinstance(value, sympy.Integer):
         return int(value)
     return None
-
-
-def normalize(value: Dim) -> Dim:
-    """A dim in its canonical form: an int, else a Poly, else a sympy expression."""
-    if isinstance(value, int | float | Poly):
-        return value
-    if isinstance(value, sympy.Basic):
-        return _from_sympy(value)
-    return value
-
-
-@functools.lru_cache(maxsize=65536)
-def _from_sympy(value: sympy.Basic) -> Dim:
-    """A sympy result as an int or a Poly where it is one (floor(2·x/2) is x), else itself."""
-    if value.is_Integer:
-        return int(value)
-    if not isinstance(value, sympy.Expr) or value.is_number:
-        return value
-    symbols = sorted(value.free_symbols, key=lambda s: s.name)
-    if not all(isinstance(s, sympy.Symbol) for s in symbols):
-        return value
-    poly = value.as_poly(*symbols)
-    if poly is None or not poly.domain.is_ZZ:
-        return value
-    names = [s.name for s in symbols]
-    terms = {
-        tuple((name, power) for name, power in zip(names, powers, strict=True) if power): int(coefficient)
-        for powers, coefficient in poly.terms()
-    }
-    result: Dim = 0
-    for monomial, coefficient in terms.items():
-        term: Dim = coefficient
-        for name, power in monomial:
-            term = term * symbol(name) ** power
-        result = result + term
-    return result
 
 
 def product(values: Iterable[Dim]) -> Dim:

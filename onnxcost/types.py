@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Union
+from typing import Any, Literal
 
 import numpy as np
-import sympy
 
 from onnxcost.dtypes import nbytes_of
-
-if TYPE_CHECKING:
-    from onnxcost.poly import Poly
-
-# A dimension, a count or a byte size: an exact int, or a formula over unbound dims: a polynomial
-# (onnxcost.poly.Poly), else a sympy expression. The strings keep both unloaded (onnxcost.lazy).
-Dim = Union[int, "Poly", "sympy.Expr"]
+from onnxcost.poly import Dim
 
 Status = Literal["ok", "zero", "estimated", "unsupported"]
 Bound = Literal["compute", "memory"]
@@ -355,9 +348,3 @@ class Report:
     underived_dims: tuple[UnderivedDim, ...] = ()
     # with a profile: the weights and the peak of live activations against its memory (fit.py)
     fit: Mapping[str, Any] | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The `onnxcost.report/1` JSON document as plain Python values."""
-        from onnxcost.report.document import report_document
-
-        return report_document(self)

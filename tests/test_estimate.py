@@ -19,6 +19,7 @@ from onnxcost.cli import main
 from onnxcost.errors import OnnxcostError
 from onnxcost.estimate import estimate
 from onnxcost.hardware import ProfileError, load_profile, ridge_point
+from onnxcost.report.document import report_document
 from onnxcost.symbolic import symbol
 from onnxcost.types import EfficiencyStep, HardwareProfile, MemoryLevel, NodeCost
 
@@ -372,7 +373,7 @@ def test_analyze_with_hardware_fills_the_report() -> None:
     assert report.totals.energy_j == report.estimate.energy_j > 0
     assert report.by_op_type["Conv"].latency_s > 0
     assert sum(t.latency_s for t in report.by_op_type.values()) == pytest.approx(report.totals.latency_s)
-    document = report.to_dict()
+    document = report_document(report)
     assert all(n["bound"] in ("compute", "memory") for n in document["nodes"])
     same = onnxcost.analyze(MODELS / "ic_resnet8.onnx", hardware=load_profile("a100-80gb-sxm"))
     assert same.totals.latency_s == report.totals.latency_s

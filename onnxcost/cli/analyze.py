@@ -13,6 +13,7 @@ from onnxcost.cli.options import (
     parse_inputs,
     shape_options,
 )
+from onnxcost.report.document import report_document
 from onnxcost.report.json_text import render_json
 
 
@@ -49,7 +50,7 @@ def command(
         qdq=qdq, hardware=hw, fuse=fuse, worst_case=worst_case,
     )
     if fmt == "json":
-        emit(render_json(report.to_dict()), output)
+        emit(render_json(report_document(report)), output)
     else:
         from onnxcost.report.table import render_table  # rich: only when a table is asked for
 

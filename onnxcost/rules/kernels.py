@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from onnxcost.shape_rules import broadcast
+from onnxcost.shape_rules import broadcast, einsum_letters
 from onnxcost.symbolic import floordiv, product, smaller
 from onnxcost.types import Dim
 
@@ -37,41 +37,6 @@ def matmul_macs(a_shape: Sequence[Dim], b_shape: Sequence[Dim]) -> Dim:
 def gemm_macs(m: Dim, k: Dim, n: Dim) -> Dim:
     """Gemm MACs = M·K·N (the α, β scaling and bias are element-wise FLOPs on top)."""
     return m * k * n
-
-
-def einsum_letters(
-    equation: str, shapes: Sequence[Sequence[Dim]]
-) -> tuple[dict[str, Dim], str]:
-    """Size of each index letter and the output subscripts of an einsum equation."""
-    equation = equation.replace(" ", "")
-    lhs, _, rhs = equation.partition("->")
-    terms = lhs.split(",")
-    if len(terms) != len(shapes):
-        raise ValueError(f"einsum {equation!r} has {len(terms)} operands, got {len(shapes)}")
-    sizes: dict[str, Dim] = {}
-    ellipsis_dims: tuple[Dim, ...] = ()
-    for term, shape in zip(terms, shapes, strict=True):
-        if "..." in term:
-            head, tail = term.split("...")
-            extra = len(shape) - len(head) - len(tail)
-            ell = tuple(shape[len(head) : len(head) + extra])
-            ellipsis_dims = broadcast(ellipsis_dims, ell) if ellipsis_dims else ell
-            letters = head + tail
-            dims = list(shape[: len(head)]) + list(shape[len(head) + extra :])
-        else:
-            letters, dims = term, list(shape)
-        for letter, dim in zip(letters, dims, strict=True):
-            if letter not in sizes or sizes[letter] == 1:
-                sizes[letter] = dim
-    for i, dim in enumerate(ellipsis_dims):
-        sizes[f"\x00{i}"] = dim
-    ell_letters = "".join(f"\x00{i}" for i in range(len(ellipsis_dims)))
-    if "->" in equation:
-        output = rhs.replace("...", ell_letters)
-    else:
-        seen = [c for c in lhs.replace(",", "").replace("...", "") if c.isalpha()]
-        output = ell_letters + "".join(sorted(c for c in set(seen) if seen.count(c) == 1))
-    return sizes, output
 
 
 def einsum_macs(equation: str, shapes: Sequence[Sequence[Dim]]) -> Dim:
