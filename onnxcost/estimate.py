@@ -22,6 +22,7 @@ from dataclasses import dataclass, fields, replace
 
 from onnxcost.error_bars import interval
 from onnxcost.errors import OnnxcostError
+from onnxcost.fusion import CONV_HEADS, FUSABLE_ACTIVATIONS, FUSABLE_WITH_CONSTANT, FUSION_HEADS
 from onnxcost.hardware import (
     class_seconds,
     efficiency,
@@ -44,22 +45,6 @@ from onnxcost.types import (
     TensorInfo,
 )
 
-# Ops whose output may take a fused element-wise epilogue.
-FUSION_HEADS: frozenset[tuple[str, str]] = frozenset(
-    {("", op) for op in ("Conv", "ConvTranspose", "Gemm", "MatMul", "ConvInteger", "MatMulInteger",
-                         "QLinearConv", "QLinearMatMul")}
-    | {(MS_DOMAIN, op) for op in ("FusedConv", "FusedGemm", "FusedMatMul", "QLinearConv")}
-)  # fmt: skip
-CONV_HEADS: frozenset[str] = frozenset({"Conv", "ConvTranspose", "ConvInteger", "QLinearConv", "FusedConv"})
-
-# Element-wise epilogues: activations (their extra inputs are constants), per-channel affine ops
-# with a constant operand, batch norm after a convolution, and the Q/DQ of a QDQ pair.
-FUSABLE_ACTIVATIONS: frozenset[str] = frozenset(
-    {"Relu", "Clip", "LeakyRelu", "PRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Elu",
-     "Selu", "Celu", "Softplus", "Gelu", "FastGelu", "BiasGelu", "QuickGelu", "Mish",
-     "ThresholdedRelu", "Swish"}
-)  # fmt: skip
-FUSABLE_WITH_CONSTANT: frozenset[str] = frozenset({"Add", "Sub", "Mul", "Div"})
 FUSABLE_QDQ: frozenset[str] = frozenset({"QuantizeLinear", "DequantizeLinear"})
 
 

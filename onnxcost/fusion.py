@@ -1,6 +1,6 @@
 """Which nodes a runtime runs as one kernel: element-wise epilogues fused into Conv/Gemm/MatMul.
 
-The notion (the estimator's, onnxcost.estimate, applied to the graph): an element-wise
+The notion (one for the whole tool: the estimator reads these sets too): an element-wise
 activation or a bias-add / scale by a constant that directly follows a Conv, Gemm or MatMul
 whose output has exactly one consumer (and is not a graph output) is fused into it; so is the
 next such op after it, and so on down the chain. The tensors inside a chain never materialize:
@@ -13,13 +13,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from onnxcost.estimate import CONV_HEADS, FUSABLE_ACTIVATIONS, FUSABLE_WITH_CONSTANT, FUSION_HEADS
 from onnxcost.graph import Graph
 from onnxcost.types import MS_DOMAIN, NodeInfo
 
-# One notion for the whole tool: the estimator's sets (heads, activations, ops fused with a
-# constant operand; batch norm only after a convolution).
-__all__ = ["CONV_HEADS", "FUSABLE_ACTIVATIONS", "FUSABLE_WITH_CONSTANT", "FUSION_HEADS"]
+# Ops whose output may take a fused element-wise epilogue.
+FUSION_HEADS: frozenset[tuple[str, str]] = frozenset(
+    {("", op) for op in ("Conv", "ConvTranspose", "Gemm", "MatMul", "ConvInteger", "MatMulInteger",
+                         "QLinearConv", "QLinearMatMul")}
+    | {(MS_DOMAIN, op) for op in ("FusedConv", "FusedGemm", "FusedMatMul", "QLinearConv")}
+)  # fmt: skip
+CONV_HEADS: frozenset[str] = frozenset({"Conv", "ConvTranspose", "ConvInteger", "QLinearConv", "FusedConv"})
+
+# Element-wise epilogues: activations (their extra inputs are constants), per-channel affine ops
+# with a constant operand, batch norm after a convolution, and the Q/DQ of a QDQ pair.
+FUSABLE_ACTIVATIONS: frozenset[str] = frozenset(
+    {"Relu", "Clip", "LeakyRelu", "PRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Elu",
+     "Selu", "Celu", "Softplus", "Gelu", "FastGelu", "BiasGelu", "QuickGelu", "Mish",
+     "ThresholdedRelu", "Swish"}
+)  # fmt: skip
+FUSABLE_WITH_CONSTANT: frozenset[str] = frozenset({"Add", "Sub", "Mul", "Div"})
 
 
 def is_fusion_head(node: NodeInfo) -> bool:

@@ -29,6 +29,13 @@ from onnxcost.load import LoadedModel
 from onnxcost.loops import simulated_trips
 from onnxcost.nodes import arity_problem, is_known_op, node_info
 from onnxcost.poly import Poly
+from onnxcost.rules.dim_names import (
+    BEAM_OPS,
+    GENERATION_OPS,
+    UNBOUNDED_TRIPS,
+    clean_name,
+    trip_symbol_name,
+)
 from onnxcost.rules.registry import load_rules
 from onnxcost.shape_rules import DataDim, check_rank, infer_output_dtypes, infer_output_shapes
 from onnxcost.symbolic import (
@@ -55,8 +62,6 @@ WEIGHT_GENERATORS = frozenset({"Constant", "ConstantOfShape"})
 # input, a loop counter), what they write is made at run time, an activation (zero states).
 MATERIALIZING_OPS = frozenset({"ConstantOfShape", "Expand", "Tile", "Range", "EyeLike"})
 STRICT_DOMAINS = (DEFAULT_DOMAIN, ML_DOMAIN)
-# A Loop whose M is at least this large is a while-loop in disguise (tf2onnx writes INT64_MAX).
-UNBOUNDED_TRIPS = 2**31
 
 
 @dataclass(frozen=True)
@@ -117,29 +122,6 @@ class _Context:
     varying: set[str] = field(default_factory=set)
     # a serialized type -> what _read_type reads from it (a model's values share few)
     types: dict[bytes, _TypeFacts] = field(default_factory=dict)
-
-
-# com.microsoft generation loops: decoder runs (and beams) unknown statically are named dims.
-BEAM_OPS = ("BeamSearch", "WhisperBeamSearch")
-GENERATION_OPS = (*BEAM_OPS, "GreedySearch", "Sampling")
-
-
-def trip_symbol_name(node_name: str, what: str = "trips") -> str:
-    """The dim name a Loop's unknown trip count (or another run-time count: `what`) gets
-    ('--dim NAME=INT' binds it)."""
-    return f"{_clean_name(node_name)}_{what}"
-
-
-def input_dim_name(value: str, axis: int) -> str:
-    """The name an input's unnamed dim gets (`x_d0`), which --dim binds."""
-    return f"{_clean_name(value)}_d{axis}"
-
-
-def _clean_name(text: str) -> str:
-    """A node or value name as the start of a symbol: letters, digits and underscores."""
-    cleaned = re.sub(r"[^A-Za-z0-9_]", "_", text).strip("_") or "node"
-    cleaned = re.sub(r"_+", "_", cleaned)
-    return f"n_{cleaned}" if cleaned[0].isdigit() else cleaned
 
 
 def infer_shapes(
@@ -727,7 +709,7 @@ class _Symbols:
         owner = id(node) if node is not None else hash(label)
         if (owner, key) in self.by_key:
             return self.by_key[(owner, key)]
-        base = f"{_clean_name(node.name if node is not None else label)}_{key}"
+        base = f"{clean_name(node.name if node is not None else label)}_{key}"
         name = base
         suffix = 2
         while name in self.found:

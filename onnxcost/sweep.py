@@ -40,14 +40,9 @@ from onnxcost.hardware import load_profile
 from onnxcost.load import LoadedModel, load_model
 from onnxcost.lower import LOWERABLE
 from onnxcost.memory import weight_bytes
+from onnxcost.rules.dim_names import input_dim_name
 from onnxcost.schedule import MemoryOptions, peak_memory
-from onnxcost.shapes import (
-    NONDETERMINISTIC_OPS,
-    WEIGHT_GENERATORS,
-    infer_shapes,
-    input_dim_name,
-    is_runtime_data,
-)
+from onnxcost.shapes import NONDETERMINISTIC_OPS, WEIGHT_GENERATORS, infer_shapes, is_runtime_data
 from onnxcost.symbolic import dim_param_names, free_names, substitute
 from onnxcost.totals import model_totals
 from onnxcost.types import Dim, Estimate, HardwareProfile, ModelInfo, NodeCost, Totals

@@ -17,6 +17,7 @@ from onnxcost.cli.options import (
     shape_options,
 )
 from onnxcost.compare import compare_reports
+from onnxcost.report.compare_document import comparison_document, diff_document
 from onnxcost.report.compare_text import render_compare_markdown, render_compare_table
 
 
@@ -49,8 +50,8 @@ def command(
                               "hardware": hw, "fuse": fuse, "qdq": qdq, "worst_case": worst_case}  # fmt: skip
     comparison = compare_reports(analyze(model_a, **kwargs), analyze(model_b, **kwargs))
     if fmt == "json":
-        emit(json.dumps(comparison.to_dict(top), indent=2), output)
+        emit(json.dumps(comparison_document(comparison, top), indent=2), output)
         return
-    diff = comparison.to_dict(top)["diff"]
+    diff = diff_document(comparison, top)
     render = render_compare_markdown if fmt == "md" else render_compare_table
     emit(render(model_a, model_b, diff), output)

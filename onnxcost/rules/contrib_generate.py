@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from onnxcost.rules.contrib import SOFTMAX_FLOPS
+from onnxcost.rules.dim_names import BEAM_OPS, trip_symbol_name
 from onnxcost.rules.indexing import ceil_log2
 from onnxcost.rules.registry import NodeView, rule
 from onnxcost.shape_rules import dtype_rule, shape_rule
-from onnxcost.shapes import BEAM_OPS, trip_symbol_name
 from onnxcost.symbolic import normalize, substitute, symbol
 from onnxcost.types import MS_DOMAIN, Dim, SubgraphCost, Work
 

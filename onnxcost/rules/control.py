@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from onnxcost.rules.dim_names import UNBOUNDED_TRIPS, trip_symbol_name
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.shapes import UNBOUNDED_TRIPS, trip_symbol_name
 from onnxcost.symbolic import normalize, rank_value, symbol
 from onnxcost.types import Dim, SubgraphCost, Work
 

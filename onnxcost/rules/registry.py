@@ -14,7 +14,7 @@ from onnxcost.rules.index import RULE_MODULES
 from onnxcost.types import DEFAULT_DOMAIN, Dim, NodeInfo, TensorInfo, Work
 
 # Modules of onnxcost.rules that register no rules of their own.
-INFRASTRUCTURE = frozenset({"registry", "kernels", "common", "index", "index_render"})
+INFRASTRUCTURE = frozenset({"registry", "kernels", "common", "index", "index_render", "dim_names"})
 
 
 @dataclass(frozen=True)

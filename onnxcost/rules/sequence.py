@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from onnxcost.rules.common import tensor_bytes
 from onnxcost.rules.control import scaled_body
+from onnxcost.rules.dim_names import trip_symbol_name
 from onnxcost.rules.indexing import split_reads
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.shapes import trip_symbol_name
 from onnxcost.symbolic import normalize, substitute, symbol
 from onnxcost.types import Dim, Work
 

@@ -24,7 +24,7 @@ import sympy
 from click.testing import CliRunner
 
 from onnxcost.cli import main
-from onnxcost.shapes import trip_symbol_name
+from onnxcost.rules.dim_names import trip_symbol_name
 from onnxcost.symbolic import to_json
 from tests.exporters.common import analyze_clean
 
