@@ -14,11 +14,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from onnxcost.graph import build_graph  # noqa: E402
-from onnxcost.load import load_model  # noqa: E402
-from onnxcost.ordering import min_memory_units  # noqa: E402
-from onnxcost.schedule import build_problem, make_schedule, simulate, topo_units  # noqa: E402
-from onnxcost.shapes import infer_shapes  # noqa: E402
+from onnxcost.cost.graph import build_graph  # noqa: E402
+from onnxcost.memory.ordering import min_memory_units  # noqa: E402
+from onnxcost.memory.schedule import build_problem, make_schedule, simulate, topo_units  # noqa: E402
+from onnxcost.model.load import load_model  # noqa: E402
+from onnxcost.shapes.infer import infer_shapes  # noqa: E402
 from tests.schedule_graphs import branchy_chain, nas_cells, unet, wide_fan  # noqa: E402
 
 GRAPHS = {

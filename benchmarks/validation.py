@@ -29,10 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from onnxcost.api import prepare, report  # noqa: E402
-from onnxcost.calibration.calibrate import calibrate  # noqa: E402
-from onnxcost.hardware import load_profile  # noqa: E402
+from onnxcost.estimate.hardware import load_profile  # noqa: E402
+from onnxcost.measure.calibration.calibrate import calibrate  # noqa: E402
+from onnxcost.measure.validation import validate  # noqa: E402
 from onnxcost.types import HardwareProfile  # noqa: E402
-from onnxcost.validation import validate  # noqa: E402
 from tests.corpus.fetch import fetch, load_models  # noqa: E402
 from tests.corpus.reference import make_feeds  # noqa: E402
 from tests.user_exports.zoo import build_zoo  # noqa: E402

@@ -5,20 +5,21 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from onnxcost.lazy import defer
+from onnxcost.util.lazy import defer
 
 defer("sympy")
 
 if TYPE_CHECKING:
     from onnxcost.api import analyze
+    from onnxcost.report.document import report_document
     from onnxcost.types import NodeCost, Report, TensorInfo
 
-__all__ = ["NodeCost", "Report", "TensorInfo", "__version__", "analyze"]
+__all__ = ["NodeCost", "Report", "TensorInfo", "__version__", "analyze", "report_document"]
 __version__ = "0.1.0"
 
 # Public names and their modules, imported on first use: the command line starts before onnx.
 _EXPORTS = {"analyze": "onnxcost.api", "NodeCost": "onnxcost.types", "Report": "onnxcost.types",
-            "TensorInfo": "onnxcost.types"}  # fmt: skip
+            "TensorInfo": "onnxcost.types", "report_document": "onnxcost.report.document"}  # fmt: skip
 
 
 def __getattr__(name: str) -> Any:

@@ -10,19 +10,19 @@ from typing import Any
 
 import onnx
 
-from onnxcost.cost import cost_nodes, unsupported_census
+from onnxcost.cost.graph import Graph, build_graph
+from onnxcost.cost.nodes import cost_nodes, unsupported_census
+from onnxcost.cost.quantization import quant_plan
+from onnxcost.cost.totals import by_op_type, model_totals
 from onnxcost.errors import OnnxcostError
-from onnxcost.estimate import estimate
-from onnxcost.fit import fit_memory, fit_summary
-from onnxcost.graph import Graph, build_graph
-from onnxcost.hardware import load_profile
-from onnxcost.load import LoadedModel, load_model
-from onnxcost.lower import LOWERABLE, lower
-from onnxcost.memory import weight_bytes
-from onnxcost.quantization import quant_plan
-from onnxcost.schedule import MemoryOptions, peak_memory
-from onnxcost.shapes import ShapedGraph, infer_shapes
-from onnxcost.totals import by_op_type, model_totals
+from onnxcost.estimate.hardware import load_profile
+from onnxcost.estimate.roofline import estimate
+from onnxcost.memory.fit import fit_memory, fit_summary
+from onnxcost.memory.schedule import MemoryOptions, peak_memory
+from onnxcost.memory.weights import weight_bytes
+from onnxcost.model.load import LoadedModel, load_model
+from onnxcost.model.lower import LOWERABLE, lower
+from onnxcost.shapes.infer import ShapedGraph, infer_shapes
 from onnxcost.types import HardwareProfile, ModelInfo, NodeCost, Report, TensorInfo
 
 
@@ -68,7 +68,7 @@ def prepare(
     threads: int = 1,
 ) -> Analysis:
     """Load → (lower) → shapes → graph → rules for one model and binding (see `analyze` for the
-    arguments); `runtime`: the graph as that runtime rewrites it, with `threads` (onnxcost.lower)."""
+    arguments); `runtime`: the graph as that runtime rewrites it, with `threads` (onnxcost.model.lower)."""
     if if_branch not in ("max", "min", "then", "else"):
         raise OnnxcostError(f"if_branch must be max, min, then or else, not {if_branch!r}")
     if qdq not in ("as-run", "as-written"):

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from onnxcost.symbolic import to_json
+from onnxcost.symbolic.formulas import to_json
 from onnxcost.types import Dim, NodeCost, Report
 
 _RENAMES = re.compile(
@@ -113,7 +113,7 @@ def compare_reports(a: Report, b: Report) -> Comparison:
 
 
 def _fused(node: NodeCost) -> bool:
-    """A Q/DQ node that runs inside its integer op (onnxcost.cost marks it so)."""
+    """A Q/DQ node that runs inside its integer op (onnxcost.cost.nodes marks it so)."""
     return node.status == "zero" and node.note.startswith("fused into")
 
 

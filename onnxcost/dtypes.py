@@ -9,7 +9,7 @@ import numpy as np
 import onnx
 
 if TYPE_CHECKING:
-    from onnxcost.poly import Dim
+    from onnxcost.symbolic.poly import Dim
 
 _NAMES: dict[int, str] = {
     onnx.TensorProto.FLOAT: "float32",
@@ -85,7 +85,7 @@ def nbytes_of(count: Dim, dtype: str) -> Dim:
 @functools.lru_cache(maxsize=65536)
 def _formula_nbytes(count: Dim, dtype: str) -> Dim:
     """nbytes_of for a symbolic count (cached: sympy arithmetic is slow)."""
-    from onnxcost.symbolic import ceildiv
+    from onnxcost.symbolic.formulas import ceildiv
 
     bits = bits_of(dtype)
     if bits % 8 == 0:

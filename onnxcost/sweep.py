@@ -30,21 +30,22 @@ import numpy as np
 import onnx
 
 from onnxcost.api import _batch, _runtime_tensors, prepare
-from onnxcost.bindings import canonical_name
-from onnxcost.cost import cost_nodes
+from onnxcost.cost.graph import Graph, build_graph
+from onnxcost.cost.nodes import cost_nodes
+from onnxcost.cost.totals import model_totals
 from onnxcost.errors import OnnxcostError
-from onnxcost.estimate import EstimatePlan, estimate_plan, estimate_profiles, plan_estimate
-from onnxcost.fit import fit_memory
-from onnxcost.graph import Graph, build_graph
-from onnxcost.hardware import load_profile
-from onnxcost.load import LoadedModel, load_model
-from onnxcost.lower import LOWERABLE
-from onnxcost.memory import weight_bytes
+from onnxcost.estimate.hardware import load_profile
+from onnxcost.estimate.roofline import EstimatePlan, estimate_plan, estimate_profiles, plan_estimate
+from onnxcost.memory.fit import fit_memory
+from onnxcost.memory.schedule import MemoryOptions, peak_memory
+from onnxcost.memory.weights import weight_bytes
+from onnxcost.model.load import LoadedModel, load_model
+from onnxcost.model.lower import LOWERABLE
 from onnxcost.rules.dim_names import input_dim_name
-from onnxcost.schedule import MemoryOptions, peak_memory
-from onnxcost.shapes import NONDETERMINISTIC_OPS, WEIGHT_GENERATORS, infer_shapes, is_runtime_data
-from onnxcost.symbolic import dim_param_names, free_names, substitute
-from onnxcost.totals import model_totals
+from onnxcost.shapes.bindings import canonical_name
+from onnxcost.shapes.infer import infer_shapes
+from onnxcost.shapes.values import NONDETERMINISTIC_OPS, WEIGHT_GENERATORS, is_runtime_data
+from onnxcost.symbolic.formulas import dim_param_names, free_names, substitute
 from onnxcost.types import Dim, Estimate, HardwareProfile, ModelInfo, NodeCost, Totals
 
 Model = str | os.PathLike[str] | onnx.ModelProto
@@ -188,7 +189,7 @@ def sweep_model(
 
 
 def _lowers(profile: HardwareProfile, qdq: str) -> bool:
-    """Whether a profile costs the graph as its runtime rewrites it (onnxcost.lower)."""
+    """Whether a profile costs the graph as its runtime rewrites it (onnxcost.model.lower)."""
     return profile.runtime in LOWERABLE and qdq == "as-run"
 
 

@@ -9,7 +9,7 @@ from typing import Any, Literal
 import numpy as np
 
 from onnxcost.dtypes import nbytes_of
-from onnxcost.poly import Dim
+from onnxcost.symbolic.poly import Dim
 
 Status = Literal["ok", "zero", "estimated", "unsupported"]
 Bound = Literal["compute", "memory"]
@@ -44,13 +44,13 @@ class TensorInfo:
 
 
 def _numel(shape: tuple[Dim, ...] | None) -> Dim | None:
-    """The product of dims: plain ints here, formulas by onnxcost.symbolic."""
+    """The product of dims: plain ints here, formulas by onnxcost.symbolic.formulas."""
     if shape is None:
         return None
     count = 1
     for dim in shape:
         if type(dim) is not int:
-            from onnxcost.symbolic import product
+            from onnxcost.symbolic.formulas import product
 
             return product(shape)
         count *= dim
@@ -203,18 +203,18 @@ class HardwareProfile:
     # "power": energy = run_power_w × latency (microcontrollers: measured power is nearly constant).
     energy_model: Literal["per_op", "power"] = "per_op"
     # The runtime that executes the graph ("" for none named): the estimator costs the graph as
-    # that runtime rewrites and runs it (onnxcost.lower).
+    # that runtime rewrites and runs it (onnxcost.model.lower).
     runtime: str = ""
     # Threads the calibrated figures hold for, and what a run costs beyond its nodes.
     threads: int = 1
     run_overhead_s: float = 0.0
-    # Calibrated costs by op class (onnxcost.op_classes) and by op type (which take precedence):
+    # Calibrated costs by op class (onnxcost.estimate.op_classes) and by op type (which take precedence):
     # measured rates or per-element times by size; the roofline serves every other node.
     op_classes: Mapping[str, ClassCost] = field(default_factory=dict)
     op_types: Mapping[str, ClassCost] = field(default_factory=dict)
     # Measured speed-up of each class over one thread (what the threads buy; informational).
     parallel_speedup: Mapping[str, float] = field(default_factory=dict)
-    # The spread of the latency the estimate gives (onnxcost.error_bars): relative errors of the
+    # The spread of the latency the estimate gives (onnxcost.estimate.error_bars): relative errors of the
     # profile's validation by class, as (low, high) factors on the predicted time.
     error_bars: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     # Whether float32 MatMul/Gemm/Conv MACs run as TF32 on tensor cores (the profile's tf32 peak),
@@ -260,7 +260,7 @@ class Estimate:
     throughput_per_s: float
     utilization: float
     assumptions: Mapping[str, Any] = field(default_factory=dict)
-    # The interval the profile's error bars give (onnxcost.error_bars); None without bars.
+    # The interval the profile's error bars give (onnxcost.estimate.error_bars); None without bars.
     latency_range_s: tuple[float, float] | None = None
     energy_range_j: tuple[float, float] | None = None
 

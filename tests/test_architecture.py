@@ -1,4 +1,5 @@
-"""The package's import graph: no circles, and the central types import nothing above them.
+"""The package's import graph: no circles, each stage folder imports only itself and earlier
+stages, and the central types import nothing above them.
 
 Every `import` and `from ... import` in onnxcost/ counts, inside functions and TYPE_CHECKING
 blocks too: a lazy import that closes a circle is still a circle.
@@ -13,7 +14,44 @@ import networkx as nx
 
 PACKAGE = Path(__file__).resolve().parents[1] / "onnxcost"
 # The bottom of the pipeline, in order: each may import only those before it.
-FOUNDATION = ("onnxcost.errors", "onnxcost.poly", "onnxcost.symbolic", "onnxcost.dtypes", "onnxcost.types")
+FOUNDATION = (
+    "onnxcost.errors",
+    "onnxcost.symbolic.poly",
+    "onnxcost.symbolic.formulas",
+    "onnxcost.dtypes",
+    "onnxcost.types",
+)
+
+# The pipeline, first to last; a module may import its own stage and earlier ones. The package
+# root (onnxcost/__init__.py: the public names, imported lazily) comes after all of them.
+STAGES = (
+    ("onnxcost.errors",),
+    ("onnxcost.util",),
+    ("onnxcost.symbolic",),
+    ("onnxcost.dtypes",),
+    ("onnxcost.types",),
+    ("onnxcost.model",),
+    ("onnxcost.rules",),
+    ("onnxcost.shapes",),
+    ("onnxcost.cost",),
+    ("onnxcost.memory",),
+    ("onnxcost.estimate",),
+    ("onnxcost.api", "onnxcost.compare", "onnxcost.sweep"),
+    ("onnxcost.check",),
+    ("onnxcost.measure",),
+    ("onnxcost.report",),
+    ("onnxcost.cli",),
+    ("onnxcost.__main__",),
+)
+
+
+def stage_of(module: str) -> int:
+    """The position of a module's stage in STAGES (len(STAGES) for the package root)."""
+    for position, members in enumerate(STAGES):
+        if any(module == member or module.startswith(member + ".") for member in members):
+            return position
+    assert module == "onnxcost", f"{module} belongs to no stage: add it to STAGES"
+    return len(STAGES)
 
 
 def _module_name(path: Path, package: Path) -> str:
@@ -57,6 +95,12 @@ def test_the_import_graph_has_no_cycles() -> None:
     assert cycles == [], f"modules that import each other: {cycles}"
 
 
+def test_every_stage_imports_only_itself_and_earlier_stages() -> None:
+    graph = import_graph()
+    upward = [(a, b) for a, b in graph.edges if stage_of(b) > stage_of(a)]
+    assert upward == [], f"imports of a later stage: {upward}"
+
+
 def test_the_central_types_import_nothing_above_them() -> None:
     graph = import_graph()
     for position, module in enumerate(FOUNDATION):
@@ -72,3 +116,8 @@ def test_the_walk_sees_a_cycle_made_by_a_lazy_import(tmp_path: Path) -> None:
     (package / "b.py").write_text("def f():\n    from onnxcost import a\n")
     graph = import_graph(package)
     assert {("onnxcost.a", "onnxcost.b"), ("onnxcost.b", "onnxcost.a")} <= set(graph.edges)
+
+
+def test_the_stage_check_sees_an_upward_import() -> None:
+    assert stage_of("onnxcost.report.table") > stage_of("onnxcost.cost.graph")
+    assert stage_of("onnxcost.shapes.infer") > stage_of("onnxcost.rules.registry")

@@ -1,4 +1,4 @@
-"""Output files are written whole or not at all (onnxcost.atomic)."""
+"""Output files are written whole or not at all (onnxcost.util.atomic)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from onnxcost.atomic import write_atomically, write_text
 from onnxcost.errors import OnnxcostError
+from onnxcost.util.atomic import write_atomically, write_text
 
 
 def test_a_file_is_written_and_nothing_else_is_left(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Binding by shape (onnxcost.bindings): `--input` binds the names its input declares, exactly as
+"""Binding by shape (onnxcost.shapes.bindings): `--input` binds the names its input declares, exactly as
 `--dim` does; bindings that contradict each other or the model are one error line, exit 2."""
 
 from __future__ import annotations

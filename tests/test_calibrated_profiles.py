@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from onnxcost.hardware import ProfileError, class_seconds, interpolate, load_profile, op_table_keys
+from onnxcost.estimate.hardware import ProfileError, class_seconds, interpolate, load_profile, op_table_keys
 from tests.test_hardware import VALID, write
 
 CALIBRATED = VALID.replace(

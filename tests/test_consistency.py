@@ -1,4 +1,4 @@
-"""Shapes that cannot run (onnxcost.consistency): one error naming the node, except in an If
+"""Shapes that cannot run (onnxcost.shapes.consistency): one error naming the node, except in an If
 branch, which is then known not to be the one taken."""
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
-"""The interval an estimate carries (onnxcost.error_bars), worked by hand."""
+"""The interval an estimate carries (onnxcost.estimate.error_bars), worked by hand."""
 
 from __future__ import annotations
 
 import pytest
 
-from onnxcost.error_bars import interval
+from onnxcost.estimate.error_bars import interval
 
 
 def test_no_bars_no_interval() -> None:

@@ -17,10 +17,10 @@ from onnx import numpy_helper as nh
 import onnxcost
 from onnxcost.cli import main
 from onnxcost.errors import OnnxcostError
-from onnxcost.estimate import estimate
-from onnxcost.hardware import ProfileError, load_profile, ridge_point
+from onnxcost.estimate.hardware import ProfileError, load_profile, ridge_point
+from onnxcost.estimate.roofline import estimate
 from onnxcost.report.document import report_document
-from onnxcost.symbolic import symbol
+from onnxcost.symbolic.formulas import symbol
 from onnxcost.types import EfficiencyStep, HardwareProfile, MemoryLevel, NodeCost
 
 MODELS = Path(__file__).resolve().parents[1] / "models"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from onnxcost.hardware import (
+from onnxcost.estimate.hardware import (
     KINDS,
     ProfileError,
     efficiency,

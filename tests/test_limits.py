@@ -1,4 +1,4 @@
-"""Bounded steps (onnxcost.limits): an allocation beyond the bound fails at once, and the
+"""Bounded steps (onnxcost.util.limits): an allocation beyond the bound fails at once, and the
 process's own limit comes back after."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from onnxcost.limits import bounded_memory
+from onnxcost.util.limits import bounded_memory
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="RLIMIT_AS and /proc are Linux's"
@@ -56,7 +56,7 @@ def test_a_hostile_initializer_does_not_make_shape_inference_allocate_it(tmp_pat
 
 
 def test_an_isolated_step_hands_back_its_bytes() -> None:
-    from onnxcost.limits import run_isolated
+    from onnxcost.util.limits import run_isolated
 
     assert run_isolated(lambda: b"x" * (3 << 20)) == b"x" * (3 << 20)  # more than a pipe's buffer
 
@@ -65,7 +65,7 @@ def test_a_crash_or_a_hang_in_an_isolated_step_ends_the_child_only() -> None:
     import os
     import time
 
-    from onnxcost.limits import run_isolated
+    from onnxcost.util.limits import run_isolated
 
     with pytest.raises(RuntimeError, match="crashed"):
         run_isolated(lambda: os.abort())  # SIGABRT, as a native library's failed assertion

@@ -1,4 +1,4 @@
-"""Loop trip counts derived from the condition (onnxcost.loops), checked against onnxruntime's run."""
+"""Loop trip counts derived from the condition (onnxcost.shapes.loops), checked against onnxruntime's run."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from onnx import helper as h
 from onnx import numpy_helper as nh
 
 import onnxcost
-from onnxcost.symbolic import to_json
+from onnxcost.symbolic.formulas import to_json
 
 INT64_MAX = 2**63 - 1
 

@@ -1,4 +1,4 @@
-"""Lowering to the graph onnxruntime runs (onnxcost.lower), and the files it lets onnxruntime read."""
+"""Lowering to the graph onnxruntime runs (onnxcost.model.lower), and the files it lets onnxruntime read."""
 
 from __future__ import annotations
 

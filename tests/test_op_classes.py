@@ -1,12 +1,12 @@
-"""Op classes, kernel keys and sizes of nodes (onnxcost.op_classes), on graphs as written."""
+"""Op classes, kernel keys and sizes of nodes (onnxcost.estimate.op_classes), on graphs as written."""
 
 from __future__ import annotations
 
 import pytest
 
 from onnxcost.api import prepare
-from onnxcost.calibration import bench
-from onnxcost.op_classes import class_amount, kernel_calls, op_class, op_key
+from onnxcost.estimate.op_classes import class_amount, kernel_calls, op_class, op_key
+from onnxcost.measure.calibration import bench
 
 
 def _node(model, op_type: str):  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""onnxcost.poly: polynomial dims agree with sympy on values, text and decisions, without it."""
+"""onnxcost.symbolic.poly: polynomial dims agree with sympy on values, text and decisions, without it."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ import sys
 import pytest
 import sympy
 
-from onnxcost.poly import Poly
-from onnxcost.symbolic import (
+from onnxcost.symbolic.formulas import (
     ceildiv,
     dim_max,
     equal,
@@ -26,6 +25,7 @@ from onnxcost.symbolic import (
     to_json,
     total,
 )
+from onnxcost.symbolic.poly import Poly
 
 NAMES = ("batch", "seq", "B", "_h", "unk_9", "unk_10", "x1")
 
@@ -152,8 +152,8 @@ def test_a_symbolic_analysis_of_a_polynomial_model_never_imports_sympy() -> None
     code = (
         "import sys, onnxcost\n"
         "r = onnxcost.analyze('models/transformer_encoder.onnx')\n"
-        "from onnxcost.symbolic import to_json\n"
-        "from onnxcost.lazy import is_loaded\n"
+        "from onnxcost.symbolic.formulas import to_json\n"
+        "from onnxcost.util.lazy import is_loaded\n"
         "print(to_json(r.totals.macs), is_loaded('sympy'))\n"
     )
     from pathlib import Path

@@ -27,7 +27,7 @@ from onnx import numpy_helper as nh
 
 import onnxcost
 from onnxcost.cli import main
-from onnxcost.hardware import efficiency, load_profile, peak_for
+from onnxcost.estimate.hardware import efficiency, load_profile, peak_for
 
 MODELS = Path(__file__).resolve().parents[1] / "models"
 

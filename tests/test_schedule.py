@@ -19,16 +19,14 @@ from onnx import TensorProto as T
 from onnx import helper as h
 
 import onnxcost
-from onnxcost import ordering
-from onnxcost.arena import lower_bound, plan_arena
 from onnxcost.cli import main
+from onnxcost.cost.graph import Graph, build_graph
 from onnxcost.errors import OnnxcostError
-from onnxcost.fit import fit_memory, largest_batch
-from onnxcost.graph import Graph, build_graph
-from onnxcost.load import load_model
-from onnxcost.ordering import min_memory_units
-from onnxcost.report.document import report_document
-from onnxcost.schedule import (
+from onnxcost.memory import ordering
+from onnxcost.memory.arena import lower_bound, plan_arena
+from onnxcost.memory.fit import fit_memory, largest_batch
+from onnxcost.memory.ordering import min_memory_units
+from onnxcost.memory.schedule import (
     MemoryOptions,
     build_problem,
     lifetimes,
@@ -37,7 +35,9 @@ from onnxcost.schedule import (
     simulate,
     topo_units,
 )
-from onnxcost.shapes import infer_shapes
+from onnxcost.model.load import load_model
+from onnxcost.report.document import report_document
+from onnxcost.shapes.infer import infer_shapes
 from onnxcost.types import HardwareProfile, MemoryLevel
 from tests.schedule_graphs import Builder, branchy_chain, nas_cells, random_dag, unet, wide_fan
 
@@ -540,8 +540,8 @@ def test_largest_batch_is_linear_and_checked() -> None:
 
 
 def test_transformer_largest_batch_on_a_gpu() -> None:
-    from onnxcost.hardware import load_profile
-    from onnxcost.memory import schedule_model
+    from onnxcost.estimate.hardware import load_profile
+    from onnxcost.memory.weights import schedule_model
 
     schedule, bindings = schedule_model(MODELS / "transformer_encoder.onnx", {"batch": 1, "seq": 64},
                                         hardware=load_profile("h100-sxm"))  # fmt: skip

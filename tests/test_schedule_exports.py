@@ -35,8 +35,8 @@ from pathlib import Path
 import onnx
 import pytest
 
-from onnxcost.graph import Graph
-from onnxcost.schedule import MemoryOptions, build_problem, make_schedule, simulate, topo_units
+from onnxcost.cost.graph import Graph
+from onnxcost.memory.schedule import MemoryOptions, build_problem, make_schedule, simulate, topo_units
 from tests.test_schedule import _assert_plan_is_sound, _linear_extensions, graph_of
 
 torch = pytest.importorskip("torch")

@@ -1,4 +1,4 @@
-"""onnxcost.schema_table: the snapshot of onnx's schemas the analysis reads instead of onnx.defs."""
+"""onnxcost.model.schema_table: the snapshot of onnx's schemas the analysis reads instead of onnx.defs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import onnx
 import onnx.defs
 import pytest
 
-from onnxcost import nodes, schema_render, schema_table
+from onnxcost.model import nodes, schema_render, schema_table
 
 
 def test_the_table_is_what_the_generator_prints_from_its_onnx() -> None:

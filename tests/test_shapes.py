@@ -10,10 +10,10 @@ from onnx import helper as h
 from onnx import numpy_helper as nh
 
 import onnxcost
-from onnxcost.fold import FOLD_CAP_ELEMENTS
-from onnxcost.load import load_model
-from onnxcost.shapes import infer_shapes
-from onnxcost.symbolic import to_json
+from onnxcost.model.load import load_model
+from onnxcost.shapes.fold import FOLD_CAP_ELEMENTS
+from onnxcost.shapes.infer import infer_shapes
+from onnxcost.symbolic.formulas import to_json
 
 
 def _model(nodes, inputs, outputs, inits=(), opset=17, ir=8) -> onnx.ModelProto:
@@ -158,18 +158,21 @@ def test_node_order_is_repaired_when_the_file_lists_consumers_first() -> None:
 def _both_ways(loaded) -> tuple[dict, dict] | None:
     """Every value's (shape, dtype, constness, kind) from the own rules alone and with ONNX's
     inference; None when the own rules fall short (inference runs then)."""
-    from onnxcost import shapes
+    from onnxcost.shapes import infer as shapes
+    from onnxcost.shapes.bindings import resolve_bindings
+    from onnxcost.shapes.context import NeedsInference
+    from onnxcost.shapes.onnx_inference import declared_types, run_onnx_inference
 
     graph = loaded.proto.graph
     real = [v for v in graph.input if v.name not in {t.name for t in graph.initializer}]
-    bindings = shapes.resolve_bindings(real, {}, {})
-    declared = shapes._declared_types(graph)
+    bindings = resolve_bindings(real, {}, {})
+    declared = declared_types(graph)
     try:
         context = shapes._new_context(loaded, {}, declared, bindings, False, strict=True)
         own = shapes._walk(loaded, real, bindings, context)
-    except shapes._NeedsInference:
+    except NeedsInference:
         return None
-    inferred = shapes._run_onnx_inference(loaded, real, bindings, [])
+    inferred = run_onnx_inference(loaded, real, bindings, [])
     context = shapes._new_context(loaded, inferred, declared, bindings, False)
     with_onnx = shapes._walk(loaded, real, bindings, context)
 
@@ -205,7 +208,7 @@ def test_real_models_take_the_own_rules_and_agree(monkeypatch: pytest.MonkeyPatc
     import glob
     import os
 
-    from onnxcost import shapes
+    from onnxcost.shapes import infer as shapes
 
     light = sorted(glob.glob(os.path.join(os.path.dirname(onnx.__file__), "backend/test/data/light/*.onnx")))
     samples = sorted(glob.glob(os.path.join(os.path.dirname(__file__), "..", "models", "*.onnx")))
@@ -214,7 +217,7 @@ def test_real_models_take_the_own_rules_and_agree(monkeypatch: pytest.MonkeyPatc
         found = _both_ways(load_model(path))
         assert found is not None and found[0] == found[1], path
     # and the analysis of such a model does not run ONNX's inference at all
-    monkeypatch.setattr(shapes, "_run_onnx_inference", lambda *a, **k: pytest.fail("inference ran"))
+    monkeypatch.setattr(shapes, "run_onnx_inference", lambda *a, **k: pytest.fail("inference ran"))
     assert onnxcost.analyze(samples[0]).totals.macs > 0
 
 

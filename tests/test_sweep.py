@@ -18,7 +18,7 @@ from onnx import numpy_helper as nh
 import onnxcost.sweep as sweep_module
 from onnxcost.api import analyze
 from onnxcost.cli import main
-from onnxcost.hardware import bundled_text, load_profile
+from onnxcost.estimate.hardware import bundled_text, load_profile
 from onnxcost.sweep import ROW_FIELDS, SweepRow, sweep, unused_dims
 
 MODELS = Path(__file__).resolve().parents[1] / "models"

@@ -11,7 +11,7 @@ from onnx import TensorProto as T
 from onnx import helper as h
 from onnx import numpy_helper as nh
 
-from onnxcost import wire
+from onnxcost.model import wire
 
 
 def _save(tmp_path: Path, big: bool) -> Path:

@@ -14,10 +14,10 @@ from onnxcost.check.budgets import (
     make_target,
     parse_budget,
 )
+from onnxcost.check.gate import check, read_baseline
 from onnxcost.check.units import parse_quantity
 from onnxcost.check.verdicts import FIGURE_KINDS
 from onnxcost.cli.options import emit, output_options, parse_dims, parse_inputs, shape_options
-from onnxcost.gate import check, read_baseline
 from onnxcost.report.check import check_document, render_check_markdown, render_check_table, render_junit
 
 # The budget flags: --max-latency 50ms ... (the keys of a budget file, as options).

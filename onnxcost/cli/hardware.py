@@ -11,7 +11,7 @@ import click
 
 from onnxcost.cli.options import emit, output_options
 from onnxcost.errors import OnnxcostError
-from onnxcost.hardware import list_profiles, load_profile
+from onnxcost.estimate.hardware import list_profiles, load_profile
 from onnxcost.report.hardware import profile_document, render_profile, render_profile_list
 
 
@@ -63,8 +63,8 @@ def show_command(profile: str, fmt: str, output: str | None) -> None:
 def calibrate_command(output: str, threads: str | None, quick: bool) -> None:
     """Measure this host with onnxruntime's CPU provider and write a profile of it: per op class
     and size, the rate or per-element cost; bandwidths; per-node and per-run overheads."""
-    from onnxcost.calibration.bench import benchmarks
-    from onnxcost.calibration.calibrate import calibrate, output_paths
+    from onnxcost.measure.calibration.bench import benchmarks
+    from onnxcost.measure.calibration.calibrate import calibrate, output_paths
 
     counts = _thread_counts(threads)
     for path in output_paths(output, counts).values():

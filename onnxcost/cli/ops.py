@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from onnxcost.cli.options import emit, output_options
-from onnxcost.coverage import OpCoverage, coverage, summary
+from onnxcost.cost.coverage import OpCoverage, coverage, summary
 
 
 @click.command("ops")

@@ -9,10 +9,10 @@ from typing import Any, cast
 
 import click
 
-from onnxcost.atomic import write_text
 from onnxcost.errors import ShapeError
-from onnxcost.hardware import load_profile
+from onnxcost.estimate.hardware import load_profile
 from onnxcost.types import HardwareProfile
+from onnxcost.util.atomic import write_text
 
 F = Callable[..., Any]
 

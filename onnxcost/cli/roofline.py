@@ -6,7 +6,7 @@ import click
 
 from onnxcost.api import analyze
 from onnxcost.cli.options import hardware_options, parse_dims, parse_inputs, shape_options
-from onnxcost.hardware import load_profile
+from onnxcost.estimate.hardware import load_profile
 from onnxcost.report.roofline import check_chart_path, write_roofline
 
 

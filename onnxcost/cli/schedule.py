@@ -7,9 +7,9 @@ import json
 import click
 
 from onnxcost.cli.options import emit, output_options, parse_dims, parse_inputs, shape_options
-from onnxcost.memory import schedule_model
+from onnxcost.memory.schedule import ORDERS, MemoryOptions
+from onnxcost.memory.weights import schedule_model
 from onnxcost.report.schedule import render_schedule, schedule_document
-from onnxcost.schedule import ORDERS, MemoryOptions
 
 
 @click.command("schedule")
@@ -44,7 +44,7 @@ def command(
     """Order MODEL's nodes, find its peak activation memory and plan one arena for it."""
     profile = None
     if hw is not None:
-        from onnxcost.hardware import ProfileError, load_profile
+        from onnxcost.estimate.hardware import ProfileError, load_profile
 
         try:
             profile = load_profile(hw)

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 import click
 
-from onnxcost.bindings import canonical_name
 from onnxcost.cli.options import emit, output_options, tf32_option, with_tf32
 from onnxcost.errors import OnnxcostError
 from onnxcost.report.sweep import render_csv, render_json, render_table
+from onnxcost.shapes.bindings import canonical_name
 from onnxcost.sweep import SweepRow, sweep, unused_dims
 from onnxcost.types import HardwareProfile
 

@@ -7,8 +7,8 @@ import json
 import click
 
 from onnxcost.cli.options import emit, output_options, parse_dims, parse_inputs, shape_options
+from onnxcost.measure.validation import validate
 from onnxcost.report.validation import render_validation, validation_document
-from onnxcost.validation import validate
 
 
 @click.command("validate")

@@ -6,7 +6,7 @@ from typing import Any
 
 from onnxcost.compare import TOTAL_FIGURES, Comparison, LayerMatch, layer_score, ratio
 from onnxcost.report.document import report_document
-from onnxcost.symbolic import to_json
+from onnxcost.symbolic.formulas import to_json
 from onnxcost.types import NodeCost
 
 

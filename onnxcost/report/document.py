@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from onnxcost.symbolic import to_json
+from onnxcost.symbolic.formulas import to_json
 from onnxcost.types import NodeCost, NodeEstimate, Report, TensorInfo, UnderivedDim
 
 SCHEMA = "onnxcost.report/1"

@@ -10,7 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from onnxcost.hardware import figure_keys, main_memory, peak_for, ridge_point
+from onnxcost.estimate.hardware import figure_keys, main_memory, peak_for, ridge_point
 from onnxcost.report.units import iec, seconds, si
 from onnxcost.types import ClassCost, EfficiencyStep, HardwareProfile
 

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from onnxcost.atomic import write_atomically
 from onnxcost.errors import OnnxcostError
-from onnxcost.hardware import main_memory, peak_for, ridge_point
+from onnxcost.estimate.hardware import main_memory, peak_for, ridge_point
 from onnxcost.report.units import seconds, si
 from onnxcost.types import HardwareProfile, NodeCost, NodeEstimate, Report
+from onnxcost.util.atomic import write_atomically
 
 FORMATS = (".png", ".svg", ".pdf")
 MAX_COLORED_OPS = 9  # op types beyond these (by time) are drawn grey as "other"

@@ -1,4 +1,4 @@
-"""The schedule's outputs: the `onnxcost.schedule/1` JSON document and the text tables."""
+"""The schedule's outputs: the `onnxcost.memory.schedule/1` JSON document and the text tables."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from rich.table import Table
 from onnxcost.report.units import iec
 from onnxcost.types import Schedule
 
-SCHEMA = "onnxcost.schedule/1"
+SCHEMA = "onnxcost.memory.schedule/1"
 
 
 def schedule_document(

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from onnxcost.report.units import iec, joules, seconds, si
-from onnxcost.symbolic import free_names, rank_value, to_json
+from onnxcost.symbolic.formulas import free_names, rank_value, to_json
 from onnxcost.types import Dim, NodeCost, Report
 
 # Unbound dims are given this value only to rank formulas against each other.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from onnxcost.symbolic import to_json
+from onnxcost.symbolic.formulas import to_json
 from onnxcost.types import Dim
 
 _SI = ((1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from onnxcost.measure.validation import ClassRow, Validation
 from onnxcost.report.units import seconds
-from onnxcost.validation import ClassRow, Validation
 
 SCHEMA = "onnxcost.validate/1"
 

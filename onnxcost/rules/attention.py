@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from onnxcost.rules.kernels import recurrence, sdpa_macs
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.shape_rules import shape_rule
-from onnxcost.symbolic import floordiv, normalize
+from onnxcost.rules.shape_rules import shape_rule
+from onnxcost.symbolic.formulas import floordiv, normalize
 from onnxcost.types import Dim, Work
 
 SOFTMAX_FLOPS = 5  # max, subtract, exp, sum, divide (as the Softmax rule)

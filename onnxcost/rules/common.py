@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from onnxcost.rules.registry import NodeView
-from onnxcost.symbolic import product
+from onnxcost.symbolic.formulas import product
 from onnxcost.types import Dim, Work
 
 VIEW_NOTE = "view: no data moved"

@@ -18,8 +18,8 @@ from onnxcost.rules.elementwise import UNARY_FLOPS
 from onnxcost.rules.kernels import conv_macs, gemm_macs, matmul_macs, window_reads
 from onnxcost.rules.norm import STATS_PER_ELEMENT, STATS_PER_GROUP, layer_normalization
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.shape_rules import dtype_rule, gemm_shape, matmul_shape, shape_rule, window_output
-from onnxcost.symbolic import floordiv, normalize, product
+from onnxcost.rules.shape_rules import dtype_rule, gemm_shape, matmul_shape, shape_rule, window_output
+from onnxcost.symbolic.formulas import floordiv, normalize, product
 from onnxcost.types import DEFAULT_DOMAIN, MS_DOMAIN, Dim, Work
 
 MS = MS_DOMAIN

@@ -15,8 +15,8 @@ from __future__ import annotations
 from onnxcost.rules.contrib import ROTARY_FLOPS_PER_ELEMENT, SOFTMAX_FLOPS
 from onnxcost.rules.kernels import sdpa_macs
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.shape_rules import dtype_rule, shape_rule
-from onnxcost.symbolic import ceildiv, floordiv, normalize
+from onnxcost.rules.shape_rules import dtype_rule, shape_rule
+from onnxcost.symbolic.formulas import ceildiv, floordiv, normalize
 from onnxcost.types import MS_DOMAIN, Dim, Work
 
 MS = MS_DOMAIN

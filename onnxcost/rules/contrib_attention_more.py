@@ -17,8 +17,8 @@ from onnxcost.rules.contrib import ROTARY_FLOPS_PER_ELEMENT, SOFTMAX_FLOPS
 from onnxcost.rules.contrib_attention import SCALE_FLOPS
 from onnxcost.rules.kernels import sdpa_macs
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.shape_rules import shape_rule
-from onnxcost.symbolic import floordiv, normalize, product
+from onnxcost.rules.shape_rules import shape_rule
+from onnxcost.symbolic.formulas import floordiv, normalize, product
 from onnxcost.types import MS_DOMAIN, Dim, Work
 
 MS = MS_DOMAIN

@@ -18,8 +18,8 @@ from onnxcost.rules.contrib import SOFTMAX_FLOPS
 from onnxcost.rules.dim_names import BEAM_OPS, trip_symbol_name
 from onnxcost.rules.indexing import ceil_log2
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.shape_rules import dtype_rule, shape_rule
-from onnxcost.symbolic import normalize, substitute, symbol
+from onnxcost.rules.shape_rules import dtype_rule, shape_rule
+from onnxcost.symbolic.formulas import normalize, substitute, symbol
 from onnxcost.types import MS_DOMAIN, Dim, SubgraphCost, Work
 
 MS = MS_DOMAIN

@@ -18,8 +18,8 @@ from onnxcost.rules.contrib import (
 from onnxcost.rules.contrib_moe import SIGMOID_FLOPS
 from onnxcost.rules.glu import SWISH_FLOPS
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.shape_rules import dtype_rule, shape_rule
-from onnxcost.symbolic import floordiv, normalize, product
+from onnxcost.rules.shape_rules import dtype_rule, shape_rule
+from onnxcost.symbolic.formulas import floordiv, normalize, product
 from onnxcost.types import MS_DOMAIN, Dim, Work
 
 MS = MS_DOMAIN

@@ -26,8 +26,8 @@ from onnxcost.rules.indexing import split_reads
 from onnxcost.rules.kernels import matmul_macs
 from onnxcost.rules.quant import QUANTIZE_FLOPS
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.shape_rules import dtype_rule, matmul_shape, shape_rule
-from onnxcost.symbolic import product
+from onnxcost.rules.shape_rules import dtype_rule, matmul_shape, shape_rule
+from onnxcost.symbolic.formulas import product
 from onnxcost.types import MS_DOMAIN, Dim, Work
 
 MS = MS_DOMAIN

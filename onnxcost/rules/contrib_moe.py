@@ -19,8 +19,8 @@ from onnxcost.rules.contrib import FAST_GELU_FLOPS, GELU_FLOPS, SILU_FLOPS, SOFT
 from onnxcost.rules.glu import SWISH_FLOPS
 from onnxcost.rules.indexing import split_reads
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.shape_rules import dtype_rule, shape_rule
-from onnxcost.symbolic import floordiv, normalize, product, smaller
+from onnxcost.rules.shape_rules import dtype_rule, shape_rule
+from onnxcost.symbolic.formulas import floordiv, normalize, product, smaller
 from onnxcost.types import MS_DOMAIN, Dim, Work
 
 MS = MS_DOMAIN

@@ -22,9 +22,9 @@ from onnxcost.rules.kernels import (
 )
 from onnxcost.rules.registry import NodeView, rule
 from onnxcost.rules.sampling import grid_sample
+from onnxcost.rules.shape_rules import SHAPE_RULES, broadcast, dtype_rule, shape_rule, window_output
 from onnxcost.rules.signal import transform_work
-from onnxcost.shape_rules import SHAPE_RULES, broadcast, dtype_rule, shape_rule, window_output
-from onnxcost.symbolic import ceildiv, floordiv, normalize, product
+from onnxcost.symbolic.formulas import ceildiv, floordiv, normalize, product
 from onnxcost.types import MS_DOMAIN, Work
 
 MS = MS_DOMAIN

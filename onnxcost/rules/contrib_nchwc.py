@@ -13,8 +13,8 @@ from onnxcost.rules.common import data_movement, spatial_kernel
 from onnxcost.rules.contrib import activation_flops
 from onnxcost.rules.kernels import window_reads
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.shape_rules import shape_rule, window_output
-from onnxcost.symbolic import normalize, product
+from onnxcost.rules.shape_rules import shape_rule, window_output
+from onnxcost.symbolic.formulas import normalize, product
 from onnxcost.types import Work
 
 NCHWC = "com.microsoft.nchwc"

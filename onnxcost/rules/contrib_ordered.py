@@ -15,8 +15,8 @@ from onnxcost.rules.kernels import matmul_macs, sdpa_macs
 from onnxcost.rules.norm import STATS_PER_ELEMENT, STATS_PER_GROUP
 from onnxcost.rules.quant import QUANTIZE_FLOPS, REQUANTIZE_FLOPS
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.shape_rules import dtype_rule, matmul_shape, shape_rule
-from onnxcost.symbolic import floordiv, product
+from onnxcost.rules.shape_rules import dtype_rule, matmul_shape, shape_rule
+from onnxcost.symbolic.formulas import floordiv, product
 from onnxcost.types import MS_DOMAIN, Work
 
 MS = MS_DOMAIN

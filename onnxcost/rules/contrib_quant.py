@@ -28,8 +28,15 @@ from onnxcost.rules.quant import (
     REQUANTIZE_FLOPS,
 )
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.shape_rules import broadcast, dtype_rule, gemm_shape, matmul_shape, shape_rule, window_output
-from onnxcost.symbolic import ceildiv, normalize, product
+from onnxcost.rules.shape_rules import (
+    broadcast,
+    dtype_rule,
+    gemm_shape,
+    matmul_shape,
+    shape_rule,
+    window_output,
+)
+from onnxcost.symbolic.formulas import ceildiv, normalize, product
 from onnxcost.types import MS_DOMAIN, Dim, Work
 
 MS = MS_DOMAIN

@@ -18,8 +18,8 @@ from onnxcost.rules.indexing import split_reads
 from onnxcost.rules.kernels import recurrence
 from onnxcost.rules.registry import NodeView, rule
 from onnxcost.rules.rnn import DEFAULT_ACTIVATIONS, SWISH_FLOPS, activation_flops
-from onnxcost.shape_rules import dtype_rule, shape_rule
-from onnxcost.symbolic import floordiv, normalize, product
+from onnxcost.rules.shape_rules import dtype_rule, shape_rule
+from onnxcost.symbolic.formulas import floordiv, normalize, product
 from onnxcost.types import MS_DOMAIN, Dim, Work
 
 MS = MS_DOMAIN

@@ -19,8 +19,8 @@ from onnxcost.rules.contrib_attention_more import attention_flops
 from onnxcost.rules.indexing import ceil_log2, split_reads
 from onnxcost.rules.quant import QUANTIZE_FLOPS
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.shape_rules import dtype_rule, shape_rule
-from onnxcost.symbolic import floordiv, normalize
+from onnxcost.rules.shape_rules import dtype_rule, shape_rule
+from onnxcost.symbolic.formulas import floordiv, normalize
 from onnxcost.types import MS_DOMAIN, Dim, Work
 
 MS = MS_DOMAIN

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from onnxcost.rules.dim_names import UNBOUNDED_TRIPS, trip_symbol_name
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.symbolic import normalize, rank_value, symbol
+from onnxcost.symbolic.formulas import normalize, rank_value, symbol
 from onnxcost.types import Dim, SubgraphCost, Work
 
 # Unbound dims are given this value only to decide which If branch is costlier.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.symbolic import floordiv
+from onnxcost.symbolic.formulas import floordiv
 from onnxcost.types import Dim, Work
 
 

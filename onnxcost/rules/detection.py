@@ -8,7 +8,7 @@ import sympy
 
 from onnxcost.rules.kernels import box_pairs, interpolation_flops, linear_weight_flops
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.symbolic import normalize
+from onnxcost.symbolic.formulas import normalize
 from onnxcost.types import Dim, Work
 
 IOU_FLOPS = 13  # 2 max + 2 min corners, 2 sides, 2 clamps, product, a1 + a2 − inter, divide, compare

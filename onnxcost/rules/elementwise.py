@@ -7,7 +7,7 @@ MACs are 0. The table gives the count and the formula it comes from.
 
 from __future__ import annotations
 
-from onnxcost.nodes import schema_defaults
+from onnxcost.model.nodes import schema_defaults
 from onnxcost.rules.registry import NodeView, rule
 from onnxcost.types import Work
 

@@ -6,8 +6,8 @@ import math
 
 from onnxcost.rules.indexing import ceil_log2
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.shape_rules import shape_rule
-from onnxcost.symbolic import ceildiv, normalize
+from onnxcost.rules.shape_rules import shape_rule
+from onnxcost.symbolic.formulas import ceildiv, normalize
 from onnxcost.types import Work
 
 

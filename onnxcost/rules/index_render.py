@@ -12,8 +12,7 @@ from graphlib import TopologicalSorter
 from pathlib import Path
 from typing import Any
 
-from onnxcost import shape_rules
-from onnxcost.rules import registry
+from onnxcost.rules import registry, shape_rules
 
 
 def registrations() -> dict[tuple[str, str], tuple[str, ...]]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from onnxcost.shape_rules import broadcast, einsum_letters
-from onnxcost.symbolic import floordiv, product, smaller
+from onnxcost.rules.shape_rules import broadcast, einsum_letters
+from onnxcost.symbolic.formulas import floordiv, product, smaller
 from onnxcost.types import Dim
 
 

@@ -6,7 +6,7 @@ from onnxcost.dtypes import nbytes_of
 from onnxcost.rules.common import data_movement, view_op
 from onnxcost.rules.indexing import split_reads
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.symbolic import product, smaller
+from onnxcost.symbolic.formulas import product, smaller
 from onnxcost.types import Work
 
 

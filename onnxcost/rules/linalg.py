@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from onnxcost.rules.kernels import lu_det_macs
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.symbolic import floordiv, product
+from onnxcost.symbolic.formulas import floordiv, product
 from onnxcost.types import Work
 
 

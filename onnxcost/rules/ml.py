@@ -16,8 +16,8 @@ from onnx import numpy_helper
 
 from onnxcost.rules.indexing import split_reads
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.shape_rules import shape_rule
-from onnxcost.symbolic import product
+from onnxcost.rules.shape_rules import shape_rule
+from onnxcost.symbolic.formulas import product
 from onnxcost.types import ML_DOMAIN, Dim, Work
 
 # post_transform → FLOPs per score: LOGISTIC 1/(1+exp(−x)) 4; SOFTMAX max, sub, exp, sum, div 5;

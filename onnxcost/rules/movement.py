@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from onnxcost.rules.common import data_movement, tensor_bytes, view_op
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.symbolic import product
+from onnxcost.symbolic.formulas import product
 from onnxcost.types import Work
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.symbolic import floordiv, product
+from onnxcost.symbolic.formulas import floordiv, product
 from onnxcost.types import Dim, Work
 
 # Mean/variance normalization of n elements: per element mean-add, subtract, square,

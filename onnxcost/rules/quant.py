@@ -12,7 +12,7 @@ from __future__ import annotations
 from onnxcost.rules.common import spatial_kernel
 from onnxcost.rules.kernels import conv_macs, matmul_macs
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.shape_rules import matmul_shape, shape_rule
+from onnxcost.rules.shape_rules import matmul_shape, shape_rule
 from onnxcost.types import Dim, Work
 
 REQUANTIZE_FLOPS = 5  # ·scale, round, + zero point, clamp low, clamp high

@@ -13,8 +13,11 @@ import numpy as np
 from onnxcost.rules.index import RULE_MODULES
 from onnxcost.types import DEFAULT_DOMAIN, Dim, NodeInfo, TensorInfo, Work
 
-# Modules of onnxcost.rules that register no rules of their own.
-INFRASTRUCTURE = frozenset({"registry", "kernels", "common", "index", "index_render", "dim_names"})
+# Modules of onnxcost.rules that register no rules of their own (shape_rules registers the
+# default domain's shape rules, which every analysis imports).
+INFRASTRUCTURE = frozenset(
+    {"registry", "kernels", "common", "index", "index_render", "dim_names", "shape_rules"}
+)
 
 
 @dataclass(frozen=True)
@@ -59,13 +62,13 @@ class NodeView:
 
     def in_numel(self, index: int) -> Dim:
         """Elements of an input."""
-        from onnxcost.symbolic import product
+        from onnxcost.symbolic.formulas import product
 
         return product(self.in_shape(index))
 
     def out_numel(self, index: int = 0) -> Dim:
         """Elements of an output."""
-        from onnxcost.symbolic import product
+        from onnxcost.symbolic.formulas import product
 
         return product(self.out_shape(index))
 

@@ -15,8 +15,8 @@ from onnxcost.rules.kernels import (
     linear_weight_flops,
 )
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.shape_rules import shape_rule, window_output
-from onnxcost.symbolic import floordiv, product
+from onnxcost.rules.shape_rules import shape_rule, window_output
+from onnxcost.symbolic.formulas import floordiv, product
 from onnxcost.types import Dim, Work
 
 # GridSample padding, per location: zeros checks both bounds of every tap coordinate, border

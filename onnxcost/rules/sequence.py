@@ -11,7 +11,7 @@ from onnxcost.rules.control import scaled_body
 from onnxcost.rules.dim_names import trip_symbol_name
 from onnxcost.rules.indexing import split_reads
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.symbolic import normalize, substitute, symbol
+from onnxcost.symbolic.formulas import normalize, substitute, symbol
 from onnxcost.types import Dim, Work
 
 UNKNOWN_NOTE = "sequence size unknown: its bytes are not counted"

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from onnxcost.rules.kernels import fft_flops, is_power_of_two, naive_dft_macs
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.shape_rules import shape_rule
-from onnxcost.symbolic import floordiv, product
+from onnxcost.rules.shape_rules import shape_rule
+from onnxcost.symbolic.formulas import floordiv, product
 from onnxcost.types import Dim, Work
 
 FFT_NOTE = "radix-2 FFT: 5·N·log2(N) FLOPs per transform"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from onnxcost.rules.common import data_movement
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.symbolic import larger
+from onnxcost.symbolic.formulas import larger
 from onnxcost.types import Dim, Work
 
 PER_STRING_NOTE = "one operation per string; character work depends on lengths"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from onnxcost.rules.registry import NodeView, rule
-from onnxcost.symbolic import floordiv, product
+from onnxcost.symbolic.formulas import floordiv, product
 from onnxcost.types import Work
 
 RMS_PER_ELEMENT = 4  # square, sum, × 1/rms, × scale

@@ -1,11 +1,11 @@
-"""From measured kernel times to size tables, speed-ups and error bars (onnxcost.calibration.fit),
+"""From measured kernel times to size tables, speed-ups and error bars (onnxcost.measure.calibration.fit),
 on samples whose figures are worked by hand."""
 
 from __future__ import annotations
 
 import pytest
 
-from onnxcost.calibration.fit import Sample, error_bars, fit_tables, quantile, speedups, table
+from onnxcost.measure.calibration.fit import Sample, error_bars, fit_tables, quantile, speedups, table
 
 
 def test_mac_samples_become_rates_and_bins_are_a_factor_root_ten_wide() -> None:

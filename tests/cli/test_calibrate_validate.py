@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from onnxcost.calibration.calibrate import output_paths
-from onnxcost.hardware import figure_keys, load_profile
+from onnxcost.estimate.hardware import figure_keys, load_profile
+from onnxcost.measure.calibration.calibrate import output_paths
 from tests.cli.test_analyze import MODELS, run
 
 

@@ -20,8 +20,8 @@ from onnx import TensorProto as T
 from onnx import helper as h
 from onnx import numpy_helper as nh
 
-from onnxcost import gate
 from onnxcost.api import analyze
+from onnxcost.check import gate
 from onnxcost.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from onnxcost.cli import main
-from onnxcost.hardware import figure_keys, load_profile, profile_names
+from onnxcost.estimate.hardware import figure_keys, load_profile, profile_names
 
 MODELS = Path(__file__).resolve().parents[2] / "models"
 TESTS = Path(__file__).resolve().parents[1]

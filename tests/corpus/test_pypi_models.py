@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 import onnxcost
 from onnxcost.cli import main
-from onnxcost.symbolic import parse_dim_param
+from onnxcost.symbolic.formulas import parse_dim_param
 from tests.corpus.fetch import load_models
 
 MODELS = {model["id"]: model for model in load_models()}

@@ -25,7 +25,7 @@ from click.testing import CliRunner
 
 from onnxcost.cli import main
 from onnxcost.rules.dim_names import trip_symbol_name
-from onnxcost.symbolic import to_json
+from onnxcost.symbolic.formulas import to_json
 from tests.exporters.common import analyze_clean
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "tf2onnx"

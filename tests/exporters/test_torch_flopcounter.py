@@ -144,7 +144,7 @@ def test_dynamic_axes_through_expand_and_gather_stay_exact_formulas(tmp_path: Pa
     path = tmp_path / "embedding.onnx"
     _export(TokenTypeEmbedding().eval(), torch.randn(2, 8, 16), path, False, input_names=["x"],
             dynamic_axes={"x": {0: "batch", 1: "seq"}})  # fmt: skip
-    from onnxcost.symbolic import to_json
+    from onnxcost.symbolic.formulas import to_json
 
     report = onnxcost.analyze(path)
     assert report.warnings == ()  # no underived dim: Where/Equal over the shape fold

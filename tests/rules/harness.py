@@ -11,7 +11,7 @@ import onnx
 from onnx import helper, numpy_helper
 
 import onnxcost
-from onnxcost.symbolic import to_json
+from onnxcost.symbolic.formulas import to_json
 
 _ELEM = {
     "float32": onnx.TensorProto.FLOAT, "float16": onnx.TensorProto.FLOAT16,

@@ -7,7 +7,7 @@ from onnx import helper as h
 from onnx import numpy_helper as nh
 
 import onnxcost
-from onnxcost.symbolic import to_json
+from onnxcost.symbolic.formulas import to_json
 from tests.rules.harness import Case, In, W, build, check
 
 

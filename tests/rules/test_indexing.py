@@ -107,7 +107,7 @@ def test_range_length_follows_a_symbolic_limit() -> None:
     import numpy as np
 
     from onnxcost.rules.generate import _range_shape
-    from onnxcost.symbolic import symbol, to_json
+    from onnxcost.symbolic.formulas import symbol, to_json
 
     # Range(0, L, 2) inside a body whose L comes from Shape(): ⌈L/2⌉ elements
     values = [np.array(0), np.array(symbol("L"), dtype=object), np.array(2)]

@@ -236,7 +236,7 @@ def test_shape_of_an_input_of_unknown_rank_runs_and_writes_its_int64_dims() -> N
     from onnx import helper
 
     import onnxcost
-    from onnxcost.symbolic import to_json
+    from onnxcost.symbolic.formulas import to_json
 
     graph = helper.make_graph(
         [helper.make_node("Shape", ["x"], ["s"], name="shape")], "g",

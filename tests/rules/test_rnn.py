@@ -63,7 +63,7 @@ def test_sequence_lens_makes_an_upper_bound() -> None:
 
 def test_unbound_sequence_and_batch_give_a_formula() -> None:
     import onnxcost
-    from onnxcost.symbolic import symbol
+    from onnxcost.symbolic.formulas import symbol
     from tests.rules.harness import build
 
     case = Case("LSTM", [In("x", ("seq", "batch", 64)), W("w", (1, 512, 64)), W("r", (1, 512, 128))],

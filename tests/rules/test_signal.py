@@ -60,7 +60,7 @@ def test_stft_frames_over_an_unbound_length() -> None:
     import sympy
 
     import onnxcost
-    from onnxcost.symbolic import symbol
+    from onnxcost.symbolic.formulas import symbol
     from tests.rules.harness import build
 
     case = Case("STFT", [In("signal", (1, "samples", 1)), W("step", dtype="int64", value=160),

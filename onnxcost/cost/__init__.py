@@ -1,0 +1,1 @@
+"""Stage 3, cost: takes a ShapedGraph, returns the Graph, a NodeCost per node and the totals."""

@@ -1,0 +1,496 @@
+"""Stage 6: the roofline estimate of every node on a hardware profile, and the whole-model totals.
+
+Per node (see docs/method.md for the reasons):
+
+- compute_s = Σ_dtype ops ÷ peak_for(profile, dtype) ÷ compute_efficiency(node FLOPs); the ops of
+  a MAC run at the peak of the MAC's dtype (NodeCost.macs_by_dtype), the remaining FLOPs at the
+  peak of the node's dtype (so the element-wise work of an int8 node runs at the int8 rate);
+- memory_s = (weight bytes ÷ bandwidth of profile.weights_level + activation bytes ÷ bandwidth of
+  the fastest level that holds the node's activation working set) ÷ memory_efficiency(node bytes);
+- latency_s = max(compute_s, memory_s) (profile.overlap) or their sum, + kernel_overhead_s for
+  every node that launches a kernel (not fused, and not a zero-cost view);
+- energy: "per_op" = ops × pJ/op + bytes × pJ/byte of their level + idle power × latency;
+  "power" = run power × latency.
+
+Nodes run one after another: the model's latency is the sum of its nodes' latencies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+
+from onnxcost.cost.fusion import CONV_HEADS, FUSABLE_ACTIVATIONS, FUSABLE_WITH_CONSTANT, FUSION_HEADS
+from onnxcost.errors import OnnxcostError
+from onnxcost.estimate.error_bars import interval
+from onnxcost.estimate.hardware import (
+    class_seconds,
+    efficiency,
+    energy_per_op_pj,
+    main_memory,
+    memory_level,
+    normalize_dtype,
+    peak_for,
+)
+from onnxcost.estimate.op_classes import MAC_CLASSES, class_amount, kernel_calls, op_class, op_key
+from onnxcost.symbolic.formulas import evaluate, few, free_names, smaller
+from onnxcost.types import (
+    MS_DOMAIN,
+    Dim,
+    Estimate,
+    HardwareProfile,
+    MemoryLevel,
+    NodeCost,
+    NodeEstimate,
+    TensorInfo,
+)
+
+FUSABLE_QDQ: frozenset[str] = frozenset({"QuantizeLinear", "DequantizeLinear"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Fusion:
+    """Bytes a fused epilogue does not pay: its read of the fused input, its producer's write."""
+
+    fused: frozenset[str]
+    read_saved: Mapping[str, int]
+    write_saved: Mapping[str, int]
+
+
+def estimate(
+    costs: Sequence[NodeCost],
+    profile: HardwareProfile,
+    *,
+    fuse: bool = True,
+    batch: int = 1,
+    tensors: Mapping[str, TensorInfo] | None = None,
+    bindings: Mapping[str, int] | None = None,
+    graph_outputs: Collection[str] = (),
+) -> Estimate:
+    """The roofline estimate of `costs` on `profile` (pure: nothing is mutated).
+
+    `tensors` tells constants apart for fusion (without it, a node's weight read marks its
+    constant operand); a value in `graph_outputs` is always written, never fused away.
+    Every figure must be a number: bind the dims first, or pass `bindings` to evaluate formulas
+    (fusion is then planned over the formulas: see `plan_estimate`).
+    """
+    return estimate_profiles(costs, (profile,), fuse=fuse, batch=batch, tensors=tensors,
+                             bindings=bindings, graph_outputs=graph_outputs)[0]  # fmt: skip
+
+
+def estimate_profiles(
+    costs: Sequence[NodeCost],
+    profiles: Sequence[HardwareProfile],
+    *,
+    fuse: bool = True,
+    batch: int = 1,
+    tensors: Mapping[str, TensorInfo] | None = None,
+    bindings: Mapping[str, int] | None = None,
+    graph_outputs: Collection[str] = (),
+    per_node: bool = True,
+) -> list[Estimate]:
+    """`estimate` on each profile, from one plan (see `plan_estimate` and `estimate_plan`)."""
+    plan = plan_estimate(costs, fuse=fuse, tensors=tensors, graph_outputs=graph_outputs)
+    return estimate_plan(plan, profiles, batch=batch, bindings=bindings, per_node=per_node)
+
+
+@dataclass(frozen=True)
+class EstimatePlan:
+    """What every profile and binding of one model shares: the fusion plan and the nodes grouped
+    by the figures their estimate reads (formulas possibly), in order of first appearance."""
+
+    fuse: bool
+    fusion: _Fusion
+    runnable: tuple[NodeCost, ...]
+    skipped: tuple[NodeCost, ...]
+    groups: tuple[tuple[_Figures, int, str], ...]  # (figures, how many nodes, first node's name)
+    group_of: tuple[int, ...]  # each runnable node's group
+
+
+def plan_estimate(
+    costs: Sequence[NodeCost],
+    *,
+    fuse: bool = True,
+    tensors: Mapping[str, TensorInfo] | None = None,
+    graph_outputs: Collection[str] = (),
+) -> EstimatePlan:
+    """Fusion and grouping of `costs`; formulas are kept, to be bound by `estimate_plan`.
+
+    The fusion plan is made on the figures as given, so costs whose formulas can be 0 at a
+    binding (which can make a node a view) should be bound before planning.
+    """
+    skipped = tuple(cost for cost in costs if cost.status == "unsupported")
+    runnable = tuple(cost for cost in costs if cost.status != "unsupported")
+    fusion = (
+        _plan_fusion(runnable, tensors or {}, frozenset(graph_outputs)) if fuse
+        else _Fusion(frozenset(), {}, {})
+    )  # fmt: skip
+    index_of: dict[_Figures, int] = {}
+    groups: list[list] = []
+    group_of = []
+    for cost in runnable:
+        figures = _figures(cost, fusion, tensors or {})
+        index = index_of.get(figures)
+        if index is None:
+            index = index_of[figures] = len(groups)
+            groups.append([figures, 0, cost.name])
+        groups[index][1] += 1
+        group_of.append(index)
+    return EstimatePlan(fuse, fusion, runnable, skipped, tuple(tuple(g) for g in groups), tuple(group_of))
+
+
+def estimate_plan(
+    plan: EstimatePlan,
+    profiles: Sequence[HardwareProfile],
+    *,
+    batch: int = 1,
+    bindings: Mapping[str, int] | None = None,
+    per_node: bool = True,
+) -> list[Estimate]:
+    """The estimate on each profile, each distinct node's figures bound once (`bindings`).
+
+    `per_node=False` leaves Estimate.nodes empty: the totals are the same, and each profile costs
+    one roofline per distinct node instead of a NodeEstimate per node.
+    """
+    groups, group_of = _bound_groups(plan, bindings or {})
+    ops: dict[str, float] = {}
+    flops = 0
+    for figures, count in groups:
+        flops += figures.flops * count
+        for dtype, found in _ops_by_dtype(figures).items():
+            ops[dtype] = ops.get(dtype, 0) + found * count
+    dominant = max(ops, key=lambda dtype: ops[dtype]) if ops else "float32"
+    found = []
+    for profile in profiles:
+        distinct = [_node_estimate(figures, profile) for figures, _ in groups]
+        # Σ over distinct nodes of (figure × how many): the same totals with or without per-node rows
+        latency = sum(node.latency_s * count for node, (_, count) in zip(distinct, groups, strict=True))
+        latency += profile.run_overhead_s
+        energy = sum(node.energy_j * count for node, (_, count) in zip(distinct, groups, strict=True))
+        by_class: dict[str, float] = {}
+        for node, (figures, count) in zip(distinct, groups, strict=True):
+            by_class[figures.kind] = (
+                by_class.get(figures.kind, 0.0) + (node.latency_s - node.overhead_s) * count
+            )
+        latency_range = interval(by_class, latency, profile.error_bars)
+        energy_range = None
+        if latency_range is not None and latency > 0:
+            energy_range = (energy * latency_range[0] / latency, energy * latency_range[1] / latency)
+        nodes = ()
+        if per_node:
+            shared = [tuple(getattr(node, f) for f in _SHARED_FIELDS) for node in distinct]
+            nodes = tuple(NodeEstimate(cost.name, *shared[index])
+                          for cost, index in zip(plan.runnable, group_of, strict=True))  # fmt: skip
+        peak = peak_for(profile, "tf32" if profile.tf32_matmul and dominant == "float32" else dominant)
+        found.append(Estimate(
+            profile=profile.name,
+            nodes=nodes,
+            latency_s=latency,
+            energy_j=energy,
+            throughput_per_s=batch / latency if latency > 0 else 0.0,
+            utilization=flops / (latency * peak) if latency > 0 else 0.0,
+            assumptions=_assumptions(profile, plan.fuse, plan.fusion, batch, plan.skipped, dominant),
+            latency_range_s=latency_range,
+            energy_range_j=energy_range,
+        ))  # fmt: skip
+    return found
+
+
+# NodeEstimate's fields after its name: what every node of a group shares
+_SHARED_FIELDS = tuple(f.name for f in fields(NodeEstimate))[1:]
+
+
+@dataclass(frozen=True, slots=True)
+class _Figures:
+    """What a node's estimate reads: its arithmetic and the bytes it moves once fused, and its op
+    class with the size a calibrated profile times it by (onnxcost.estimate.op_classes)."""
+
+    flops: Dim
+    macs_by_dtype: tuple[tuple[str, Dim], ...]
+    dtype: str
+    weights: Dim  # weight bytes read
+    activations: Dim  # activation bytes read and written, less what fusion saves
+    fused: bool
+    view: bool  # no arithmetic and no bytes: no kernel is launched
+    op_type: str = ""
+    kind: str = ""
+    amount: Dim = 0
+    calls: Dim = 1  # kernel calls the node's work is split into (onnxcost.estimate.op_classes.kernel_calls)
+
+
+def _figures(cost: NodeCost, fusion: _Fusion, tensors: Mapping[str, TensorInfo]) -> _Figures:
+    name = cost.name
+    activations = (cost.bytes_read_activations - fusion.read_saved.get(name, 0)
+                   + cost.bytes_written - fusion.write_saved.get(name, 0))  # fmt: skip
+    kind = op_class(cost, tensors)
+    return _Figures(cost.flops, tuple(cost.macs_by_dtype.items()), cost.dtype, cost.bytes_read_weights,
+                    activations, name in fusion.fused, _is_view(cost), op_key(cost, tensors), kind,
+                    class_amount(cost, kind, tensors), kernel_calls(cost, tensors))  # fmt: skip
+
+
+def _bound_groups(
+    plan: EstimatePlan, bindings: Mapping[str, int]
+) -> tuple[list[tuple[_Figures, int]], list[int]]:
+    """The plan's groups with their figures bound to numbers: groups whose formulas meet at the
+    binding merge, so the groups and their order are those of costs bound before planning."""
+    by_number: dict[_Figures, int] = {}
+    groups: list[list] = []
+    renumber = []
+    for figures, count, name in plan.groups:
+        bound = _bound(figures, name, bindings)
+        index = by_number.get(bound)
+        if index is None:
+            index = by_number[bound] = len(groups)
+            groups.append([bound, 0])
+        groups[index][1] += count
+        renumber.append(index)
+    return [(figures, count) for figures, count in groups], [renumber[i] for i in plan.group_of]
+
+
+def _bound(figures: _Figures, node: str, bindings: Mapping[str, int]) -> _Figures:
+    """The figures as numbers; a formula left over is an error naming its dims."""
+    values = (figures.flops, figures.weights, figures.activations, figures.amount, figures.calls,
+              *(v for _, v in figures.macs_by_dtype))  # fmt: skip
+    if all(isinstance(v, int | float) for v in values):
+        return figures
+    return replace(
+        figures,
+        flops=_number(figures.flops, node, "flops", bindings),
+        weights=_number(figures.weights, node, "bytes_read_weights", bindings),
+        activations=_number(figures.activations, node, "activation bytes", bindings),
+        macs_by_dtype=tuple((d, _number(v, node, "macs", bindings)) for d, v in figures.macs_by_dtype),
+        amount=_number(figures.amount, node, "elements", bindings),
+        calls=_number(figures.calls, node, "kernel calls", bindings),
+    )
+
+
+def _number(value: Dim, node: str, figure: str, bindings: Mapping[str, int]) -> int | float:
+    """A figure as a number: formulas are evaluated with `bindings`, else an error names the dims."""
+    if isinstance(value, int | float):
+        return value
+    try:
+        return evaluate(value, bindings)
+    except KeyError:
+        names = sorted(free_names(value))
+        raise OnnxcostError(
+            f"a hardware estimate needs numbers, but {figure} of node {node!r} depends on unbound "
+            f"dims ({few(names)}): bind them with {few([f'--dim {n}=N' for n in names], joiner=' ')}, "
+            "or --worst-case for sizes the data decides (Python: analyze(dims=..., worst_case=True))"
+        ) from None
+
+
+def _ops_by_dtype(figures: _Figures, tf32: bool = False) -> dict[str, float]:
+    """{profile dtype: ops}: 2 per MAC at the MAC's dtype (float32 MACs as tf32 with `tf32`), the
+    other FLOPs at the node's dtype."""
+    ops: dict[str, float] = {}
+    mac_ops = 0
+    for dtype, macs in figures.macs_by_dtype:
+        key = normalize_dtype(dtype)
+        key = "tf32" if tf32 and key == "float32" else key
+        ops[key] = ops.get(key, 0) + 2 * macs
+        mac_ops += 2 * macs
+    rest = figures.flops - mac_ops
+    if rest > 0:
+        key = normalize_dtype(figures.dtype or "float32")
+        ops[key] = ops.get(key, 0) + rest
+    return ops
+
+
+def _is_view(cost: NodeCost) -> bool:
+    """A node that costs nothing at all: no arithmetic, no bytes (no kernel is launched)."""
+    return cost.flops == 0 and cost.bytes_read == 0 and cost.bytes_written == 0
+
+
+def _plan_fusion(
+    costs: Sequence[NodeCost], tensors: Mapping[str, TensorInfo], graph_outputs: frozenset[str]
+) -> _Fusion:
+    """Which element-wise nodes run as the epilogue of their producer, and the bytes they save.
+
+    A node fuses when it is an epilogue op, its activation input is the single output of a
+    fusion head (or of an already fused node) that has exactly one consumer and is not a graph
+    output, and its other inputs are constants. Q/DQ nodes that the cost stage already folded
+    into an integer op (zero cost, no bytes) are transparent: a chain runs on through them.
+    """
+    producer = {out: cost for cost in costs for out in cost.outputs if out}
+    consumers: dict[str, int] = dict.fromkeys(graph_outputs, 1)  # a graph output is read once more
+    for cost in costs:
+        for name in dict.fromkeys(n for n in cost.inputs if n):
+            consumers[name] = consumers.get(name, 0) + 1
+    heads: dict[str, str] = {}  # head or fused node -> op type of its chain's head
+    read_saved: dict[str, int] = {}
+    write_saved: dict[str, int] = {}
+    for cost in costs:
+        if (cost.domain, cost.op_type) in FUSION_HEADS:
+            heads[cost.name] = cost.op_type
+            continue
+        if _is_view(cost):
+            continue
+        source = _activation_input(cost, tensors)
+        before = _chain_producer(source, producer, consumers)
+        if before is None or before.name not in heads:
+            continue
+        if cost.op_type == "BatchNormalization" and heads[before.name] not in CONV_HEADS:
+            continue
+        heads[cost.name] = heads[before.name]
+        # the producer's write is its single output, the tensor handed on (in the integer dtype
+        # when the cost stage folded Q/DQ around it)
+        read_saved[cost.name] = smaller(before.bytes_written, cost.bytes_read_activations)
+        write_saved[before.name] = before.bytes_written
+    fused = frozenset(name for name in heads if name in read_saved)
+    return _Fusion(fused, read_saved, write_saved)
+
+
+def _chain_producer(
+    name: str | None, producer: Mapping[str, NodeCost], consumers: Mapping[str, int]
+) -> NodeCost | None:
+    """The node whose single output reaches `name` with one consumer at every step (folded Q/DQ
+    passed through), or None."""
+    while name is not None and consumers.get(name, 0) == 1 and name in producer:
+        node = producer[name]
+        if [out for out in node.outputs if out] != [name]:
+            return None
+        if not (_is_view(node) and node.op_type in FUSABLE_QDQ):
+            return node
+        name = next((n for n in node.inputs if n), None)
+    return None
+
+
+def _activation_input(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> str | None:
+    """The input an epilogue op takes from its producer, if `cost` is an epilogue op at all."""
+    names = [n for n in cost.inputs if n]
+    if not names or cost.domain not in ("", "ai.onnx", MS_DOMAIN):
+        return None
+    if cost.op_type in FUSABLE_ACTIVATIONS | FUSABLE_QDQ | {"BatchNormalization"}:
+        first, rest = names[0], names[1:]
+    elif cost.op_type in FUSABLE_WITH_CONSTANT and len(names) == 2:
+        flags = [_is_constant(n, tensors) for n in names]
+        if flags == [False, True]:
+            first, rest = names[0], names[1:]
+        elif flags == [True, False]:
+            first, rest = names[1], names[:1]
+        elif not tensors and cost.bytes_read_weights > 0:
+            first, rest = names[0], names[1:]  # no tensor table: the weight read is the constant
+        else:
+            return None
+    else:
+        return None
+    if tensors and not all(_is_constant(n, tensors) for n in rest):
+        return None
+    if tensors and _is_constant(first, tensors):
+        return None
+    return first
+
+
+def _is_constant(name: str, tensors: Mapping[str, TensorInfo]) -> bool:
+    """True when the tensor is known to be a constant (an initializer or a folded value)."""
+    info = tensors.get(name)
+    return info is not None and info.is_constant
+
+
+def _activation_level(profile: HardwareProfile, working_set: float) -> MemoryLevel:
+    """The fastest level, no slower than activations_level, whose capacity holds the working set."""
+    home = memory_level(profile, profile.activations_level)
+    for level in profile.memory:
+        if working_set <= level.capacity_bytes:
+            return level
+        if level.name == home.name:
+            break
+    return home
+
+
+def _node_estimate(figures: _Figures, profile: HardwareProfile) -> NodeEstimate:
+    """One node on the profile: compute and memory time, overhead, verdict and energy (its name
+    is left empty: one estimate serves every node with these figures)."""
+    flops = figures.flops
+    ops = _ops_by_dtype(figures, profile.tf32_matmul)
+    calibrated = class_seconds(profile, figures.op_type, figures.kind, figures.amount, figures.calls)
+    if calibrated is not None and figures.kind not in MAC_CLASSES:
+        compute_s = calibrated  # measured per element, memory traffic included
+    elif calibrated is not None:
+        compute_s = calibrated
+    else:
+        compute_eff = efficiency(profile.compute_efficiency, flops)
+        compute_s = sum(count / peak_for(profile, dtype) for dtype, count in ops.items()) / compute_eff
+
+    weights, activations = figures.weights, figures.activations
+    moved = weights + activations
+    weight_level = memory_level(profile, profile.weights_level)
+    act_level = _activation_level(profile, activations)
+    raw_memory_s = (weights / weight_level.bandwidth_bytes_per_s
+                    + activations / act_level.bandwidth_bytes_per_s)  # fmt: skip
+    memory_s = raw_memory_s / efficiency(profile.memory_efficiency, moved)
+
+    launches = not figures.fused and not figures.view
+    # a runtime's own graph runs every node it kept, views included (onnxruntime: a node each)
+    overhead_s = profile.kernel_overhead_s if launches or (profile.runtime and not figures.fused) else 0.0
+    if calibrated is not None and figures.kind not in MAC_CLASSES:
+        busy = compute_s if launches else 0.0
+    else:
+        busy = max(compute_s, memory_s) if profile.overlap else compute_s + memory_s
+    latency = busy + overhead_s
+
+    dominant = max(ops, key=lambda dtype: ops[dtype]) if ops else normalize_dtype(figures.dtype or "float32")
+    peak = peak_for(profile, dominant)
+    if moved > 0:
+        intensity = flops / moved
+        bandwidth = moved / raw_memory_s
+        attainable = min(peak, intensity * bandwidth)
+    else:
+        intensity = 0.0
+        attainable = peak if flops > 0 else 0.0
+    if profile.energy_model == "power":
+        energy = profile.run_power_w * latency
+    else:
+        dynamic_pj = sum(count * energy_per_op_pj(profile, dtype) for dtype, count in ops.items())
+        dynamic_pj += weights * weight_level.energy_pj_per_byte + activations * act_level.energy_pj_per_byte
+        energy = dynamic_pj * 1e-12 + profile.idle_power_w * latency
+    return NodeEstimate(
+        name="",
+        compute_s=compute_s,
+        memory_s=memory_s,
+        overhead_s=overhead_s,
+        latency_s=latency,
+        energy_j=energy,
+        bound="compute" if compute_s > memory_s else "memory",
+        intensity_flop_per_byte=float(intensity),
+        attainable_flop_per_s=float(attainable),
+        utilization=flops / latency / peak if latency > 0 else 0.0,
+        fused=figures.fused,
+    )
+
+
+def _assumptions(
+    profile: HardwareProfile,
+    fuse: bool,
+    fusion: _Fusion,
+    batch: int,
+    skipped: Sequence[NodeCost],
+    dominant: str,
+) -> dict[str, object]:
+    """What the figures assume, as plain JSON values (the report prints them)."""
+    return {
+        "execution": "sequential: one node at a time, latency = sum of node latencies",
+        "fusion": (
+            "on: element-wise epilogues (activation, bias/scale by a constant, batch norm after "
+            "Conv, Q/DQ) of a Conv/Gemm/MatMul with one consumer pay no memory round trip and "
+            "no kernel launch"
+            if fuse
+            else "off: every node reads and writes its tensors"
+        ),
+        "fused_nodes": len(fusion.fused),
+        "weights_level": profile.weights_level,
+        "activations_level": (
+            f"fastest level holding the node's activations (read + written), else {profile.activations_level}"
+        ),
+        "main_memory": main_memory(profile).name,
+        "overlap": "max(compute, memory)" if profile.overlap else "compute + memory",
+        "kernel_overhead_s": profile.kernel_overhead_s,
+        "energy_model": (
+            "run_power_w x latency"
+            if profile.energy_model == "power"
+            else "ops x pJ/op + bytes x pJ/byte of their level + idle_power_w x latency"
+        ),
+        "utilization_dtype": dominant,
+        "batch": batch,
+        "skipped_unsupported": [f"{cost.name} ({cost.op_type})" for cost in skipped],
+    }

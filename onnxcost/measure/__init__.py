@@ -1,0 +1,1 @@
+"""Runs onnxruntime: takes models and a profile, returns calibrated profiles and validations."""

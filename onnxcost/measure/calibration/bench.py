@@ -1,0 +1,575 @@
+"""The microbenchmarks `calibrate` runs: small ONNX graphs of one op at one size each, spanning
+the sizes real models use, for every op class (onnxcost.estimate.op_classes).
+
+Each benchmark is a ModelProto with its weights as initializers and a single graph input; the
+input's shape is fixed, so nothing needs binding. `benchmarks(quick)` lists them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import onnx
+from onnx import TensorProto as T
+from onnx import helper as h
+from onnx import numpy_helper as nh
+
+OPSET = 17
+MS = "com.microsoft"
+_RNG = np.random.default_rng(0)
+
+
+@dataclass(frozen=True)
+class Bench:
+    """One benchmark: what it measures (for the progress bar) and its model."""
+
+    label: str
+    model: onnx.ModelProto
+
+
+def _model(nodes: list, x: onnx.ValueInfoProto, inits: list, ms: bool = False) -> onnx.ModelProto:
+    out = h.make_tensor_value_info(nodes[-1].output[0], T.FLOAT, None)
+    graph = h.make_graph(nodes, "bench", [x], [out], inits)
+    opsets = [h.make_opsetid("", OPSET)] + ([h.make_opsetid(MS, 1)] if ms else [])
+    return h.make_model(graph, opset_imports=opsets, ir_version=8)
+
+
+def _weight(name: str, *shape: int, dtype: type = np.float32) -> onnx.TensorProto:
+    if np.issubdtype(dtype, np.integer):
+        return nh.from_array(_RNG.integers(-8, 8, shape).astype(dtype), name)
+    return nh.from_array((_RNG.standard_normal(shape) * 0.1).astype(dtype), name)
+
+
+def _scalar(name: str, value: float | int, dtype: type) -> onnx.TensorProto:
+    return nh.from_array(np.array(value, dtype=dtype), name)
+
+
+def matmul(m: int, k: int, n: int) -> Bench:
+    x = h.make_tensor_value_info("x", T.FLOAT, [m, k])
+    return Bench(
+        f"MatMul {m}×{k}×{n}",
+        _model([h.make_node("MatMul", ["x", "w"], ["y"], name="op")], x, [_weight("w", k, n)]),
+    )
+
+
+def batched_matmul(batch: int, m: int, k: int, n: int) -> Bench:
+    """A MatMul of two activations [batch, m, k] × [batch, k, n] (attention scores and context)."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [batch, m, k])
+    other = h.make_tensor_value_info("w", T.FLOAT, [batch, k, n])
+    node = h.make_node("MatMul", ["x", "w"], ["y"], name="op")
+    out = h.make_tensor_value_info("y", T.FLOAT, None)
+    graph = h.make_graph([node], "bench", [x, other], [out])
+    return Bench(
+        f"MatMul {batch}×{m}×{k}×{n}",
+        h.make_model(graph, opset_imports=[h.make_opsetid("", OPSET)], ir_version=8),
+    )
+
+
+def conv(c: int, size: int, m: int, k: int, stride: int = 1, group: int = 1) -> Bench:
+    x = h.make_tensor_value_info("x", T.FLOAT, [1, c, size, size])
+    node = h.make_node(
+        "Conv",
+        ["x", "w", "b"],
+        ["y"],
+        name="op",
+        kernel_shape=[k, k],
+        strides=[stride] * 2,
+        pads=[k // 2] * 4,
+        group=group,
+    )
+    label = f"{'depthwise ' if group > 1 else ''}Conv {c}→{m} {size}² k{k} s{stride}"
+    return Bench(label, _model([node], x, [_weight("w", m, c // group, k, k), _weight("b", m)]))
+
+
+def conv1d(c: int, length: int, m: int, k: int, group: int = 1, batch: int = 1) -> Bench:
+    """A one-dimensional convolution (audio, sequences): no NCHWc kernel runs it."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [batch, c, length])
+    node = h.make_node(
+        "Conv", ["x", "w", "b"], ["y"], name="op", kernel_shape=[k], pads=[k // 2] * 2, group=group
+    )
+    label = f"{'depthwise ' if group > 1 else ''}Conv1d {batch}×{c}→{m} ×{length} k{k}"
+    return Bench(label, _model([node], x, [_weight("w", m, c // group, k), _weight("b", m)]))
+
+
+def conv_weights_as_inputs(c: int, size: int, m: int, k: int, group: int = 1) -> Bench:
+    """A Conv whose weights are also graph inputs (older exporters' keep_initializers_as_inputs):
+    onnxruntime may not treat them as constant, so it neither pre-packs nor reorders them."""
+    bench = conv(c, size, m, k, 1, group)
+    graph = bench.model.graph
+    graph.input.extend([h.make_tensor_value_info(t.name, T.FLOAT, list(t.dims)) for t in graph.initializer])
+    return Bench(f"{bench.label} (weights as inputs)", bench.model)
+
+
+def qlinear_conv(
+    c: int, size: int, m: int, k: int, group: int = 1, signed: bool = False, stride: int = 1
+) -> Bench:
+    """QLinearConv on uint8 activations, or int8 ones (`signed`: what quantize_static's QDQ
+    default, QInt8 activations, runs as)."""
+    act, act_np = (T.INT8, np.int8) if signed else (T.UINT8, np.uint8)
+    x = h.make_tensor_value_info("x", act, [1, c, size, size])
+    node = h.make_node(
+        "QLinearConv",
+        ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz", "b"],
+        ["q"],
+        name="op",
+        kernel_shape=[k, k],
+        pads=[k // 2] * 4,
+        group=group,
+        strides=[stride] * 2,
+    )
+    out = h.make_node("DequantizeLinear", ["q", "ys", "yz"], ["y"], name="out")
+    zero = 0 if signed else 128
+    inits = [
+        _scalar("xs", 0.02, np.float32),
+        _scalar("xz", zero, act_np),
+        _weight("w", m, c // group, k, k, dtype=np.int8),
+        _scalar("ws", 0.01, np.float32),
+        _scalar("wz", 0, np.int8),
+        _scalar("ys", 0.05, np.float32),
+        _scalar("yz", zero, act_np),
+        _weight("b", m, dtype=np.int32),
+    ]
+    label = f"QLinearConv {c}→{m} {size}² k{k}{' dw' if group > 1 else ''}{' s8' if signed else ''}"
+    return Bench(label, _model([node, out], x, inits))
+
+
+def qlinear_matmul(m: int, k: int, n: int, signed: bool = False) -> Bench:
+    act, act_np = (T.INT8, np.int8) if signed else (T.UINT8, np.uint8)
+    zero = 0 if signed else 128
+    x = h.make_tensor_value_info("x", act, [m, k])
+    node = h.make_node("QLinearMatMul", ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz"], ["q"], name="op")
+    out = h.make_node("DequantizeLinear", ["q", "ys", "yz"], ["y"], name="out")
+    inits = [
+        _scalar("xs", 0.02, np.float32),
+        _scalar("xz", zero, act_np),
+        _weight("w", k, n, dtype=np.int8),
+        _scalar("ws", 0.01, np.float32),
+        _scalar("wz", 0, np.int8),
+        _scalar("ys", 0.05, np.float32),
+        _scalar("yz", zero, act_np),
+    ]
+    return Bench(f"QLinearMatMul {m}×{k}×{n}{' s8' if signed else ''}", _model([node, out], x, inits))
+
+
+def _integer_weight(name: str, unsigned: bool, *shape: int) -> list[onnx.TensorProto]:
+    """Int8 weights, or uint8 ones with their zero point (older quantize_dynamic's QUInt8)."""
+    if not unsigned:
+        return [_weight(name, *shape, dtype=np.int8)]
+    return [
+        nh.from_array(_RNG.integers(120, 136, shape).astype(np.uint8), name),
+        _scalar(f"{name}z", 128, np.uint8),
+    ]
+
+
+def integer_matmul(m: int, k: int, n: int, unsigned: bool = False) -> Bench:
+    """MatMulInteger, as a dynamically quantized graph leaves it before onnxruntime fuses it."""
+    x = h.make_tensor_value_info("x", T.UINT8, [m, k])
+    node = h.make_node("MatMulInteger", ["x", "w", "xz", *(["wz"] if unsigned else [])], ["acc"], name="op")
+    out = h.make_node("Cast", ["acc"], ["y"], name="out", to=T.FLOAT)
+    inits = [*_integer_weight("w", unsigned, k, n), _scalar("xz", 128, np.uint8)]
+    return Bench(f"MatMulInteger {m}×{k}×{n}{' u8u8' if unsigned else ''}", _model([node, out], x, inits))
+
+
+def integer_conv(c: int, size: int, m: int, k: int, group: int = 1, unsigned: bool = False) -> Bench:
+    x = h.make_tensor_value_info("x", T.UINT8, [1, c, size, size])
+    node = h.make_node(
+        "ConvInteger",
+        ["x", "w", "xz", *(["wz"] if unsigned else [])],
+        ["acc"],
+        name="op",
+        kernel_shape=[k, k],
+        pads=[k // 2] * 4,
+        group=group,
+    )
+    out = h.make_node("Cast", ["acc"], ["y"], name="out", to=T.FLOAT)
+    inits = [*_integer_weight("w", unsigned, m, c // group, k, k), _scalar("xz", 128, np.uint8)]
+    label = f"ConvInteger {c}→{m} {size}² k{k}{' dw' if group > 1 else ''}{' u8u8' if unsigned else ''}"
+    return Bench(label, _model([node, out], x, inits))
+
+
+def gemm(m: int, k: int, n: int) -> Bench:
+    """Gemm with a bias (a Linear layer as older exporters and tf2onnx write it)."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [m, k])
+    node = h.make_node("Gemm", ["x", "w", "b"], ["y"], name="op", transB=1)
+    return Bench(f"Gemm {m}×{k}×{n}", _model([node], x, [_weight("w", n, k), _weight("b", n)]))
+
+
+def broadcast(op: str, count: int, width: int, column: bool) -> Bench:
+    """An element-wise op of [count, width] with [count, 1] (`column`) or [width]: broadcasting
+    runs another loop than equal shapes."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [count, width + 1])
+    nodes = [h.make_node("Split", ["x", "parts"], ["a", "b"], name="split", axis=1)]
+    other = "b"
+    if not column:
+        nodes.append(h.make_node("Reshape", ["b", "flat"], ["c"], name="reshape"))
+        nodes.append(h.make_node("Slice", ["c", "zero", "width"], ["row"], name="row"))
+        other = "row"
+    nodes.append(h.make_node(op, ["a", other], ["y"], name="op"))
+    inits = [
+        nh.from_array(np.array([width, 1], np.int64), "parts"),
+        nh.from_array(np.array([-1], np.int64), "flat"),
+        nh.from_array(np.array([0], np.int64), "zero"),
+        nh.from_array(np.array([width], np.int64), "width"),
+    ]
+    label = f"{op} {count}×{width} by {'[count, 1]' if column else '[width]'}"
+    return Bench(label, _model(nodes, x, inits))
+
+
+def scatter_elements(rows_: int, width: int, updates: int, reduction: str) -> Bench:
+    """ScatterElements of [updates, width] into [rows, width] along axis 0 (message passing)."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [updates, width])
+    index = nh.from_array(_RNG.integers(0, rows_, (updates, width)).astype(np.int64), "index")
+    data = nh.from_array(np.zeros((rows_, width), np.float32), "data")
+    attrs = {"reduction": reduction} if reduction != "none" else {}
+    node = h.make_node("ScatterElements", ["data", "index", "x"], ["y"], name="op", axis=0, **attrs)
+    return Bench(
+        f"ScatterElements {updates}×{width} → {rows_} ({reduction})", _model([node], x, [index, data])
+    )
+
+
+def expand(count: int, width: int) -> Bench:
+    x = h.make_tensor_value_info("x", T.FLOAT, [count, 1])
+    shape = nh.from_array(np.array([count, width], np.int64), "shape")
+    return Bench(
+        f"Expand {count}×1 → ×{width}",
+        _model([h.make_node("Expand", ["x", "shape"], ["y"], name="op")], x, [shape]),
+    )
+
+
+def slice_(count: int, width: int) -> Bench:
+    """Half the columns of [count, width]: a strided copy."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [count, width])
+    inits = [
+        nh.from_array(np.array([0], np.int64), "start"),
+        nh.from_array(np.array([width // 2], np.int64), "end"),
+        nh.from_array(np.array([1], np.int64), "axis"),
+    ]
+    node = h.make_node("Slice", ["x", "start", "end", "axis"], ["y"], name="op")
+    return Bench(f"Slice {count}×{width} → half", _model([node], x, inits))
+
+
+def dynamic_matmul(m: int, k: int, n: int, unsigned: bool = False) -> Bench:
+    """A float MatMul as quantize_dynamic writes it (onnxruntime fuses it to one integer kernel)."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [m, k])
+    weight = [
+        nh.from_array(_RNG.integers(120, 136, (k, n)).astype(np.uint8), "w"),
+        _scalar("wz", 128, np.uint8),
+    ]
+    nodes = [
+        h.make_node("DynamicQuantizeLinear", ["x"], ["xq", "xs", "xz"], name="quantize"),
+        h.make_node("MatMulInteger", ["xq", "w", "xz", "wz"], ["acc"], name="op"),
+        h.make_node("Cast", ["acc"], ["accf"], name="cast", to=T.FLOAT),
+        h.make_node("Mul", ["xs", "ws"], ["scale"], name="scale"),
+        h.make_node("Mul", ["accf", "scale"], ["y"], name="rescale"),
+    ]
+    if not unsigned:
+        weight = [_weight("w", k, n, dtype=np.int8), _scalar("wz", 0, np.int8)]
+    inits = [*weight, _scalar("ws", 0.01, np.float32)]
+    return Bench(f"dynamic int8 MatMul {m}×{k}×{n}{' u8u8' if unsigned else ''}", _model(nodes, x, inits))
+
+
+def recurrent(op: str, seq: int, batch: int, size: int, hidden: int) -> Bench:
+    gates = {"LSTM": 4, "GRU": 3, "RNN": 1}[op]
+    x = h.make_tensor_value_info("x", T.FLOAT, [seq, batch, size])
+    node = h.make_node(op, ["x", "W", "R", "B"], ["y"], name="op", hidden_size=hidden)
+    inits = [
+        _weight("W", 1, gates * hidden, size),
+        _weight("R", 1, gates * hidden, hidden),
+        _weight("B", 1, 2 * gates * hidden),
+    ]
+    return Bench(f"{op} {seq}×{batch}×{size}→{hidden}", _model([node], x, inits))
+
+
+def unary(op: str, elements: int, domain: str = "", **attrs: object) -> Bench:
+    x = h.make_tensor_value_info("x", T.FLOAT, [elements])
+    node = h.make_node(op, ["x"], ["y"], name="op", domain=domain, **attrs)
+    return Bench(f"{op} {elements:,}", _model([node], x, [], ms=bool(domain)))
+
+
+def binary(op: str, elements: int) -> Bench:
+    """An element-wise op of two activations (a constant operand would be folded or fused)."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [2, elements])
+    nodes = [
+        h.make_node("Split", ["x", "halves"], ["a", "b"], name="split", axis=0),
+        h.make_node(op, ["a", "b"], ["y"], name="op"),
+    ]
+    halves = nh.from_array(np.array([1, 1], np.int64), "halves")
+    return Bench(f"{op} {elements:,}", _model(nodes, x, [halves]))
+
+
+def scalar_binary(op: str, elements: int) -> Bench:
+    """An element-wise op of an activation and a one-element constant (x + 3, x / 6)."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [elements])
+    node = h.make_node(op, ["x", "c"], ["y"], name="op")
+    return Bench(f"{op} {elements:,} by a scalar", _model([node], x, [_scalar("c", 3.0, np.float32)]))
+
+
+def rows(op: str, count: int, width: int, domain: str = "") -> Bench:
+    """A row-wise op over [count, width]: Softmax, LayerNormalization, ReduceMean."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [count, width])
+    inputs, inits = ["x"], []
+    attrs: dict[str, object] = {"axis": -1} if op != "ReduceMean" else {"axes": [-1]}
+    if op in ("LayerNormalization", "SkipLayerNormalization"):
+        inputs, inits = ["x", "g", "b"], [_weight("g", width), _weight("b", width)]
+        if op == "SkipLayerNormalization":
+            inputs = ["x", "x", "g", "b"]
+            attrs = {}
+    node = h.make_node(op, inputs, ["y"], name="op", domain=domain, **attrs)
+    return Bench(f"{op} {count}×{width}", _model([node], x, inits, ms=bool(domain)))
+
+
+def batch_norm(c: int, size: int) -> Bench:
+    x = h.make_tensor_value_info("x", T.FLOAT, [1, c, size, size])
+    inits = [_weight(n, c) for n in "sbm"] + [nh.from_array(np.ones(c, np.float32), "v")]
+    node = h.make_node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y"], name="op")
+    return Bench(f"BatchNormalization {c}×{size}²", _model([node], x, inits))
+
+
+def pool(op: str, c: int, size: int, k: int = 3, stride: int = 2) -> Bench:
+    x = h.make_tensor_value_info("x", T.FLOAT, [1, c, size, size])
+    attrs: dict[str, object] = {"kernel_shape": [k, k], "strides": [stride] * 2}
+    if op.startswith("Global"):
+        attrs = {}
+    return Bench(f"{op} {c}×{size}²", _model([h.make_node(op, ["x"], ["y"], name="op", **attrs)], x, []))
+
+
+def transpose(shape: tuple[int, ...], perm: list[int]) -> Bench:
+    x = h.make_tensor_value_info("x", T.FLOAT, list(shape))
+    node = h.make_node("Transpose", ["x"], ["y"], name="op", perm=perm)
+    return Bench(f"Transpose {'×'.join(map(str, shape))}", _model([node], x, []))
+
+
+def concat(elements: int) -> Bench:
+    x = h.make_tensor_value_info("x", T.FLOAT, [elements])
+    node = h.make_node("Concat", ["x", "x"], ["y"], name="op", axis=0)
+    return Bench(f"Concat {elements:,}", _model([node], x, []))
+
+
+def gather(rows_: int, width: int, table: int) -> Bench:
+    x = h.make_tensor_value_info("x", T.INT64, [rows_])
+    node = h.make_node("Gather", ["w", "x"], ["y"], name="op", axis=0)
+    return Bench(f"Gather {rows_}×{width}", _model([node], x, [_weight("w", table, width)]))
+
+
+def resize(c: int, size: int) -> Bench:
+    x = h.make_tensor_value_info("x", T.FLOAT, [1, c, size, size])
+    scales = nh.from_array(np.array([1, 1, 2, 2], np.float32), "scales")
+    node = h.make_node("Resize", ["x", "", "scales"], ["y"], name="op", mode="nearest")
+    return Bench(f"Resize {c}×{size}² ×2", _model([node], x, [scales]))
+
+
+def quantize(op: str, elements: int) -> Bench:
+    dtype = T.FLOAT if op == "QuantizeLinear" else T.UINT8
+    x = h.make_tensor_value_info("x", dtype, [elements])
+    inits = [_scalar("s", 0.02, np.float32), _scalar("z", 128, np.uint8)]
+    node = h.make_node(op, ["x", "s", "z"], ["q"], name="op")
+    last = [h.make_node("Cast", ["q"], ["y"], name="out", to=T.FLOAT)] if op == "QuantizeLinear" else []
+    return Bench(f"{op} {elements:,}", _model([node, *last], x, inits))
+
+
+def overhead(nodes: int) -> Bench:
+    """A chain of `nodes` Neg nodes on one element: what a run and a node cost beyond their work."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [1])
+    chain = [
+        h.make_node("Neg", ["x" if i == 0 else f"t{i}"], [f"t{i + 1}"], name=f"op{i}") for i in range(nodes)
+    ]
+    chain[-1].output[0] = "y"
+    return Bench(f"overhead {nodes} nodes", _model(chain, x, []))
+
+
+def benchmarks(quick: bool = False) -> Iterator[Bench]:
+    """Every benchmark; `quick` keeps one size in two."""
+    sizes = [1_000, 10_000, 100_000, 1_000_000, 4_000_000]
+    groups: list[list[Bench]] = [
+        [
+            matmul(*s)
+            for s in (
+                (1, 64, 64),
+                (1, 256, 256),
+                (1, 768, 768),
+                (1, 1024, 4096),
+                (8, 256, 256),
+                (128, 64, 64),
+                (128, 128, 128),
+                (256, 64, 256),
+                (256, 256, 64),
+                (32, 512, 512),
+                (64, 256, 1024),
+                (128, 768, 768),
+                (128, 768, 3072),
+                (256, 1024, 1024),
+                (512, 512, 512),
+            )
+        ],
+        [
+            conv(*s)
+            for s in (
+                (3, 224, 64, 7, 2),
+                (3, 112, 16, 3, 1),
+                (1, 64, 32, 3, 1),
+                (8, 112, 48, 1, 1),
+                (8, 56, 16, 1, 1),
+                (4, 56, 32, 1, 1),
+                (3, 224, 32, 3, 2),
+                (16, 56, 16, 3),
+                (32, 56, 64, 1),
+                (64, 28, 64, 3),
+                (96, 56, 24, 1),
+                (128, 14, 128, 3),
+                (256, 14, 256, 1),
+                (512, 7, 512, 3),
+                (16, 112, 96, 1),
+                (64, 56, 64, 3),
+            )
+        ],
+        [
+            conv(c, size, c, k, stride, group=c)
+            for c, size, k, stride in (
+                (32, 112, 3, 1),
+                (96, 112, 3, 2),
+                (144, 56, 3, 1),
+                (192, 28, 3, 1),
+                (384, 14, 3, 1),
+                (960, 7, 3, 1),
+                (32, 28, 5, 1),
+                (16, 56, 3, 1),
+            )
+        ],
+        [
+            conv1d(*s)
+            for s in (
+                (1, 4096, 64, 64),
+                (64, 512, 64, 3),
+                (128, 256, 128, 3),
+                (128, 1000, 128, 5),
+                (256, 100, 256, 1),
+                (64, 2000, 128, 1),
+            )
+        ],
+        [conv1d(c, n, c, 3, group=c) for c, n in ((64, 1000), (256, 500))],
+        [
+            conv1d(c, n, m, 3, batch=b)
+            for b, c, n, m in ((16, 129, 4, 128), (16, 64, 2, 64), (4, 32, 16, 32), (8, 128, 32, 128))
+        ],
+        [
+            conv_weights_as_inputs(*s)
+            for s in (
+                (16, 56, 16, 3),
+                (64, 28, 64, 3),
+                (32, 56, 64, 1),
+                (256, 14, 256, 1),
+                (16, 8, 16, 1),
+                (24, 16, 96, 1),
+                (16, 8, 16, 3),
+                (32, 16, 32, 3),
+            )
+        ],
+        [
+            conv_weights_as_inputs(c, size, c, 3, group=c)
+            for c, size in ((32, 112), (96, 56), (192, 28), (384, 14))
+        ],
+        [
+            qlinear_conv(*s)
+            for s in (
+                (16, 56, 16, 3),
+                (32, 56, 64, 1),
+                (256, 14, 256, 1),
+                (64, 28, 64, 3),
+                (128, 14, 128, 3),
+                (256, 7, 256, 3),
+                (96, 56, 24, 1),
+            )
+        ],
+        [qlinear_conv(c, size, c, 3, group=c) for c, size in ((32, 56), (96, 28), (192, 14))],
+        [qlinear_conv(*s, stride=2) for s in ((3, 224, 16, 7), (3, 224, 32, 3), (3, 112, 16, 3))],
+        [qlinear_conv(*s, signed=True, stride=2) for s in ((3, 224, 16, 7), (3, 224, 32, 3))],
+        [
+            qlinear_conv(*s, signed=True)
+            for s in ((16, 56, 16, 3), (64, 28, 64, 3), (128, 14, 128, 3), (96, 56, 24, 1), (256, 7, 256, 3))
+        ],
+        [qlinear_conv(c, size, c, 3, group=c, signed=True) for c, size in ((32, 56), (96, 28), (192, 14))],
+        [
+            batched_matmul(*s)
+            for s in ((8, 128, 128, 16), (8, 128, 16, 128), (24, 64, 64, 64), (12, 128, 128, 64))
+        ],
+        [qlinear_matmul(*s) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768), (256, 1024, 1024))],
+        [qlinear_matmul(*s, signed=True) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768))],
+        [integer_matmul(*s) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768))],
+        [
+            integer_conv(*s)
+            for s in ((16, 56, 16, 3), (64, 28, 64, 3), (128, 14, 128, 3), (32, 56, 64, 1), (256, 14, 256, 1))
+        ],
+        [integer_conv(c, size, c, 3, group=c) for c, size in ((32, 56), (96, 28), (192, 14), (384, 7))],
+        [
+            integer_conv(*s, unsigned=True)
+            for s in (
+                (16, 56, 16, 3),
+                (64, 28, 64, 3),
+                (128, 14, 128, 3),
+                (48, 16, 192, 3),
+                (32, 56, 64, 1),
+                (256, 14, 256, 1),
+            )
+        ],
+        [integer_matmul(*s, unsigned=True) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768))],
+        [
+            gemm(*s)
+            for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768), (1024, 128, 128), (9600, 64, 64))
+        ],
+        [
+            broadcast(op, count, width, column)
+            for op in ("Mul", "Add")
+            for column in (True, False)
+            for count, width in ((64, 64), (1024, 128), (9600, 128))
+        ],
+        [
+            scatter_elements(r, w, u, red)
+            for red in ("none", "add")
+            for r, w, u in ((480, 64, 9600), (60, 16, 480), (1000, 128, 4000))
+        ],
+        [expand(c, w) for c, w in ((64, 64), (1024, 128), (9600, 128))],
+        [slice_(c, w) for c, w in ((64, 64), (1024, 128), (9600, 128))],
+        [dynamic_matmul(*s) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768), (128, 768, 3072))],
+        [dynamic_matmul(*s, unsigned=True) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768))],
+        [
+            recurrent(op, *s)
+            for op in ("LSTM", "GRU")
+            for s in ((20, 1, 64, 64), (50, 1, 128, 128), (20, 8, 256, 256))
+        ],
+        [binary(op, n) for op in ("Add", "Mul", "Sub", "Div") for n in sizes],
+        [unary(op, n) for op in ("Relu", "Neg", "Abs") for n in sizes],
+        [scalar_binary(op, n) for op in ("Add", "Mul", "Div") for n in sizes],
+        [unary("Clip", n) for n in sizes],
+        [unary(op, n) for op in ("Exp", "Erf", "Tanh", "Sigmoid", "Sqrt") for n in sizes],
+        [unary("Gelu", n, domain=MS) for n in sizes],
+        [
+            rows(op, count, width)
+            for op in ("Softmax", "LayerNormalization", "ReduceMean")
+            for count, width in ((16, 64), (128, 128), (512, 768), (2048, 768))
+        ],
+        [rows("SkipLayerNormalization", count, 768, domain=MS) for count in (16, 128, 512)],
+        [batch_norm(c, size) for c, size in ((16, 56), (64, 28), (256, 14))],
+        [
+            pool(op, c, size)
+            for op in ("MaxPool", "AveragePool", "GlobalAveragePool")
+            for c, size in ((32, 56), (64, 28), (256, 14))
+        ],
+        [
+            transpose(s, p)
+            for s, p in (
+                ((1, 12, 128, 64), [0, 2, 1, 3]),
+                ((1, 4, 32, 32), [0, 2, 3, 1]),
+                ((64, 768), [1, 0]),
+                ((1, 64, 56, 56), [0, 2, 3, 1]),
+                ((8, 16, 256, 64), [0, 2, 1, 3]),
+            )
+        ],
+        [concat(n) for n in sizes],
+        [gather(r, w, t) for r, w, t in ((16, 128, 1000), (128, 768, 30522), (512, 768, 30522))],
+        [resize(c, size) for c, size in ((16, 28), (64, 56), (128, 28))],
+        [quantize(op, n) for op in ("QuantizeLinear", "DequantizeLinear") for n in sizes],
+    ]
+    for group in groups:
+        yield from group[::2] if quick else group

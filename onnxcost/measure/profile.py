@@ -1,0 +1,152 @@
+"""Measured latency: a model run by onnxruntime's CPU provider, with random inputs of the bound
+shapes, and the kernel time of each node from onnxruntime's profiler.
+
+The wall time comes from a session without profiling (the profiler's timestamps cost time of
+their own); the per-node times from a second, profiled session. Both optimize the graph as a
+default session does (ORT_ENABLE_ALL), so the profiler's node names are those of the graph
+onnxcost.model.lower gives. This module runs the model: only `validate` and `calibrate` use it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from onnxcost.errors import OnnxcostError
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """Median wall time of a run, every run's time, and the median kernel time per node."""
+
+    latency_s: float
+    samples_s: tuple[float, ...]
+    threads: int
+    node_s: Mapping[str, float]
+    # Each profiled node's op type, in the order the nodes first ran.
+    node_op: Mapping[str, str] = field(default_factory=dict)
+
+
+def session(model: str | bytes, threads: int, profile: bool = False):  # type: ignore[no-untyped-def]
+    """An onnxruntime CPU session as a default one optimizes, on `threads` threads."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.log_severity_level = 3
+    if profile:
+        options.enable_profiling = True
+    try:
+        return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # onnxruntime's Fail, InvalidGraph, NotImplemented...
+        first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise OnnxcostError(f"onnxruntime cannot run the model: {first}") from None
+
+
+_NUMPY = {"tensor(float)": np.float32, "tensor(double)": np.float64, "tensor(float16)": np.float16,
+          "tensor(int64)": np.int64, "tensor(int32)": np.int32, "tensor(int8)": np.int8,
+          "tensor(uint8)": np.uint8, "tensor(bool)": np.bool_}  # fmt: skip
+
+
+def random_feeds(sess, shapes: Mapping[str, Sequence[int]], seed: int = 0) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-def]
+    """Inputs of the bound shapes: normal floats, integers of 1 (a valid index, mask or count)."""
+    rng = np.random.default_rng(seed)
+    feeds = {}
+    for value in sess.get_inputs():
+        shape = shapes.get(value.name)
+        if shape is None:
+            if not all(isinstance(d, int) for d in value.shape):
+                raise OnnxcostError(f"input {value.name!r} has dims {value.shape}: bind it with --input")
+            shape = value.shape
+        dtype = _NUMPY.get(value.type)
+        if dtype is None:
+            raise OnnxcostError(f"input {value.name!r} is {value.type}: no random data of that type")
+        if np.issubdtype(dtype, np.floating):
+            feeds[value.name] = rng.standard_normal(tuple(shape)).astype(dtype)
+        else:
+            feeds[value.name] = np.ones(tuple(shape), dtype=dtype)
+    return feeds
+
+
+def time_runs(sess, feeds: Mapping[str, np.ndarray], runs: int, warmup: int = 3) -> list[float]:  # type: ignore[no-untyped-def]
+    """Wall time of each of `runs` runs after `warmup` runs."""
+    for _ in range(warmup):
+        sess.run(None, feeds)
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        sess.run(None, feeds)
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def measure(
+    model: str,
+    shapes: Mapping[str, Sequence[int]],
+    threads: int = 1,
+    runs: int = 20,
+    budget_s: float | None = None,
+    feeds: Mapping[str, np.ndarray] | None = None,
+) -> Measurement:
+    """The model's median latency on this host and the median kernel time of each node;
+    `budget_s`: fewer runs (5 at least) where `runs` would take longer than that; `feeds`: these
+    inputs instead of random ones of `shapes`."""
+    plain = session(model, threads)
+    feeds = dict(feeds) if feeds is not None else random_feeds(plain, shapes)
+    if budget_s is not None:
+        pilot = min(time_runs(plain, feeds, 2))
+        runs = max(5, min(runs, int(budget_s / max(pilot, 1e-6))))
+    samples = time_runs(plain, feeds, runs)
+    profiled = session(model, threads, profile=True)
+    time_runs(profiled, feeds, max(runs // 2, 5), warmup=3)
+    trace = profiled.end_profiling()
+    try:
+        with open(trace, encoding="utf-8") as handle:
+            events = json.load(handle)
+    finally:
+        os.remove(trace)
+    return Measurement(statistics.median(samples), tuple(samples), threads, _kernel_medians(events, warmup=3),
+                       _kernel_ops(events))  # fmt: skip
+
+
+def _kernel_medians(events: Sequence[Mapping], warmup: int) -> dict[str, float]:
+    """Median kernel time per node name over the profiled runs after the first `warmup`."""
+    durations: dict[str, list[float]] = {}
+    for event in events:
+        name = str(event.get("name", ""))
+        if event.get("cat") == "Node" and name.endswith("_kernel_time"):
+            durations.setdefault(name[: -len("_kernel_time")], []).append(float(event["dur"]) * 1e-6)
+    return {name: statistics.median(values[warmup:] or values) for name, values in durations.items()}
+
+
+def _kernel_ops(events: Sequence[Mapping]) -> dict[str, str]:
+    """{node name: op type} of the profiled nodes, in the order they first ran."""
+    ops: dict[str, str] = {}
+    for event in events:
+        name = str(event.get("name", ""))
+        if event.get("cat") == "Node" and name.endswith("_kernel_time"):
+            ops.setdefault(name[: -len("_kernel_time")], str(event.get("args", {}).get("op_name", "")))
+    return ops
+
+
+def match_nodes(graph_ops: Sequence[tuple[str, str]], measured: Measurement) -> dict[str, float]:
+    """{graph node name: measured seconds}: by name, then the rest by op type in execution order
+    (onnxruntime names the nodes of a file that leaves them unnamed its own way)."""
+    found = {name: measured.node_s[name] for name, _ in graph_ops if name in measured.node_s}
+    left: dict[str, list[str]] = {}
+    for name, op in measured.node_op.items():
+        if name not in found:
+            left.setdefault(op, []).append(name)
+    for name, op in graph_ops:
+        if name not in found and left.get(op):
+            found[name] = measured.node_s[left[op].pop(0)]
+    return found

@@ -1,0 +1,130 @@
+"""`onnxcost validate`: the estimate of a model against onnxruntime's own run on this host, in
+total and by op class (the class figures and the overheads sum to the totals)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from onnxcost.api import prepare, report
+from onnxcost.errors import OnnxcostError
+from onnxcost.estimate.hardware import load_profile
+from onnxcost.estimate.op_classes import CLASSES, op_class
+from onnxcost.measure.profile import match_nodes, measure
+from onnxcost.types import HardwareProfile
+
+# The rows that are not op classes: what a run costs beyond its kernels, and kernels the
+# profiler names that are not nodes of the lowered graph.
+OVERHEAD, OTHER = "overhead", "other"
+
+
+@dataclass(frozen=True)
+class ClassRow:
+    """One op class (or the overheads): its nodes, and the predicted and measured seconds."""
+
+    kind: str
+    nodes: int
+    predicted_s: float
+    measured_s: float
+
+    @property
+    def error(self) -> float | None:
+        """predicted ÷ measured − 1 (None when nothing was measured)."""
+        return self.predicted_s / self.measured_s - 1 if self.measured_s > 0 else None
+
+
+@dataclass(frozen=True)
+class Validation:
+    """A model's estimate against its measured latency on this host."""
+
+    model: str
+    profile: str
+    threads: int
+    runs: int
+    bindings: Mapping[str, int]
+    predicted_latency_s: float
+    measured_latency_s: float
+    rows: tuple[ClassRow, ...]
+    # The estimate's interval (the profile's error bars); None for a profile without bars.
+    predicted_low_s: float | None = None
+    predicted_high_s: float | None = None
+
+    @property
+    def covered(self) -> bool | None:
+        """Whether the measured latency lies in the predicted interval (None without one)."""
+        if self.predicted_low_s is None or self.predicted_high_s is None:
+            return None
+        return self.predicted_low_s <= self.measured_latency_s <= self.predicted_high_s
+
+    @property
+    def error(self) -> float:
+        """predicted ÷ measured − 1."""
+        return self.predicted_latency_s / self.measured_latency_s - 1
+
+
+def validate(
+    model: str,
+    hardware: str | os.PathLike[str] | HardwareProfile = "generic-x86",
+    dims: Mapping[str, int] | None = None,
+    inputs: Mapping[str, Sequence[int]] | None = None,
+    threads: int | None = None,
+    runs: int = 20,
+    feeds: Mapping[str, np.ndarray] | None = None,
+) -> Validation:
+    """Predict the model on `hardware` as onnxruntime's CPU provider runs it, then run it with
+    random inputs of the bound shapes, or `feeds` (`runs` timed runs after 3 warm-ups, `threads`
+    threads)."""
+    if not isinstance(model, str | os.PathLike) or not os.path.exists(model):
+        raise OnnxcostError(f"{model}: validate needs a model file onnxruntime can open")
+    profile = hardware if isinstance(hardware, HardwareProfile) else load_profile(hardware)
+    if profile.kind != "cpu":
+        raise OnnxcostError(
+            f"--hw {profile.name}: validate runs the model on this host's CPU with onnxruntime; "
+            "give a CPU profile (one of this host: onnxcost hardware calibrate)"
+        )
+    threads = threads or profile.threads
+    if threads < 1:
+        raise OnnxcostError(f"--threads {threads}: at least 1")
+    profile = replace(profile, threads=threads)
+    analysis = prepare(model, dims, inputs, runtime="onnxruntime-cpu", threads=threads)
+    predicted = report(analysis, profile)
+    shapes = {}
+    for tensor in predicted.model.inputs:
+        if tensor.shape is None or not all(isinstance(d, int) for d in tensor.shape):
+            raise OnnxcostError(f"input {tensor.name!r} has unbound dims: give its shape with --input")
+        shapes[tensor.name] = tuple(tensor.shape)
+    measured = measure(os.fspath(model), shapes, threads, runs, feeds=feeds)
+    assert predicted.estimate is not None
+    estimates = {node.name: node for node in predicted.estimate.nodes}
+    kinds = {cost.name: op_class(cost, analysis.graph.tensors) for cost in predicted.nodes}
+    node_s = match_nodes([(cost.name, cost.op_type) for cost in predicted.nodes], measured)
+    kernels = sum(measured.node_s.values())
+    # The profiler rounds each kernel to a microsecond and adds time of its own: where its kernels
+    # add up to more than the median run, they are scaled down to fit it.
+    scale = min(1.0, measured.latency_s / kernels) if kernels > 0 else 1.0
+    rows: dict[str, list] = {kind: [0, 0.0, 0.0] for kind in CLASSES}
+    overhead = profile.run_overhead_s
+    for cost in predicted.nodes:
+        row = rows[kinds[cost.name]]
+        estimate = estimates.get(cost.name)
+        row[0] += 1
+        if estimate is not None:
+            row[1] += estimate.latency_s - estimate.overhead_s
+            overhead += estimate.overhead_s
+        row[2] += node_s.get(cost.name, 0.0) * scale
+    unmatched = (kernels - sum(node_s.values())) * scale
+    table = [ClassRow(kind, *values) for kind, values in rows.items() if values[0]]
+    if unmatched > 0:
+        table.append(ClassRow(OTHER, 0, 0.0, unmatched))
+    table.append(ClassRow(OVERHEAD, 0, overhead, max(measured.latency_s - kernels * scale, 0.0)))
+    span = predicted.estimate.latency_range_s
+    measured_total = sum(row.measured_s for row in table)  # the median run
+    return Validation(
+        model=os.fspath(model), profile=profile.name, threads=threads, runs=runs,
+        bindings=dict(predicted.bindings), predicted_latency_s=predicted.estimate.latency_s,
+        measured_latency_s=measured_total, rows=tuple(table),
+        predicted_low_s=span[0] if span else None, predicted_high_s=span[1] if span else None,
+    )  # fmt: skip

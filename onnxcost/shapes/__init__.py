@@ -1,0 +1,1 @@
+"""Stage 2, shapes: takes a LoadedModel and bindings, returns a ShapedGraph (shape, dtype per value)."""

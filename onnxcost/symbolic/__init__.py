@@ -1,0 +1,1 @@
+"""Dims: takes dim names and sizes, returns exact ints, polynomials (Poly) or sympy formulas."""

@@ -1,0 +1,1 @@
+"""Plumbing for every stage: deferred imports, runs isolated under limits, atomic writes."""
