@@ -8,14 +8,9 @@ Norms count as contrib.py's RMSNorm (4 per element, 4 per row), rotations as its
 
 from __future__ import annotations
 
-from onnxcost.rules.contrib import (
-    RMS_PER_ELEMENT,
-    RMS_PER_ROW,
-    ROTARY_FLOPS_PER_ELEMENT,
-    SILU_FLOPS,
-    rotary_elements,
-)
+from onnxcost.rules.contrib import ROTARY_FLOPS_PER_ELEMENT, SILU_FLOPS, rotary_elements
 from onnxcost.rules.contrib_moe import SIGMOID_FLOPS
+from onnxcost.rules.contrib_norm import RMS_PER_ELEMENT, RMS_PER_ROW
 from onnxcost.rules.glu import SWISH_FLOPS
 from onnxcost.rules.registry import NodeView, rule
 from onnxcost.rules.shape_rules import dtype_rule, shape_rule

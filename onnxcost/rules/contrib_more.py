@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from onnxcost.dtypes import bits_of, nbytes_of
 from onnxcost.rules.common import data_movement, spatial_kernel
-from onnxcost.rules.contrib import embedding_reads
+from onnxcost.rules.contrib_norm import embedding_reads
 from onnxcost.rules.indexing import unique
 from onnxcost.rules.kernels import (
     conv_transpose_macs,

@@ -17,7 +17,8 @@ from collections.abc import Sequence
 
 from onnxcost.dtypes import bits_of, nbytes_of
 from onnxcost.rules.common import spatial_kernel, tensor_bytes
-from onnxcost.rules.contrib import SOFTMAX_FLOPS, embedding_reads
+from onnxcost.rules.contrib import SOFTMAX_FLOPS
+from onnxcost.rules.contrib_norm import embedding_reads
 from onnxcost.rules.elementwise import UNARY_FLOPS
 from onnxcost.rules.kernels import conv_macs, matmul_macs, recurrent_macs, window_reads
 from onnxcost.rules.norm import STATS_PER_ELEMENT, STATS_PER_GROUP
