@@ -18,8 +18,8 @@ from onnxcost.errors import OnnxcostError
 from onnxcost.estimate.hardware import load_profile
 from onnxcost.estimate.roofline import estimate
 from onnxcost.memory.fit import fit_memory, fit_summary
+from onnxcost.memory.plan import weight_bytes
 from onnxcost.memory.schedule import MemoryOptions, peak_memory
-from onnxcost.memory.weights import weight_bytes
 from onnxcost.model.load import LoadedModel, load_model
 from onnxcost.model.lower import LOWERABLE, lower
 from onnxcost.shapes.infer import ShapedGraph, infer_shapes

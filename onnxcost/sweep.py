@@ -37,8 +37,8 @@ from onnxcost.errors import OnnxcostError
 from onnxcost.estimate.hardware import load_profile
 from onnxcost.estimate.roofline import EstimatePlan, estimate_plan, estimate_profiles, plan_estimate
 from onnxcost.memory.fit import fit_memory
+from onnxcost.memory.plan import weight_bytes
 from onnxcost.memory.schedule import MemoryOptions, peak_memory
-from onnxcost.memory.weights import weight_bytes
 from onnxcost.model.load import LoadedModel, load_model
 from onnxcost.model.lower import LOWERABLE
 from onnxcost.rules.dim_names import input_dim_name

@@ -541,7 +541,7 @@ def test_largest_batch_is_linear_and_checked() -> None:
 
 def test_transformer_largest_batch_on_a_gpu() -> None:
     from onnxcost.estimate.hardware import load_profile
-    from onnxcost.memory.weights import schedule_model
+    from onnxcost.memory.plan import schedule_model
 
     schedule, bindings = schedule_model(MODELS / "transformer_encoder.onnx", {"batch": 1, "seq": 64},
                                         hardware=load_profile("h100-sxm"))  # fmt: skip

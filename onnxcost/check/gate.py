@@ -22,8 +22,8 @@ from onnxcost.check.verdicts import (
 from onnxcost.errors import OnnxcostError
 from onnxcost.estimate.hardware import load_profile
 from onnxcost.memory.fit import fit_memory, fit_summary
+from onnxcost.memory.plan import weight_bytes
 from onnxcost.memory.schedule import MemoryOptions, make_schedule
-from onnxcost.memory.weights import weight_bytes
 from onnxcost.model.load import load_model
 from onnxcost.symbolic.formulas import few
 from onnxcost.types import HardwareProfile, Report

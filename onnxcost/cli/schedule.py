@@ -7,8 +7,8 @@ import json
 import click
 
 from onnxcost.cli.options import emit, output_options, parse_dims, parse_inputs, shape_options
+from onnxcost.memory.plan import schedule_model
 from onnxcost.memory.schedule import ORDERS, MemoryOptions
-from onnxcost.memory.weights import schedule_model
 from onnxcost.report.schedule import render_schedule, schedule_document
 
 
