@@ -8,7 +8,9 @@ entries pointing at a FIFO) and runs `analyze`, `analyze --hw`, `schedule --orde
 `compare` and `sweep` on it in a worker process limited to 4 GiB of address space, each with a
 10 s alarm. The contract: exit code 0, 1 or 2; no traceback and no "internal error"; one stderr
 line for exit 2; no run over 10 s; the FIFO never opened (opening it would block until the
-alarm). Prints the figures docs/robustness.md records, and every case that broke the contract.
+alarm); no file opened outside the case's folder but the tool's own code and profiles (an audit
+hook sees every open() of the worker's Python code). Prints the figures docs/robustness.md
+records, and every case that broke the contract.
 """
 
 from __future__ import annotations
@@ -156,9 +158,41 @@ def mutate(source: Path, rng: random.Random) -> bytes:
     return model.SerializeToString()
 
 
+# Every file the worker's Python code opens (the audit hook sees open(), os.open() and the
+# imports' reads; not what a C library opens on its own), cleared before each command.
+_OPENED: list[str] = []
+# Where code and data the tool ships may be read from: the interpreter, installed packages, this
+# repository's package and profiles; what every process reads (/dev, /proc, /sys); and the
+# distribution's name, which onnxruntime's import reads (onnxruntime_validation.check_distro_info).
+_SHIPPED = (str(ROOT / "onnxcost"), str(ROOT / "hardware_profiles"))
+_CODE = tuple(
+    str(Path(p).resolve())
+    for p in {sys.prefix, sys.base_prefix, *sys.path[1:], *_SHIPPED}
+    if p and Path(p).is_dir() and Path(p).resolve() != ROOT
+)
+_SYSTEM = ("/dev/", "/proc/", "/sys/", "/etc/os-release", "/usr/lib/os-release")
+
+
+def _audit(event: str, args: tuple) -> None:
+    if event == "open" and isinstance(args[0], str | bytes):
+        _OPENED.append(os.fsdecode(args[0]))
+
+
 def _worker_init() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (LIMIT_BYTES, LIMIT_BYTES))
     os.environ["OPENBLAS_NUM_THREADS"] = "1"
+    sys.addaudithook(_audit)
+
+
+def strays(opened: list[str], folder: str) -> list[str]:
+    """Opened files outside the case's folder, the tool's code and the system's pseudo-files."""
+    found = []
+    for path in opened:
+        full = os.path.realpath(path)
+        if full.startswith((os.path.realpath(folder) + os.sep, *_SYSTEM)) or full.startswith(_CODE):
+            continue
+        found.append(path)
+    return found
 
 
 class _Alarm(BaseException):  # not caught by the CLI's handlers
@@ -186,6 +220,7 @@ def run_case(case: tuple[int, str, int]) -> list[tuple[str, int, float, str]]:
         for command in COMMANDS:
             args = [part.replace("{m}", model) for part in command]
             started = time.perf_counter()
+            _OPENED.clear()
             signal.alarm(LIMIT_S)
             try:
                 result = CliRunner().invoke(main, args)
@@ -198,6 +233,9 @@ def run_case(case: tuple[int, str, int]) -> list[tuple[str, int, float, str]]:
                 code, err = 97, "MemoryError under the 4 GiB limit"
             finally:
                 signal.alarm(0)
+            outside = strays(_OPENED, folder)
+            if outside and code in (0, 1, 2):
+                code, err = 95, f"opened outside the model's folder: {', '.join(sorted(set(outside))[:3])}"
             results.append((args[0] + ("" if len(command) < 5 else " " + command[2]), code,
                             time.perf_counter() - started, err))  # fmt: skip
     return results

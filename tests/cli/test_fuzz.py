@@ -104,3 +104,19 @@ def test_a_short_run_of_the_long_fuzz() -> None:
             (index, str(rng.choice(models)), rng.randrange(2**32))
         ):
             assert not fuzz.broken(code, seconds, err), f"{command}: {err}"
+
+
+def test_the_long_fuzz_sees_a_file_opened_outside_the_model_folder(tmp_path: Path) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "fuzz_audit", Path(__file__).resolve().parents[2] / "benchmarks" / "fuzz.py"
+    )
+    assert spec is not None and spec.loader is not None
+    fuzz = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fuzz)
+    folder = tmp_path / "case"
+    folder.mkdir()
+    outside = tmp_path / "secret.bin"  # beside the case's folder: what `../secret.bin` reaches
+    opened = [str(folder / "m.onnx"), "/proc/self/status", str(outside), str(folder / ".." / "secret.bin")]
+    assert fuzz.strays(opened, str(folder)) == [str(outside), str(folder / ".." / "secret.bin")]
