@@ -2,6 +2,7 @@
 
     python benchmarks/run.py            # 5 runs per case, writes benchmarks/RESULTS.md
     python benchmarks/run.py --quick    # 1 run per case, a smoke test (writes nothing)
+    python benchmarks/run.py --baseline DIR   # this tree beside another checkout (A/B, prints)
 
 Every measurement is one child process: wall time from spawn to exit, peak RSS from the
 kernel's rusage of that child (`/usr/bin/time -f %M`). Runs are interleaved (run 1 of every
@@ -118,9 +119,17 @@ def has_hw_option() -> bool:
     return "--hw" in help_text
 
 
+# `--baseline DIR`: the same command run from another checkout (`env -C` makes it the working
+# folder, which `python -m onnxcost` imports from), interleaved with this tree's runs.
+BASELINE = "onnxcost (baseline)"
+TREES = {"onnxcost": str(HERE.parent)}
+
+
 def command(tool: str, case: Case, path: Path, hw: bool, output: str = "/dev/null") -> list[str]:
-    if tool == "onnxcost":
-        argv = [sys.executable, "-m", "onnxcost", "analyze", str(path), "--format", "json", "-o", output]
+    if tool in (*TREES, "onnxcost"):
+        chdir = ["env", "-C", TREES[tool]] if BASELINE in TREES else []
+        argv = [*chdir, sys.executable, "-m", "onnxcost", "analyze", str(path)]
+        argv += ["--format", "json", "-o", output]
         argv += ["--hw", PROFILE] if hw else []
         for dim in case.dims:
             argv += ["--dim", dim]
@@ -136,12 +145,14 @@ def file_mib(path: Path) -> float:
     return size / 2**20, (data.stat().st_size / 2**20 if data.exists() else 0.0)
 
 
-def run_cases(cases: Sequence[Case], runs: int, hw: bool) -> dict[tuple[str, str], Samples]:
-    results = {(c.name, t): Samples() for c in cases for t in TOOLS}
+def run_cases(
+    cases: Sequence[Case], runs: int, hw: bool, tools: Sequence[str] = TOOLS
+) -> dict[tuple[str, str], Samples]:
+    results = {(c.name, t): Samples() for c in cases for t in tools}
     paths = {c.name: models.ensure(c.name) for c in cases}
     for run in range(runs):
         for case in cases:
-            for tool in TOOLS:
+            for tool in tools:
                 samples = results[case.name, tool]
                 if samples.failed or (run > 0 and samples.wall_s and samples.wall_s[0] > SLOW_S):
                     continue
@@ -317,6 +328,26 @@ def sweep_lines(found: dict[str, dict[str, Samples]]) -> list[str]:
     return [*lines, "", *verdicts]
 
 
+def _side_by_side(
+    results: dict[tuple[str, str], Samples], cases: Sequence[Case], runs: int, load: float
+) -> int:
+    """Prints this tree's and the baseline's median wall time and peak RSS per case, and B/A."""
+    print(f"{runs} interleaved runs per case; load average at the start {load:.2f}")
+    print(f"baseline: {TREES[BASELINE]}")
+    print("| model | this tree, s | baseline, s | this / baseline | this tree, MiB | baseline, MiB |")
+    print("|---|---|---|---|---|---|")
+    for case in cases:
+        a, b = results[case.name, "onnxcost"], results[case.name, BASELINE]
+        if a.failed or b.failed or not a.wall_s or not b.wall_s:
+            print(f"| {case.name} | {a.failed or '-'} | {b.failed or '-'} | | | |")
+            continue
+        wall_a, wall_b = statistics.median(a.wall_s), statistics.median(b.wall_s)
+        print(f"| {case.name} | {wall_a:.3f} ({min(a.wall_s):.3f}–{max(a.wall_s):.3f}) | "
+              f"{wall_b:.3f} ({min(b.wall_s):.3f}–{max(b.wall_s):.3f}) | {wall_a / wall_b:.3f} | "
+              f"{statistics.median(a.rss_mib):.0f} | {statistics.median(b.rss_mib):.0f} |")  # fmt: skip
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -326,15 +357,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cases", nargs="*", help="only these models (names as in models.py)")
     parser.add_argument("--no-sweep", action="store_true", help="skip the sweep measurement")
     parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
+    parser.add_argument("--baseline", help="another checkout of onnxcost, measured beside this one")
     args = parser.parse_args(argv)
     runs = 1 if args.quick else max(args.runs, 1)
     cases = [c for c in CASES if not args.cases or c.name in args.cases]
+    if args.baseline:
+        TREES[BASELINE] = str(Path(args.baseline).resolve())
     # pip compiles an installed package to bytecode; an editable install (and an environment
     # with PYTHONDONTWRITEBYTECODE) would otherwise recompile onnxcost on every start.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(HERE.parent / "onnxcost")],
-                   check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+    for tree in TREES.values():
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(tree) / "onnxcost")],
+                       check=True, stdout=subprocess.DEVNULL)  # fmt: skip
     load_before = os.getloadavg()[0]
     hw = has_hw_option()
+    if args.baseline:
+        return _side_by_side(run_cases(cases, runs, hw, ("onnxcost", BASELINE)), cases, runs, load_before)
     results = run_cases(cases, runs, hw)
     lines = [
         "# Benchmark results",
