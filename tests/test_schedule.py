@@ -363,6 +363,24 @@ def test_heuristics_alone_stay_valid_and_never_above_topo(heuristic, monkeypatch
     assert peak(graph, "min-memory") == 296  # both heuristics find this one
 
 
+def test_the_search_caps_fall_back_with_a_warning(monkeypatch) -> None:
+    from onnxcost.memory import arena
+
+    graph = graph_of(two_branches())
+    exact = make_schedule(graph, "min-memory")
+    assert exact.warnings == () and exact.peak_memory_bytes == 296
+    # the exact search out of work: the beam's order, the same peak here, and a warning
+    monkeypatch.setattr(ordering, "WORK_LIMIT", 0)
+    capped = make_schedule(graph, "min-memory")
+    assert capped.peak_memory_bytes == 296
+    assert any("past the exact search's work limit" in w for w in capped.warnings)
+    # past the arena's buffer cap, one placement order (largest first) is tried, with a warning
+    monkeypatch.setattr(arena, "SEARCH_BUFFERS", 1)
+    plan = make_schedule(graph, "topo")
+    assert plan.arena_bytes >= plan.lower_bound_bytes
+    assert any("one placement order tried" in w for w in plan.warnings)
+
+
 # ---------------------------------------------------------------- real models
 
 

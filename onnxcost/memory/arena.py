@@ -18,6 +18,8 @@ import numpy as np
 
 DEFAULT_ALIGNMENT = 16  # bytes; TFLite Micro aligns arena offsets to 16
 GOOD_ENOUGH = 0.01  # stop trying placement orders once the arena is within 1% of the bound
+# Each placement order costs O(buffers²); past this many buffers only the first is tried.
+SEARCH_BUFFERS = 5_000
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ def plan_arena(
             lambda i: (intervals[i][1] - intervals[i][2], -intervals[i][0], i), False),
         "first produced first": (lambda i: (intervals[i][1], -intervals[i][0], i), False),
     }  # fmt: skip
+    if len(intervals) > SEARCH_BUFFERS:
+        strategies = dict(list(strategies.items())[:1])
     best: ArenaPlan | None = None
     for name, (key, adjacent) in strategies.items():
         order = sorted(range(len(intervals)), key=key)

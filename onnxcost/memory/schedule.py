@@ -569,13 +569,14 @@ def make_schedule(
     alignment: int | None = None,
 ) -> Schedule:
     """Order ("topo", "min-memory" or node names), lifetimes, peak and a greedy arena plan."""
-    from onnxcost.memory.arena import DEFAULT_ALIGNMENT, plan_arena
+    from onnxcost.memory.arena import DEFAULT_ALIGNMENT, SEARCH_BUFFERS, plan_arena
     from onnxcost.memory.ordering import min_memory_units
 
     options = options or MemoryOptions()
     problem = build_problem(graph, options)
     topo = simulate(problem, topo_units(problem))
     method = "file order"
+    warnings = list(problem.warnings)
     if isinstance(order, str):
         if order not in ORDERS:
             raise ScheduleError(f"unknown order {order!r} (known: {', '.join(ORDERS)})")
@@ -584,6 +585,12 @@ def make_schedule(
             units, info = min_memory_units(problem)
             found = simulate(problem, units)
             method = info.describe()
+            if not info.exact:
+                warnings.append(
+                    f"min-memory order: {info.heuristic_segments} of {info.segments} segments were past "
+                    "the exact search's work limit and took a beam or greedy order: the peak may be "
+                    "above the optimum"
+                )
             if found.peak_bytes <= topo.peak_bytes:
                 result = found
             else:  # cannot happen by construction; kept as the guarantee
@@ -593,6 +600,9 @@ def make_schedule(
         result = simulate(problem, units_of_order(problem, order))
         strategy, method = "given", "order given by the caller"
     blocks = [b for b in result.buffers if b.size > 0]
+    if len(blocks) > SEARCH_BUFFERS:
+        warnings.append(f"arena: {len(blocks):,} buffers, more than {SEARCH_BUFFERS:,}: one placement order "
+                        "tried (largest first)")  # fmt: skip
     plan = plan_arena(
         [(b.size, b.first_step, b.last_step) for b in blocks],
         DEFAULT_ALIGNMENT if alignment is None else alignment,
@@ -621,5 +631,5 @@ def make_schedule(
         inplace=options.inplace,
         fuse=options.fuse,
         topo_peak_bytes=topo.peak_bytes,
-        warnings=problem.warnings,
+        warnings=tuple(warnings),
     )
