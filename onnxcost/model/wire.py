@@ -95,6 +95,8 @@ def _rewrite(buf, start: int, end: int, children: dict[int, Rewriter]) -> bytes 
         tag_start = pos
         tag, pos = _varint(buf, pos, end)
         field, wire_type = tag >> 3, tag & 7
+        if field == 0:  # protobuf numbers fields from 1: zeros or noise, not a message
+            raise ModelLoadError(f"not an ONNX file (a protobuf field numbered 0 at byte {tag_start})")
         payload_start, field_end = _field_end(buf, pos, end, wire_type)
         rewriter = children.get(field) if wire_type == _LEN else None
         if rewriter is not None and field_end - payload_start > ELIDE_BYTES:
@@ -120,6 +122,8 @@ def _tensor(buf, start: int, end: int) -> bytes | None:
         tag_start = pos
         tag, pos = _varint(buf, pos, end)
         field, wire_type = tag >> 3, tag & 7
+        if field == 0:  # protobuf numbers fields from 1: zeros or noise, not a message
+            raise ModelLoadError(f"not an ONNX file (a protobuf field numbered 0 at byte {tag_start})")
         payload_start, field_end = _field_end(buf, pos, end, wire_type)
         if field in _TENSOR_DATA_FIELDS:
             dropped += field_end - payload_start
@@ -221,6 +225,8 @@ def read_model_bytes(path: str) -> bytes:
             return buf[0 : len(buf)] if rewritten is None else rewritten
         except _Truncated:
             raise ModelLoadError(f"{path}: truncated file (ends inside a field)") from None
+        except ModelLoadError as exc:
+            raise ModelLoadError(f"{path}: {exc}") from None
 
 
 def elided_bytes(tensor: object) -> int | None:

@@ -310,3 +310,15 @@ def test_dim_names_that_are_not_utf8_or_too_long_to_be_formulas(tmp_path: Path) 
     assert code == 0, err
     # kws_dscnn has 2,656,768 MACs a sample; the batch is the one name n_n_…_n
     assert json.loads(out)["totals"]["macs"] == "2656768*" + "_".join(["n"] * 2001)
+
+
+def test_a_file_over_2_gb_of_zeros_is_one_line_without_reading_it_all(tmp_path: Path) -> None:
+    # a sparse 2.2 GB file: the start of a real model, then zeros (a failed download's padding);
+    # protobuf numbers fields from 1, so the first zero byte ends the read
+    path = tmp_path / "padded.onnx"
+    with open(path, "wb") as handle:
+        handle.write((MODELS / "kws_dscnn.onnx").read_bytes()[:100])
+        handle.truncate(2_200 * 2**20)
+    code, _, err = run("analyze", str(path))
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "not an ONNX file (a protobuf field numbered 0 at byte" in err
