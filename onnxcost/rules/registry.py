@@ -13,11 +13,12 @@ import numpy as np
 from onnxcost.rules.index import RULE_MODULES
 from onnxcost.types import DEFAULT_DOMAIN, Dim, NodeInfo, TensorInfo, Work
 
-# Modules of onnxcost.rules that register no rules of their own (shape_rules registers the
-# default domain's shape rules, which every analysis imports).
-INFRASTRUCTURE = frozenset(
-    {"registry", "kernels", "common", "index", "index_render", "dim_names", "shape_rules"}
-)
+# Modules of onnxcost.rules that are not op families imported per op: the machinery, and the
+# default domain's shape rules (shape_rules and its families), which every analysis imports.
+INFRASTRUCTURE = frozenset({
+    "registry", "kernels", "common", "index", "index_render", "dim_names",
+    "shape_rules", "shape_registry", "shapes_compute", "shapes_movement", "shapes_data",
+})  # fmt: skip
 
 
 @dataclass(frozen=True)
