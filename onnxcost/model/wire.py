@@ -81,6 +81,15 @@ def _field_end(buf, pos: int, end: int, wire_type: int) -> tuple[int, int]:
     raise ModelLoadError(f"not an ONNX file (unsupported protobuf wire type {wire_type})")
 
 
+def _next_field(buf, pos: int, end: int) -> tuple[int, int, int]:
+    """(tag, start of the payload, end of the field) of the field at `pos`."""
+    tag, after = _varint(buf, pos, end)
+    if tag >> 3 == 0:  # protobuf numbers fields from 1: zeros or noise, not a message
+        raise ModelLoadError(f"not an ONNX file (a protobuf field numbered 0 at byte {pos})")
+    payload_start, field_end = _field_end(buf, after, end, tag & 7)
+    return tag, payload_start, field_end
+
+
 Rewriter = Callable[[object, int, int], "bytes | None"]
 
 
@@ -93,11 +102,8 @@ def _rewrite(buf, start: int, end: int, children: dict[int, Rewriter]) -> bytes 
     copy_from = start
     while pos < end:
         tag_start = pos
-        tag, pos = _varint(buf, pos, end)
+        tag, payload_start, field_end = _next_field(buf, pos, end)
         field, wire_type = tag >> 3, tag & 7
-        if field == 0:  # protobuf numbers fields from 1: zeros or noise, not a message
-            raise ModelLoadError(f"not an ONNX file (a protobuf field numbered 0 at byte {tag_start})")
-        payload_start, field_end = _field_end(buf, pos, end, wire_type)
         rewriter = children.get(field) if wire_type == _LEN else None
         if rewriter is not None and field_end - payload_start > ELIDE_BYTES:
             body = rewriter(buf, payload_start, field_end)
@@ -120,11 +126,8 @@ def _tensor(buf, start: int, end: int) -> bytes | None:
     dropped = 0
     while pos < end:
         tag_start = pos
-        tag, pos = _varint(buf, pos, end)
+        tag, payload_start, field_end = _next_field(buf, pos, end)
         field, wire_type = tag >> 3, tag & 7
-        if field == 0:  # protobuf numbers fields from 1: zeros or noise, not a message
-            raise ModelLoadError(f"not an ONNX file (a protobuf field numbered 0 at byte {tag_start})")
-        payload_start, field_end = _field_end(buf, pos, end, wire_type)
         if field in _TENSOR_DATA_FIELDS:
             dropped += field_end - payload_start
         elif field != _TENSOR_DATA_LOCATION:
