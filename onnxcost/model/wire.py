@@ -127,7 +127,7 @@ def _tensor(buf, start: int, end: int) -> bytes | None:
     while pos < end:
         tag_start = pos
         tag, payload_start, field_end = _next_field(buf, pos, end)
-        field, wire_type = tag >> 3, tag & 7
+        field = tag >> 3
         if field in _TENSOR_DATA_FIELDS:
             dropped += field_end - payload_start
         elif field != _TENSOR_DATA_LOCATION:
