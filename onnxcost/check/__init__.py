@@ -1,2 +1,4 @@
-"""Stage: budgets and baselines. Takes a model's figures (a Report, its schedule and fit) and
-returns verdicts: each budget or baseline figure with its limit, margin and pass or fail."""
+"""The CI gate: takes a Report (with its schedule and fit) and budgets or a baseline, returns verdicts.
+
+Each budget or baseline figure comes back with its limit, margin and pass or fail (gate.py).
+"""
