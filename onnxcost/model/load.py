@@ -13,7 +13,7 @@ import onnx
 from google.protobuf.message import DecodeError
 
 from onnxcost.errors import ModelLoadError
-from onnxcost.model.wire import elided_bytes, read_model_bytes
+from onnxcost.model.wire import elided_bytes, external_location, read_model_bytes
 
 
 @dataclass(frozen=True)
@@ -180,7 +180,7 @@ def _external_data_notes(proto: onnx.ModelProto, path: str) -> list[str]:
     for tensor in proto.graph.initializer:
         if tensor.data_location != onnx.TensorProto.EXTERNAL or elided_bytes(tensor) is not None:
             continue
-        location = next((e.value for e in tensor.external_data if e.key == "location"), "")
+        location = external_location(tensor)
         if path and location and not os.path.exists(os.path.join(folder, location)):
             missing.add(location)
     return [

@@ -18,7 +18,7 @@ import onnx
 
 from onnxcost.errors import OnnxcostError
 from onnxcost.model.load import LoadedModel, load_model
-from onnxcost.model.wire import elided_bytes
+from onnxcost.model.wire import elided_bytes, external_location
 
 # Runtimes onnxcost can lower for here (the others need their own hardware to rewrite a graph).
 LOWERABLE = frozenset({"onnxruntime-cpu"})
@@ -66,7 +66,7 @@ def _check_external_data(loaded: LoadedModel) -> None:
     for tensor in _tensors(loaded.proto.graph):
         if tensor.data_location != onnx.TensorProto.EXTERNAL or elided_bytes(tensor) is not None:
             continue  # in the file itself (onnxcost's loader left its bytes there)
-        location = next((entry.value for entry in tensor.external_data if entry.key == "location"), "")
+        location = external_location(tensor)
         where = f"tensor {tensor.name!r}: external data {location!r}"
         if not folder:
             raise OnnxcostError(

@@ -232,6 +232,14 @@ def read_model_bytes(path: str) -> bytes:
             raise ModelLoadError(f"{path}: {exc}") from None
 
 
+def external_location(tensor: object) -> str:
+    """Where a tensor's external data is said to be ("" if nowhere); a location that is not UTF-8
+    (protobuf hands it back as bytes) as the file-system name it spells."""
+    entries = getattr(tensor, "external_data", ())
+    location = next((entry.value for entry in entries if entry.key == "location"), "")
+    return os.fsdecode(location) if isinstance(location, bytes) else location
+
+
 def elided_bytes(tensor: object) -> int | None:
     """Payload bytes the walker dropped from this TensorProto, or None if it holds its data."""
     for entry in getattr(tensor, "external_data", ()):

@@ -322,3 +322,19 @@ def test_a_file_over_2_gb_of_zeros_is_one_line_without_reading_it_all(tmp_path: 
     code, _, err = run("analyze", str(path))
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert "not an ONNX file (a protobuf field numbered 0 at byte" in err
+
+
+def test_an_external_data_location_that_is_not_utf8_is_a_warning_not_a_crash(tmp_path: Path) -> None:
+    import onnx
+
+    model = onnx.load(str(MODELS / "kws_dscnn.onnx"))
+    weight = max(model.graph.initializer, key=lambda t: len(t.raw_data))
+    weight.ClearField("raw_data")
+    weight.data_location = onnx.TensorProto.EXTERNAL
+    weight.external_data.add(key="location", value="wXdata.bin")
+    path = tmp_path / "external.onnx"
+    path.write_bytes(model.SerializeToString().replace(b"wXdata.bin", b"w\xfcdata.bin"))
+    code, out, err = run("analyze", str(path), "--format", "json")
+    assert code == 0, err
+    # the location as the file system spells it: the bad byte escaped, nothing opened
+    assert "external data file 'w\\udcfcdata.bin' is not present" in " ".join(json.loads(out)["warnings"])
