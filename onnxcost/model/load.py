@@ -102,7 +102,8 @@ def _mend_descriptions(proto: onnx.ModelProto, where: str) -> None:
 def _check_text(graph: onnx.GraphProto, where: str) -> None:
     """ONNX names are UTF-8 text; protobuf hands back bytes for one that is not, which is a
     ModelLoadError naming it (at any depth of subgraphs)."""
-    for value in (*graph.input, *graph.output, *graph.value_info, *graph.initializer):
+    sparse = [entry.values for entry in graph.sparse_initializer]
+    for value in (*graph.input, *graph.output, *graph.value_info, *graph.initializer, *sparse):
         if isinstance(value.name, bytes):
             raise ModelLoadError(f"{where}: the value name {value.name[:60]!r} is not valid UTF-8")
     for value in (*graph.input, *graph.output, *graph.value_info):
