@@ -76,3 +76,21 @@ def test_a_generic_convolution_is_one_call_per_image_and_group() -> None:
     # a MatMul is one call
     cost, tensors = _node(bench.matmul(32, 512, 512).model, "MatMul")
     assert kernel_calls(cost, tensors) == 1
+
+
+def test_a_node_whose_shapes_its_op_does_not_allow_is_timed_as_its_generic_class(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from onnxcost.estimate import op_classes
+
+    cost, tensors = _node(bench.integer_conv(64, 28, 64, 3).model, "ConvInteger")
+    # ConvInteger 64→64, 3×3, padded 28×28 out: 64·64·9·28·28 = 28,901,376 MACs
+    assert cost.macs == 28_901_376
+    assert op_classes.node_class(cost, tensors) == ("int8-raw", "ConvInteger", cost.flops, 1)
+    # the weight made rank 1 (a fuzzed file): one kernel call, not an IndexError
+    weight = cost.inputs[1]
+    broken = {**tensors, weight: dataclasses.replace(tensors[weight], shape=(64,))}
+    assert kernel_calls(cost, broken) == 1
+    # a key that cannot be read off the shapes: the generic class, timed by the FLOPs
+    monkeypatch.setattr(op_classes, "op_key", lambda *args: ().__getitem__(1))
+    assert op_classes.node_class(cost, tensors) == ("dense", "ConvInteger", cost.flops, 1)

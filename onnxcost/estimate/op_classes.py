@@ -141,6 +141,16 @@ def _is_pointwise(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> bool:
     return weight is not None and weight.shape is not None and all(d == 1 for d in weight.shape[2:])
 
 
+def node_class(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> tuple[str, str, Dim, Dim]:
+    """(class, table key, amount, kernel calls) of a node; a node whose shapes its op does not
+    allow (a convolution with a rank-1 weight) is timed as its generic class by its FLOPs."""
+    try:
+        kind = op_class(cost, tensors)
+        return kind, op_key(cost, tensors), class_amount(cost, kind, tensors), kernel_calls(cost, tensors)
+    except (IndexError, TypeError, ValueError, ZeroDivisionError):
+        return ("dense" if cost.macs != 0 else "elementwise"), cost.op_type, cost.flops, 1
+
+
 def op_class(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> str:
     """The class of a node: by its MACs and their dtype first, else by its op type."""
     op = cost.op_type
@@ -203,6 +213,8 @@ def kernel_calls(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> Dim:
         return 1
     data, weight = (tensors.get(cost.inputs[0]) if cost.inputs else None), _weight(cost, tensors)
     if data is None or weight is None or data.shape is None or weight.shape is None or len(data.shape) < 3:
+        return 1
+    if len(weight.shape) < 2:  # not a convolution's weight: one call
         return 1
     channels, per_group = data.shape[1], weight.shape[1]
     if not isinstance(channels, int) or not isinstance(per_group, int) or per_group == 0:

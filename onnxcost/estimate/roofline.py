@@ -32,7 +32,7 @@ from onnxcost.estimate.hardware import (
     normalize_dtype,
     peak_for,
 )
-from onnxcost.estimate.op_classes import MAC_CLASSES, class_amount, kernel_calls, op_class, op_key
+from onnxcost.estimate.op_classes import MAC_CLASSES, node_class
 from onnxcost.symbolic.formulas import evaluate, few, free_names, smaller
 from onnxcost.types import (
     MS_DOMAIN,
@@ -222,10 +222,9 @@ def _figures(cost: NodeCost, fusion: _Fusion, tensors: Mapping[str, TensorInfo])
     name = cost.name
     activations = (cost.bytes_read_activations - fusion.read_saved.get(name, 0)
                    + cost.bytes_written - fusion.write_saved.get(name, 0))  # fmt: skip
-    kind = op_class(cost, tensors)
+    kind, key, amount, calls = node_class(cost, tensors)
     return _Figures(cost.flops, tuple(cost.macs_by_dtype.items()), cost.dtype, cost.bytes_read_weights,
-                    activations, name in fusion.fused, _is_view(cost), op_key(cost, tensors), kind,
-                    class_amount(cost, kind, tensors), kernel_calls(cost, tensors))  # fmt: skip
+                    activations, name in fusion.fused, _is_view(cost), key, kind, amount, calls)  # fmt: skip
 
 
 def _bound_groups(
