@@ -195,8 +195,8 @@ def strays(opened: list[str], folder: str) -> list[str]:
     return found
 
 
-class _Alarm(BaseException):  # not caught by the CLI's handlers
-    pass
+class _Alarm(BaseException):
+    """The run's time limit: a BaseException, so that the CLI's handlers do not catch it."""
 
 
 def _on_alarm(signum: int, frame: object) -> None:
