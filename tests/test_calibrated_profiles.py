@@ -130,3 +130,12 @@ def test_ampere_and_newer_gpus_run_float32_matrix_work_as_tf32(name: str) -> Non
 
 def test_a_profile_passes_through_load_profile(profile) -> None:  # type: ignore[no-untyped-def]
     assert load_profile(profile) is profile
+
+
+def test_narrow_and_masked_keys_fall_back_to_the_general_kernel() -> None:
+    assert op_table_keys("nchwc.Conv.narrow", "dense") == [
+        "nchwc.Conv.narrow:dense", "nchwc.Conv.narrow", "nchwc.Conv:dense", "nchwc.Conv",
+    ]  # fmt: skip
+    assert op_table_keys("Softmax.masked", "normalization") == [
+        "Softmax.masked:normalization", "Softmax.masked", "Softmax:normalization", "Softmax",
+    ]  # fmt: skip

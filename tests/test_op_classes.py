@@ -94,3 +94,94 @@ def test_a_node_whose_shapes_its_op_does_not_allow_is_timed_as_its_generic_class
     # a key that cannot be read off the shapes: the generic class, timed by the FLOPs
     monkeypatch.setattr(op_classes, "op_key", lambda *args: ().__getitem__(1))
     assert op_classes.node_class(cost, tensors) == ("dense", "ConvInteger", cost.flops, 1)
+
+
+def test_a_convolution_of_few_channels_is_a_narrow_kernel() -> None:
+    # 16→16 3×3: both under 32 channels (and not under the stem's 16): its own kernel key
+    cost, tensors = _node(bench.conv(16, 128, 16, 3).model, "Conv")
+    assert op_key(cost, tensors) == "Conv.narrow"
+    # 64→16 1×1: 16 output channels
+    cost, tensors = _node(bench.conv(64, 64, 16, 1).model, "Conv")
+    assert op_key(cost, tensors) == "Conv.1x1.narrow"
+    # 32→64: neither under 32, an ordinary convolution
+    cost, tensors = _node(bench.conv(32, 56, 64, 1).model, "Conv")
+    assert op_key(cost, tensors) == "Conv.1x1"
+
+
+def test_a_blocked_convolution_is_one_call_per_image() -> None:
+    # onnxruntime's NCHWc Conv of a batch of 2 images (the graph as onnxruntime runs it)
+    model = bench.conv(64, 28, 64, 3).model
+    model.graph.input[0].type.tensor_type.shape.dim[0].dim_value = 2
+    analysis = prepare(model, runtime="onnxruntime-cpu")
+    cost = next(c for c in analysis.costs if c.op_type == "Conv")
+    assert cost.domain == "com.microsoft.nchwc"
+    assert kernel_calls(cost, analysis.graph.tensors) == 2
+
+
+def _attention(mask: str):  # type: ignore[no-untyped-def]
+    """Scores [2, 8, 8] plus a mask, then Softmax: `causal` builds a triangle of −inf from the
+    scores' shape (Shape, Range, Less, Where), `padding` selects −inf by a bool input's data,
+    `mild` adds a constant of −10 (exp does not underflow); `kept` and `kept-by-input` select
+    the scores or −inf by a constant triangle or by an input."""
+    import numpy as np
+    from onnx import TensorProto as T
+    from onnx import helper as h
+    from onnx import numpy_helper as nh
+
+    x = h.make_tensor_value_info("x", T.FLOAT, [2, 8, 8])
+    inputs = [x]
+    constants = (("ninf", -np.inf), ("zero", 0.0))
+    inits = [nh.from_array(np.array(value, np.float32), name) for name, value in constants]
+    if mask == "causal":
+        inits += [nh.from_array(np.array(v, np.int64), n) for n, v in (("two", 2), ("one", 1), ("nil", 0))]
+        nodes = [
+            h.make_node("Shape", ["x"], ["shape"]),
+            h.make_node("Gather", ["shape", "two"], ["n"]),
+            h.make_node("Range", ["nil", "n", "one"], ["idx"]),
+            h.make_node("Unsqueeze", ["idx", "ax"], ["col"]),
+            h.make_node("Less", ["idx", "col"], ["above"]),
+            h.make_node("Where", ["above", "ninf", "zero"], ["mask"]),
+        ]
+        inits.append(nh.from_array(np.array([1], np.int64), "ax"))
+    elif mask == "padding":
+        inputs.append(h.make_tensor_value_info("pad", T.BOOL, [2, 1, 8]))
+        nodes = [h.make_node("Where", ["pad", "ninf", "zero"], ["mask"])]
+    elif mask in ("kept", "kept-by-input"):
+        # GPT-2's form: Where(a kept-entries condition, scores, −inf) straight into the Softmax
+        if mask == "kept":
+            inits.append(nh.from_array(np.tril(np.ones((8, 8), bool)), "keep"))
+        else:
+            inputs.append(h.make_tensor_value_info("keep", T.BOOL, [2, 8, 8]))
+        nodes = [h.make_node("Where", ["keep", "x", "ninf"], ["s"]),
+                 h.make_node("Softmax", ["s"], ["y"], axis=-1)]  # fmt: skip
+        graph = h.make_graph(nodes, "g", inputs, [h.make_tensor_value_info("y", T.FLOAT, [2, 8, 8])], inits)
+        return h.make_model(graph, opset_imports=[h.make_opsetid("", 17)])
+    else:
+        inits.append(nh.from_array(np.full((8, 8), -10.0, np.float32), "mask"))
+        nodes = []
+    nodes += [h.make_node("Add", ["x", "mask"], ["s"]), h.make_node("Softmax", ["s"], ["y"], axis=-1)]
+    graph = h.make_graph(nodes, "g", inputs, [h.make_tensor_value_info("y", T.FLOAT, [2, 8, 8])], inits)
+    return h.make_model(graph, opset_imports=[h.make_opsetid("", 17)])
+
+
+@pytest.mark.parametrize(
+    ("mask", "masked"),
+    [("causal", True), ("padding", False), ("mild", False), ("kept", True), ("kept-by-input", False)],
+)
+def test_a_softmax_behind_a_causal_mask_is_a_masked_kernel(mask: str, masked: bool) -> None:
+    from onnxcost.estimate.op_classes import masked_softmaxes
+
+    analysis = prepare(_attention(mask))
+    found = masked_softmaxes(analysis.costs, analysis.graph.tensors)
+    softmax = next(c for c in analysis.costs if c.op_type == "Softmax")
+    assert (softmax.name in found) is masked
+    assert op_key(softmax, analysis.graph.tensors, softmax.name in found) == (
+        "Softmax.masked" if masked else "Softmax"
+    )
+
+
+def test_the_masked_softmax_benchmark_is_masked() -> None:
+    from onnxcost.estimate.op_classes import masked_softmaxes
+
+    analysis = prepare(bench.masked_softmax(8, 64).model)
+    assert masked_softmaxes(analysis.costs, analysis.graph.tensors) == {"op"}

@@ -65,12 +65,13 @@ def calibrate_command(output: str, threads: str | None, quick: bool) -> None:
     and size, the rate or per-element cost; bandwidths; per-node and per-run overheads."""
     from onnxcost.measure.calibration.bench import benchmarks
     from onnxcost.measure.calibration.calibrate import calibrate, output_paths
+    from onnxcost.measure.calibration.run import passes
 
     counts = _thread_counts(threads)
     for path in output_paths(output, counts).values():
         if not path.parent.is_dir():
             raise OnnxcostError(f"-o {path}: folder {path.parent} does not exist")
-    total = len(list(benchmarks(quick))) + 1
+    total = (len(list(benchmarks(quick))) + 1) * passes(quick)
     with click.progressbar(length=total * len(counts), label="calibrating", file=sys.stderr,
                            item_show_func=lambda item: item) as bar:  # fmt: skip
 

@@ -551,9 +551,10 @@ SMALL_CALL = 1e5
 
 def op_table_keys(op_type: str, kind: str) -> list[str]:
     """The op_types keys that may time an op, most specific first: "Conv.1x1.u8u8:dense",
-    "Conv.1x1.u8u8", then without the few-channels mark, then without the pointwise one."""
+    "Conv.1x1.u8u8", then without the few-channels mark (".stem", ".narrow"), then without the
+    pointwise one, then without the masked one."""
     keys = [f"{op_type}:{kind}", op_type]
-    for shape in (".stem", ".1x1", ".gemv"):
+    for shape in (".stem", ".narrow", ".1x1", ".gemv", ".masked"):
         if shape in op_type:
             general = op_type.replace(shape, "", 1)
             keys += [f"{general}:{kind}", general]

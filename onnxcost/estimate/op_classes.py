@@ -8,7 +8,10 @@ largest activation a node reads or writes (a pooling node: its window operations
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
 
 from onnxcost.dtypes import INTEGER_DTYPES
 from onnxcost.types import Dim, NodeCost, TensorInfo
@@ -48,8 +51,9 @@ _MOVEMENT = frozenset({
 _PLAIN_DOMAINS = frozenset({"", "ai.onnx", "ai.onnx.ml", "com.microsoft"})
 
 
-# Kernels that are the same kernel under another name (FusedConv: Conv with its activation).
-_SAME_KERNEL = {"FusedConv": "Conv"}
+# Kernels that are the same kernel under another name (FusedConv: Conv with its activation;
+# MatMulIntegerToFloat: MatMulInteger's integer GEMM with its output scaled to float).
+_SAME_KERNEL = {"FusedConv": "Conv", "MatMulIntegerToFloat": "MatMulInteger"}
 # Integer kernels and the index of their weight input: onnxruntime runs another kernel for each
 # pair of activation and weight signedness (uint8 × int8 is the common one).
 _INTEGER_WEIGHT = {"QLinearConv": 3, "QLinearMatMul": 3, "QGemm": 3, "MatMulInteger": 1, "ConvInteger": 1,
@@ -65,17 +69,28 @@ _MATRIX = frozenset({"MatMul", "Gemm", "FusedMatMul", "FusedGemm", "QLinearMatMu
 # A convolution of fewer input channels per group than this (RGB, grey, a narrow bottleneck)
 # fills a GEMM or an AVX-512 channel block (16 floats) poorly.
 STEM_CHANNELS = 16
+# One of fewer output or input channels per group than this (but not a stem) fills a kernel's
+# register block of output channels partly: on AVX-512, MLAS's NCHWc kernel computes up to four
+# 16-channel blocks at once, and a 16→16 convolution runs at 70% of a 64→64 one of the same FLOPs.
+NARROW_CHANNELS = 32
+# exp(x) of float32 underflows below log(smallest normal float) = −87.34: a Softmax entry that far
+# under its row's maximum takes onnxruntime's slow path (measured here: 4.3 ns more an entry).
+UNDERFLOW = math.log(float(np.finfo(np.float32).tiny))
+# What carries an additive attention mask from where it is made to the Add before a Softmax.
+_MASK_PLUMBING = frozenset({"Reshape", "Expand", "Unsqueeze", "Squeeze", "Cast", "Transpose", "Tile",
+                            "Concat", "Slice", "Where", "Add", "Mul", "Identity"})  # fmt: skip
+_MASK_HOPS = 12
 
 
-def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> str:
+def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = False) -> str:
     """The name a calibrated profile's op_types table knows a node's kernel by: its op type, after
     the last part of its domain where that is a runtime's own layout domain ("nchwc.Conv"), with
     ".1d" for a one-dimensional convolution, ".dw" for a depthwise one, ".1x1" for a pointwise one,
-    ".stem" for one of few input channels (an image's first layer), ".gemv" for a matrix product
-    of one row, ".scalar" for a two-operand element-wise op with a one-element operand, and for an
-    integer kernel the
-    signedness of activations and weights other than uint8 × int8 (".s8s8", ".u8u8"): each runs
-    another kernel."""
+    ".stem" for one of few input channels (an image's first layer), ".narrow" for one of few
+    channels otherwise, ".gemv" for a matrix product of one row, ".scalar" for a two-operand
+    element-wise op with a one-element operand, ".masked" for a Softmax behind an additive mask
+    (`masked`, see masked_softmaxes), and for an integer kernel the signedness of activations and
+    weights other than uint8 × int8 (".s8s8", ".u8u8"): each runs another kernel."""
     op = _SAME_KERNEL.get(cost.op_type, cost.op_type)
     key = op if cost.domain in _PLAIN_DOMAINS else f"{cost.domain.rsplit('.', 1)[-1]}.{op}"
     if op in _CONVS:
@@ -95,6 +110,10 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> str:
                 and (weight.shape[1] < STEM_CHANNELS)
             ):
                 key += ".stem"
+            elif _is_narrow(weight):
+                key += ".narrow"
+    if masked and op == "Softmax":
+        key += ".masked"
     if op in _MATRIX and _rows(cost, tensors) == 1:
         key += ".gemv"
     if op in _BINARY and len(cost.inputs) == 2 and any(_numel(tensors, name) == 1 for name in cost.inputs):
@@ -105,6 +124,98 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> str:
         if signs != ["uint8", "int8"] and all(sign in _SIGN for sign in signs):
             key += "." + "".join(_SIGN[sign] for sign in signs)
     return key
+
+
+def _is_narrow(weight: TensorInfo | None) -> bool:
+    """A convolution weight [M, C/group, k...] of fewer than NARROW_CHANNELS outputs or inputs."""
+    if weight is None or weight.shape is None or len(weight.shape) < 3:
+        return False
+    outputs, inputs = weight.shape[0], weight.shape[1]
+    return any(isinstance(d, int) and d < NARROW_CHANNELS for d in (outputs, inputs))
+
+
+def masked_softmaxes(costs: Sequence[NodeCost], tensors: Mapping[str, TensorInfo]) -> frozenset[str]:
+    """The Softmax nodes behind a causal attention mask: their input is an Add (or a Where) one of
+    whose operands comes, through reshapes, casts, expands and Where, from a constant with entries whose
+    exp underflows (−inf, finfo.min, −1e4: UNDERFLOW), selected by the graph's shapes alone (a
+    Range/Trilu triangle), not by an input's data. Half of each row is masked then, on average;
+    a padding mask's share is in the data, and is taken as none (one unpadded sequence)."""
+    producer = {name: cost for cost in costs for name in cost.outputs if name}
+    from_data = _data_dependent(costs, producer, tensors)
+    found = set()
+    for cost in costs:
+        if cost.op_type != "Softmax" or not cost.inputs:
+            continue
+        head = producer.get(cost.inputs[0])
+        if head is None:
+            continue
+        if head.op_type == "Add" and _carries_mask(head.inputs, producer, tensors, from_data):
+            found.add(cost.name)
+        elif (
+            head.op_type == "Where"
+            and len(head.inputs) == 3
+            and head.inputs[0] not in from_data
+            and any(_very_negative(tensors.get(name)) for name in head.inputs[1:])
+        ):
+            found.add(cost.name)  # scores kept where a constant condition says, else −inf
+    return frozenset(found)
+
+
+def _data_dependent(
+    costs: Sequence[NodeCost], producer: Mapping[str, NodeCost], tensors: Mapping[str, TensorInfo]
+) -> frozenset[str]:
+    """The graph's inputs and the values computed from their data (not only from their shapes):
+    every output of a node with such an input, except Shape's and Size's."""
+    found: set[str] = set()
+    for cost in costs:
+        for name in cost.inputs:
+            info = tensors.get(name)
+            if (
+                name
+                and name not in producer
+                and info is not None
+                and info.value is None
+                and not (info.is_weight or info.is_constant)
+            ):
+                found.add(name)
+        if cost.op_type not in ("Shape", "Size") and any(name in found for name in cost.inputs):
+            found.update(name for name in cost.outputs if name)
+    return frozenset(found)
+
+
+def _carries_mask(
+    names: Sequence[str],
+    producer: Mapping[str, NodeCost],
+    tensors: Mapping[str, TensorInfo],
+    from_data: frozenset[str],
+) -> bool:
+    """Whether one of `names` is made, within _MASK_HOPS mask-carrying nodes, from a constant
+    holding a value under UNDERFLOW by a node none of whose other inputs depends on data."""
+    if any(_very_negative(tensors.get(name)) for name in names):
+        return True  # the mask is a constant itself
+    frontier, seen = list(names), set()
+    for _ in range(_MASK_HOPS):
+        following = []
+        for name in frontier:
+            node = producer.get(name) if name and name not in seen else None
+            seen.add(name)
+            if node is None or node.op_type not in _MASK_PLUMBING:
+                continue
+            if any(_very_negative(tensors.get(i)) for i in node.inputs):
+                if not any(i in from_data for i in node.inputs):
+                    return True
+                continue
+            following.extend(node.inputs)
+        frontier = following
+    return False
+
+
+def _very_negative(info: TensorInfo | None) -> bool:
+    """A floating-point constant with an entry under UNDERFLOW."""
+    value = info.value if info is not None else None
+    if value is None or value.dtype.kind != "f" or value.size == 0:
+        return False
+    return float(np.min(value)) < UNDERFLOW
 
 
 def _rows(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> Dim | None:
@@ -141,12 +252,15 @@ def _is_pointwise(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> bool:
     return weight is not None and weight.shape is not None and all(d == 1 for d in weight.shape[2:])
 
 
-def node_class(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> tuple[str, str, Dim, Dim]:
+def node_class(
+    cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = False
+) -> tuple[str, str, Dim, Dim]:
     """(class, table key, amount, kernel calls) of a node; a node whose shapes its op does not
     allow (a convolution with a rank-1 weight) is timed as its generic class by its FLOPs."""
     try:
         kind = op_class(cost, tensors)
-        return kind, op_key(cost, tensors), class_amount(cost, kind, tensors), kernel_calls(cost, tensors)
+        key = op_key(cost, tensors, masked)
+        return kind, key, class_amount(cost, kind, tensors), kernel_calls(cost, tensors)
     except (IndexError, TypeError, ValueError, ZeroDivisionError):
         return ("dense" if cost.macs != 0 else "elementwise"), cost.op_type, cost.flops, 1
 
@@ -196,24 +310,31 @@ def class_amount(cost: NodeCost, kind: str, tensors: Mapping[str, TensorInfo]) -
     if all(isinstance(size, int) for size in sizes):
         return max(sizes, default=0)
     first = tensors.get(cost.outputs[0]) if cost.outputs and cost.outputs[0] else None
-    return first.numel if first is not None and first.numel is not None else next(
-        size for size in sizes if not isinstance(size, int)
+    return (
+        first.numel
+        if first is not None and first.numel is not None
+        else next(size for size in sizes if not isinstance(size, int))
     )
 
 
-# onnxruntime's generic convolution (no NCHWc kernel) runs one GEMM per image and group.
+# onnxruntime's generic convolution (no NCHWc kernel) runs one GEMM per image and group; its
+# NCHWc convolution one image at a time (its rate is that of one image's channels and size).
 _PER_CALL = frozenset({"Conv", "ConvInteger"})
 
 
 def kernel_calls(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> Dim:
     """How many kernel calls a node's work is split into: batch × groups for a generic
-    convolution, which a calibrated table times per call; else 1."""
+    convolution, batch for a blocked-layout one (nchwc.Conv), which a calibrated table times per
+    call; else 1."""
     op = _SAME_KERNEL.get(cost.op_type, cost.op_type)
-    if op not in _PER_CALL or cost.domain not in _PLAIN_DOMAINS:
+    if op not in _PER_CALL:
         return 1
     data, weight = (tensors.get(cost.inputs[0]) if cost.inputs else None), _weight(cost, tensors)
     if data is None or weight is None or data.shape is None or weight.shape is None or len(data.shape) < 3:
         return 1
+    if cost.domain not in _PLAIN_DOMAINS:
+        batch = data.shape[0]
+        return batch if cost.domain.endswith("nchwc") and isinstance(batch, int) and batch > 0 else 1
     if len(weight.shape) < 2:  # not a convolution's weight: one call
         return 1
     channels, per_group = data.shape[1], weight.shape[1]

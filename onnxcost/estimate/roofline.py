@@ -32,7 +32,7 @@ from onnxcost.estimate.hardware import (
     normalize_dtype,
     peak_for,
 )
-from onnxcost.estimate.op_classes import MAC_CLASSES, node_class
+from onnxcost.estimate.op_classes import MAC_CLASSES, masked_softmaxes, node_class
 from onnxcost.symbolic.formulas import evaluate, few, free_names, smaller
 from onnxcost.types import (
     MS_DOMAIN,
@@ -128,8 +128,9 @@ def plan_estimate(
     index_of: dict[_Figures, int] = {}
     groups: list[list] = []
     group_of = []
+    masked = masked_softmaxes(runnable, tensors or {})
     for cost in runnable:
-        figures = _figures(cost, fusion, tensors or {})
+        figures = _figures(cost, fusion, tensors or {}, cost.name in masked)
         index = index_of.get(figures)
         if index is None:
             index = index_of[figures] = len(groups)
@@ -218,11 +219,13 @@ class _Figures:
     calls: Dim = 1  # kernel calls the node's work is split into (onnxcost.estimate.op_classes.kernel_calls)
 
 
-def _figures(cost: NodeCost, fusion: _Fusion, tensors: Mapping[str, TensorInfo]) -> _Figures:
+def _figures(
+    cost: NodeCost, fusion: _Fusion, tensors: Mapping[str, TensorInfo], masked: bool = False
+) -> _Figures:
     name = cost.name
     activations = (cost.bytes_read_activations - fusion.read_saved.get(name, 0)
                    + cost.bytes_written - fusion.write_saved.get(name, 0))  # fmt: skip
-    kind, key, amount, calls = node_class(cost, tensors)
+    kind, key, amount, calls = node_class(cost, tensors, masked)
     return _Figures(cost.flops, tuple(cost.macs_by_dtype.items()), cost.dtype, cost.bytes_read_weights,
                     activations, name in fusion.fused, _is_view(cost), key, kind, amount, calls)  # fmt: skip
 

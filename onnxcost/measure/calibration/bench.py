@@ -320,6 +320,17 @@ def rows(op: str, count: int, width: int, domain: str = "") -> Bench:
     return Bench(f"{op} {count}×{width}", _model([node], x, inits, ms=bool(domain)))
 
 
+def masked_softmax(count: int, seq: int) -> Bench:
+    """Attention scores [count, seq, seq] plus a causal mask (finfo.min above the diagonal: half
+    of each row's exps underflow, onnxruntime's slow path), then Softmax over the last axis."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [count, seq, seq])
+    mask = np.zeros((seq, seq), np.float32)
+    mask[np.triu_indices(seq, 1)] = np.finfo(np.float32).min
+    nodes = [h.make_node("Add", ["x", "mask"], ["s"], name="mask"),
+             h.make_node("Softmax", ["s"], ["y"], name="op", axis=-1)]  # fmt: skip
+    return Bench(f"masked Softmax {count}×{seq}×{seq}", _model(nodes, x, [nh.from_array(mask, "mask")]))
+
+
 def batch_norm(c: int, size: int) -> Bench:
     x = h.make_tensor_value_info("x", T.FLOAT, [1, c, size, size])
     inits = [_weight(n, c) for n in "sbm"] + [nh.from_array(np.ones(c, np.float32), "v")]
@@ -422,6 +433,13 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
                 (512, 7, 512, 3),
                 (16, 112, 96, 1),
                 (64, 56, 64, 3),
+                (16, 128, 16, 3),
+                (32, 64, 16, 3),
+                (16, 64, 32, 3),
+                (24, 56, 24, 3),
+                (16, 64, 64, 1),
+                (64, 64, 16, 1),
+                (24, 56, 144, 1),
             )
         ],
         [
@@ -468,7 +486,7 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         ],
         [
             conv_weights_as_inputs(c, size, c, 3, group=c)
-            for c, size in ((32, 112), (96, 56), (192, 28), (384, 14))
+            for c, size in ((32, 112), (96, 56), (192, 28), (384, 14), (384, 4), (576, 2), (960, 1))
         ],
         [
             qlinear_conv(*s)
@@ -550,6 +568,8 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
             for count, width in ((16, 64), (128, 128), (512, 768), (2048, 768))
         ],
         [rows("SkipLayerNormalization", count, 768, domain=MS) for count in (16, 128, 512)],
+        # the mask a constant onnxcost reads (at most 64×64 here), the rows many
+        [masked_softmax(count, seq) for count, seq in ((8, 32), (8, 64), (64, 64), (256, 64))],
         [batch_norm(c, size) for c, size in ((16, 56), (64, 28), (256, 14))],
         [
             pool(op, c, size)
