@@ -185,3 +185,19 @@ def test_the_masked_softmax_benchmark_is_masked() -> None:
 
     analysis = prepare(bench.masked_softmax(8, 64).model)
     assert masked_softmaxes(analysis.costs, analysis.graph.tensors) == {"op"}
+
+
+def test_an_outer_broadcast_runs_span_by_span() -> None:
+    from onnxcost.estimate.op_classes import broadcast_span
+
+    # [9600, 128, 1] × [9600, 1, 3]: each step takes the 3 of the last axis, 9600·128 = 1,228,800 steps
+    cost, tensors = _node(bench.outer("Mul", 9600, 128, 3, False).model, "Mul")
+    assert (broadcast_span(cost, tensors), op_key(cost, tensors)) == (3, "Mul.outer")
+    assert kernel_calls(cost, tensors) == 1_228_800
+    # [64, 1, 512] + [1, 64, 512]: the 512 of the last axis are whole in both; 64·64 = 4,096 steps
+    cost, tensors = _node(bench.outer("Add", 64, 64, 512, True).model, "Add")
+    assert (broadcast_span(cost, tensors), kernel_calls(cost, tensors)) == (512, 4096)
+    # a row broadcast ([count, width] by [width]) broadcasts one operand only: not outer
+    cost, tensors = _node(bench.broadcast("Add", 1024, 128, False).model, "Add")
+    assert broadcast_span(cost, tensors) is None
+    assert (op_key(cost, tensors), kernel_calls(cost, tensors)) == ("Add", 1)

@@ -69,9 +69,10 @@ _MATRIX = frozenset({"MatMul", "Gemm", "FusedMatMul", "FusedGemm", "QLinearMatMu
 # A convolution of fewer input channels per group than this (RGB, grey, a narrow bottleneck)
 # fills a GEMM or an AVX-512 channel block (16 floats) poorly.
 STEM_CHANNELS = 16
-# One of fewer output or input channels per group than this (but not a stem) fills a kernel's
-# register block of output channels partly: on AVX-512, MLAS's NCHWc kernel computes up to four
-# 16-channel blocks at once, and a 16→16 convolution runs at 70% of a 64→64 one of the same FLOPs.
+# A float convolution of fewer output or input channels per group than this (but not a stem)
+# fills a kernel's register block of output channels partly: on AVX-512, MLAS's NCHWc kernel
+# computes up to four 16-channel blocks at once, and a 16→16 convolution runs at 70% of a 64→64
+# one of the same FLOPs.
 NARROW_CHANNELS = 32
 # exp(x) of float32 underflows below log(smallest normal float) = −87.34: a Softmax entry that far
 # under its row's maximum takes onnxruntime's slow path (measured here: 4.3 ns more an entry).
@@ -88,9 +89,10 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = Fal
     ".1d" for a one-dimensional convolution, ".dw" for a depthwise one, ".1x1" for a pointwise one,
     ".stem" for one of few input channels (an image's first layer), ".narrow" for one of few
     channels otherwise, ".gemv" for a matrix product of one row, ".scalar" for a two-operand
-    element-wise op with a one-element operand, ".masked" for a Softmax behind an additive mask
-    (`masked`, see masked_softmaxes), and for an integer kernel the signedness of activations and
-    weights other than uint8 × int8 (".s8s8", ".u8u8"): each runs another kernel."""
+    element-wise op with a one-element operand, ".outer" for one that broadcasts both operands,
+    ".masked" for a Softmax behind an additive mask (`masked`, see masked_softmaxes), and for an
+    integer kernel the signedness of activations and weights other than uint8 × int8 (".s8s8",
+    ".u8u8"): each runs another kernel."""
     op = _SAME_KERNEL.get(cost.op_type, cost.op_type)
     key = op if cost.domain in _PLAIN_DOMAINS else f"{cost.domain.rsplit('.', 1)[-1]}.{op}"
     if op in _CONVS:
@@ -110,7 +112,7 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = Fal
                 and (weight.shape[1] < STEM_CHANNELS)
             ):
                 key += ".stem"
-            elif _is_narrow(weight):
+            elif op == "Conv" and _is_narrow(weight):  # the float kernels, benchmarked so
                 key += ".narrow"
     if masked and op == "Softmax":
         key += ".masked"
@@ -118,12 +120,39 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = Fal
         key += ".gemv"
     if op in _BINARY and len(cost.inputs) == 2 and any(_numel(tensors, name) == 1 for name in cost.inputs):
         key += ".scalar"
+    elif op in _BINARY and broadcast_span(cost, tensors) is not None:
+        key += ".outer"
     if op in _INTEGER_WEIGHT and len(cost.inputs) > _INTEGER_WEIGHT[op]:
         activation = "uint8" if op == "DynamicQuantizeMatMul" else _dtype(tensors, cost.inputs[0])
         signs = [activation, _dtype(tensors, cost.inputs[_INTEGER_WEIGHT[op]])]
         if signs != ["uint8", "int8"] and all(sign in _SIGN for sign in signs):
             key += "." + "".join(_SIGN[sign] for sign in signs)
     return key
+
+
+def broadcast_span(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> int | None:
+    """For a two-operand element-wise op that broadcasts each operand along some axis (an outer
+    sum or product: [n, 128, 1] × [n, 1, 3]), the elements of the innermost run onnxruntime's
+    broadcast loop takes in one step: the output's trailing dims that broadcast as its last one
+    does (3 there; 512 for [64, 1, 512] + [1, 64, 512]). None for any other node, or unknown
+    shapes."""
+    if len(cost.inputs) != 2:
+        return None
+    shapes = [tensors.get(name).shape if tensors.get(name) is not None else None for name in cost.inputs]
+    if any(shape is None or not all(isinstance(d, int) for d in shape) for shape in shapes):
+        return None
+    rank = max(len(shape) for shape in shapes)
+    first, second = ((1,) * (rank - len(shape)) + tuple(shape) for shape in shapes)
+    axes = [(a, b) for a, b in zip(first, second, strict=True) if max(a, b) > 1]
+    if not any(a == 1 for a, _ in axes) or not any(b == 1 for _, b in axes):
+        return None
+    pattern = (axes[-1][0] == 1, axes[-1][1] == 1)
+    span = 1
+    for a, b in reversed(axes):
+        if (a == 1, b == 1) != pattern:
+            break
+        span *= max(a, b)
+    return span
 
 
 def _is_narrow(weight: TensorInfo | None) -> bool:
@@ -324,9 +353,13 @@ _PER_CALL = frozenset({"Conv", "ConvInteger"})
 
 def kernel_calls(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> Dim:
     """How many kernel calls a node's work is split into: batch × groups for a generic
-    convolution, batch for a blocked-layout one (nchwc.Conv), which a calibrated table times per
-    call; else 1."""
+    convolution, batch for a blocked-layout one (nchwc.Conv), the spans of an outer broadcast
+    (broadcast_span), which a calibrated table times per call; else 1."""
     op = _SAME_KERNEL.get(cost.op_type, cost.op_type)
+    if op in _BINARY:
+        span = broadcast_span(cost, tensors)
+        output = _numel(tensors, cost.outputs[0]) if cost.outputs else None
+        return output // span if span and isinstance(output, int) and output >= span else 1
     if op not in _PER_CALL:
         return 1
     data, weight = (tensors.get(cost.inputs[0]) if cost.inputs else None), _weight(cost, tensors)

@@ -217,6 +217,17 @@ def broadcast(op: str, count: int, width: int, column: bool) -> Bench:
     return Bench(label, _model(nodes, x, inits))
 
 
+def outer(op: str, left: int, right: int, span: int, full: bool) -> Bench:
+    """An element-wise op that broadcasts both operands: [left, right, 1] by [left, 1, span]
+    (message passing's per-edge outer product), or with `full` [left, 1, span] by
+    [1, right, span] (additive attention): `span` elements a step of the broadcast loop."""
+    shapes = ((left, 1, span), (1, right, span)) if full else ((left, right, 1), (left, 1, span))
+    x = h.make_tensor_value_info("x", T.FLOAT, list(shapes[0]))
+    node = h.make_node(op, ["x", "w"], ["y"], name="op")
+    label = f"{op} {'×'.join(map(str, shapes[0]))} by {'×'.join(map(str, shapes[1]))}"
+    return Bench(label, _model([node], x, [_weight("w", *shapes[1])]))
+
+
 def scatter_elements(rows_: int, width: int, updates: int, reduction: str) -> Bench:
     """ScatterElements of [updates, width] into [rows, width] along axis 0 (message passing)."""
     x = h.make_tensor_value_info("x", T.FLOAT, [updates, width])
@@ -378,6 +389,14 @@ def quantize(op: str, elements: int) -> Bench:
     node = h.make_node(op, ["x", "s", "z"], ["q"], name="op")
     last = [h.make_node("Cast", ["q"], ["y"], name="out", to=T.FLOAT)] if op == "QuantizeLinear" else []
     return Bench(f"{op} {elements:,}", _model([node, *last], x, inits))
+
+
+def dynamic_quantize(elements: int) -> Bench:
+    """DynamicQuantizeLinear: a pass for the range (min and max), then one to quantize."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [elements])
+    nodes = [h.make_node("DynamicQuantizeLinear", ["x"], ["q", "scale", "zero"], name="op"),
+             h.make_node("Cast", ["q"], ["y"], name="out", to=T.FLOAT)]  # fmt: skip
+    return Bench(f"DynamicQuantizeLinear {elements:,}", _model(nodes, x, []))
 
 
 def overhead(nodes: int) -> Bench:
@@ -547,6 +566,18 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
             for red in ("none", "add")
             for r, w, u in ((480, 64, 9600), (60, 16, 480), (1000, 128, 4000))
         ],
+        [
+            outer(op, left, right, span, full)
+            for op in ("Mul", "Add")
+            for left, right, span, full in (
+                (9600, 128, 3, False),
+                (4096, 64, 8, False),
+                (1024, 64, 32, False),
+                (128, 128, 16, True),
+                (64, 64, 128, True),
+                (64, 64, 512, True),
+            )
+        ],
         [expand(c, w) for c, w in ((64, 64), (1024, 128), (9600, 128))],
         [slice_(c, w) for c, w in ((64, 64), (1024, 128), (9600, 128))],
         [dynamic_matmul(*s) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768), (128, 768, 3072))],
@@ -590,6 +621,7 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         [gather(r, w, t) for r, w, t in ((16, 128, 1000), (128, 768, 30522), (512, 768, 30522))],
         [resize(c, size) for c, size in ((16, 28), (64, 56), (128, 28))],
         [quantize(op, n) for op in ("QuantizeLinear", "DequantizeLinear") for n in sizes],
+        [dynamic_quantize(n) for n in sizes],
     ]
     for group in groups:
         yield from group[::2] if quick else group
