@@ -96,16 +96,21 @@ def test_a_node_whose_shapes_its_op_does_not_allow_is_timed_as_its_generic_class
     assert op_classes.node_class(cost, tensors) == ("dense", "ConvInteger", cost.flops, 1)
 
 
-def test_a_convolution_of_few_channels_is_a_narrow_kernel() -> None:
-    # 16→16 3×3: both under 32 channels (and not under the stem's 16): its own kernel key
-    cost, tensors = _node(bench.conv(16, 128, 16, 3).model, "Conv")
-    assert op_key(cost, tensors) == "Conv.narrow"
+def test_a_blocked_convolution_of_few_channels_is_a_narrow_kernel() -> None:
+    def key(model) -> str:  # type: ignore[no-untyped-def]
+        analysis = prepare(model, runtime="onnxruntime-cpu")  # the NCHWc kernel onnxruntime runs
+        cost = next(c for c in analysis.costs if c.op_type == "Conv")
+        return op_key(cost, analysis.graph.tensors)
+
+    # 16→16 3×3: both under 32 channels (and not under the stem's 16)
+    assert key(bench.conv(16, 128, 16, 3).model) == "nchwc.Conv.narrow"
     # 64→16 1×1: 16 output channels
-    cost, tensors = _node(bench.conv(64, 64, 16, 1).model, "Conv")
-    assert op_key(cost, tensors) == "Conv.1x1.narrow"
+    assert key(bench.conv(64, 64, 16, 1).model) == "nchwc.Conv.1x1.narrow"
     # 32→64: neither under 32, an ordinary convolution
-    cost, tensors = _node(bench.conv(32, 56, 64, 1).model, "Conv")
-    assert op_key(cost, tensors) == "Conv.1x1"
+    assert key(bench.conv(32, 56, 64, 1).model) == "nchwc.Conv.1x1"
+    # the graph as written (no NCHWc kernel): no narrow mark
+    cost, tensors = _node(bench.conv(16, 128, 16, 3).model, "Conv")
+    assert op_key(cost, tensors) == "Conv"
 
 
 def test_a_blocked_convolution_is_one_call_per_image() -> None:
@@ -116,6 +121,15 @@ def test_a_blocked_convolution_is_one_call_per_image() -> None:
     cost = next(c for c in analysis.costs if c.op_type == "Conv")
     assert cost.domain == "com.microsoft.nchwc"
     assert kernel_calls(cost, analysis.graph.tensors) == 2
+
+
+def test_a_recurrent_node_is_one_call_per_step_and_direction() -> None:
+    # LSTM over 20 time steps of a batch of 1: 20 sequential steps
+    cost, tensors = _node(bench.recurrent("LSTM", 20, 1, 64, 64).model, "LSTM")
+    assert kernel_calls(cost, tensors) == 20
+    # bidirectional GRU over 32 steps: 32 × 2 = 64 steps, one direction after the other
+    cost, tensors = _node(bench.recurrent("GRU", 32, 4, 64, 64, directions=2).model, "GRU")
+    assert kernel_calls(cost, tensors) == 64
 
 
 def _attention(mask: str):  # type: ignore[no-untyped-def]

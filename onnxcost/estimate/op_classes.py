@@ -69,10 +69,10 @@ _MATRIX = frozenset({"MatMul", "Gemm", "FusedMatMul", "FusedGemm", "QLinearMatMu
 # A convolution of fewer input channels per group than this (RGB, grey, a narrow bottleneck)
 # fills a GEMM or an AVX-512 channel block (16 floats) poorly.
 STEM_CHANNELS = 16
-# A float convolution of fewer output or input channels per group than this (but not a stem)
-# fills a kernel's register block of output channels partly: on AVX-512, MLAS's NCHWc kernel
-# computes up to four 16-channel blocks at once, and a 16→16 convolution runs at 70% of a 64→64
-# one of the same FLOPs.
+# An NCHWc convolution of fewer output or input channels per group than this (but not a stem)
+# fills its register block of output channels partly: on AVX-512, MLAS's NCHWc kernel computes
+# up to four 16-channel blocks at once, and a 16→16 convolution runs at 70% of a 64→64 one of
+# the same FLOPs. (The generic and integer kernels are not benchmarked by channels: no mark.)
 NARROW_CHANNELS = 32
 # exp(x) of float32 underflows below log(smallest normal float) = −87.34: a Softmax entry that far
 # under its row's maximum takes onnxruntime's slow path (measured here: 4.3 ns more an entry).
@@ -112,7 +112,7 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = Fal
                 and (weight.shape[1] < STEM_CHANNELS)
             ):
                 key += ".stem"
-            elif op == "Conv" and _is_narrow(weight):  # the float kernels, benchmarked so
+            elif op == "Conv" and cost.domain.endswith("nchwc") and _is_narrow(weight):
                 key += ".narrow"
     if masked and op == "Softmax":
         key += ".masked"
@@ -351,11 +351,28 @@ def class_amount(cost: NodeCost, kind: str, tensors: Mapping[str, TensorInfo]) -
 _PER_CALL = frozenset({"Conv", "ConvInteger"})
 
 
+def _steps(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> Dim:
+    """The sequential steps of a recurrent node: time steps (its input's first dim, [seq, batch,
+    input] as exporters write it) × directions (its weight's first dim); 1 where unknown."""
+    data, weight = (tensors.get(cost.inputs[0]) if cost.inputs else None), _weight(cost, tensors)
+    if data is None or weight is None or data.shape is None or weight.shape is None:
+        return 1
+    if len(data.shape) != 3 or len(weight.shape) != 3:
+        return 1
+    steps, directions = data.shape[0], weight.shape[0]
+    if not isinstance(steps, int) or not isinstance(directions, int) or steps < 1 or directions < 1:
+        return 1
+    return steps * directions
+
+
 def kernel_calls(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> Dim:
     """How many kernel calls a node's work is split into: batch × groups for a generic
     convolution, batch for a blocked-layout one (nchwc.Conv), the spans of an outer broadcast
-    (broadcast_span), which a calibrated table times per call; else 1."""
+    (broadcast_span), the steps of a recurrent node (one after another: a step's size sets its
+    rate), which a calibrated table times per call; else 1."""
     op = _SAME_KERNEL.get(cost.op_type, cost.op_type)
+    if op in _RECURRENT and cost.macs != 0:
+        return _steps(cost, tensors)
     if op in _BINARY:
         span = broadcast_span(cost, tensors)
         output = _numel(tensors, cost.outputs[0]) if cost.outputs else None

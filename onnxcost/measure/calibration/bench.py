@@ -281,16 +281,18 @@ def dynamic_matmul(m: int, k: int, n: int, unsigned: bool = False) -> Bench:
     return Bench(f"dynamic int8 MatMul {m}×{k}×{n}{' u8u8' if unsigned else ''}", _model(nodes, x, inits))
 
 
-def recurrent(op: str, seq: int, batch: int, size: int, hidden: int) -> Bench:
+def recurrent(op: str, seq: int, batch: int, size: int, hidden: int, directions: int = 1) -> Bench:
     gates = {"LSTM": 4, "GRU": 3, "RNN": 1}[op]
     x = h.make_tensor_value_info("x", T.FLOAT, [seq, batch, size])
-    node = h.make_node(op, ["x", "W", "R", "B"], ["y"], name="op", hidden_size=hidden)
+    attrs = {"direction": "bidirectional"} if directions == 2 else {}
+    node = h.make_node(op, ["x", "W", "R", "B"], ["y"], name="op", hidden_size=hidden, **attrs)
     inits = [
-        _weight("W", 1, gates * hidden, size),
-        _weight("R", 1, gates * hidden, hidden),
-        _weight("B", 1, 2 * gates * hidden),
+        _weight("W", directions, gates * hidden, size),
+        _weight("R", directions, gates * hidden, hidden),
+        _weight("B", directions, 2 * gates * hidden),
     ]
-    return Bench(f"{op} {seq}×{batch}×{size}→{hidden}", _model([node], x, inits))
+    label = f"{op} {seq}×{batch}×{size}→{hidden}{' bidirectional' if directions == 2 else ''}"
+    return Bench(label, _model([node], x, inits))
 
 
 def unary(op: str, elements: int, domain: str = "", **attrs: object) -> Bench:
@@ -586,6 +588,12 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
             recurrent(op, *s)
             for op in ("LSTM", "GRU")
             for s in ((20, 1, 64, 64), (50, 1, 128, 128), (20, 8, 256, 256))
+        ],
+        [
+            recurrent(op, 32, batch, size, hidden, directions)
+            for op in ("LSTM", "GRU")
+            for batch, size, hidden in ((1, 64, 64), (4, 64, 64), (1, 256, 256), (4, 256, 256))
+            for directions in (1, 2)
         ],
         [binary(op, n) for op in ("Add", "Mul", "Sub", "Div") for n in sizes],
         [unary(op, n) for op in ("Relu", "Neg", "Abs") for n in sizes],
