@@ -38,6 +38,7 @@ def _node(model, op_type: str):  # type: ignore[no-untyped-def]
         ),
         (bench.qlinear_matmul(16, 512, 512, signed=True), "QLinearMatMul", "QLinearMatMul.s8s8", "int8"),
         (bench.recurrent("LSTM", 20, 1, 64, 64), "LSTM", "LSTM", "recurrent"),
+        (bench.quantized_lstm(32, 1, 128, 128), "DynamicQuantizeLSTM", "DynamicQuantizeLSTM", "recurrent"),
         (bench.unary("Erf", 1000), "Erf", "Erf", "transcendental"),
         (bench.rows("Softmax", 16, 64), "Softmax", "Softmax", "normalization"),
         (bench.pool("MaxPool", 32, 56), "MaxPool", "MaxPool", "pooling"),

@@ -295,6 +295,26 @@ def recurrent(op: str, seq: int, batch: int, size: int, hidden: int, directions:
     return Bench(label, _model([node], x, inits))
 
 
+def quantized_lstm(seq: int, batch: int, size: int, hidden: int, directions: int = 1) -> Bench:
+    """com.microsoft DynamicQuantizeLSTM (quantize_dynamic's LSTM): int8 weights, per-direction
+    scales and zero points, the activations quantized at run time."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [seq, batch, size])
+    attrs = {"direction": "bidirectional"} if directions == 2 else {}
+    names = ["x", "W", "R", "B", "", "", "", "", "ws", "wz", "rs", "rz"]
+    node = h.make_node("DynamicQuantizeLSTM", names, ["y"], name="op", domain=MS, hidden_size=hidden, **attrs)
+    inits = [
+        _weight("W", directions, size, 4 * hidden, dtype=np.int8),
+        _weight("R", directions, hidden, 4 * hidden, dtype=np.int8),
+        _weight("B", directions, 8 * hidden),
+        nh.from_array(np.full(directions, 0.01, np.float32), "ws"),
+        nh.from_array(np.zeros(directions, np.int8), "wz"),
+        nh.from_array(np.full(directions, 0.01, np.float32), "rs"),
+        nh.from_array(np.zeros(directions, np.int8), "rz"),
+    ]
+    label = f"DynamicQuantizeLSTM {seq}×{batch}×{size}→{hidden}{' bidirectional' if directions == 2 else ''}"
+    return Bench(label, _model([node], x, inits, ms=True))
+
+
 def unary(op: str, elements: int, domain: str = "", **attrs: object) -> Bench:
     x = h.make_tensor_value_info("x", T.FLOAT, [elements])
     node = h.make_node(op, ["x"], ["y"], name="op", domain=domain, **attrs)
@@ -593,6 +613,11 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
             recurrent(op, 32, batch, size, hidden, directions)
             for op in ("LSTM", "GRU")
             for batch, size, hidden in ((1, 64, 64), (4, 64, 64), (1, 256, 256), (4, 256, 256))
+            for directions in (1, 2)
+        ],
+        [
+            quantized_lstm(32, batch, size, hidden, directions)
+            for batch, size, hidden in ((1, 128, 128), (1, 256, 256), (4, 256, 256))
             for directions in (1, 2)
         ],
         [binary(op, n) for op in ("Add", "Mul", "Sub", "Div") for n in sizes],

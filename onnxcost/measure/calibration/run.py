@@ -4,6 +4,7 @@ every benchmark as onnxruntime rewrites it, its op, class, size and median kerne
 from __future__ import annotations
 
 import os
+import statistics
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,8 +22,10 @@ BUDGET_S = 0.4
 RUNS = 40
 # The chain whose extra nodes give the cost of a node beyond its kernel.
 CHAIN_NODES = 64
-# Passes over the benchmarks (1 with --quick): each benchmark keeps the pass whose run was the
-# fastest, so a burst of another tenant's work on a shared machine spoils one pass, not the fit.
+# Passes over the benchmarks (1 with --quick): each benchmark keeps its median pass (by its run's
+# median wall time), so a burst of another tenant's work on a shared machine spoils one pass, not
+# the fit. (The fastest pass was biased: a small kernel's share of a few-µs run, less the
+# overheads, came out faster than the GEMM peak in some passes.)
 PASSES = 3
 
 
@@ -97,25 +100,23 @@ def run(
     only: Sequence[Bench] | None = None,
 ) -> Measured:
     """Measure the overheads and every benchmark (`only`: these instead) on `threads` threads, in
-    passes(quick) passes: of each, the pass with the fastest run is kept."""
+    passes(quick) passes: of each, the median pass is kept (the overheads: their medians)."""
     chosen = list(only) if only is not None else list(benchmarks(quick))
     count = passes(quick)
-    best: list[tuple[float, tuple[Sample, ...]] | None] = [None] * len(chosen)
-    costs: Overheads | None = None
+    runs: list[list[tuple[float, tuple[Sample, ...]]]] = [[] for _ in chosen]
+    measured_costs: list[Overheads] = []
     with tempfile.TemporaryDirectory(prefix="onnxcost-calibrate-") as folder:
         for number in range(1, count + 1):
             step = f" (pass {number} of {count})" if count > 1 else ""
             progress(f"overheads{step}")
             now = overheads(threads, folder)
-            if costs is not None:
-                now = Overheads(min(costs.run_s, now.run_s), min(costs.node_s, now.node_s))
-            costs = now
+            measured_costs.append(now)
             for index, bench in enumerate(chosen):
                 progress(f"{bench.label}{step}")
                 measured, samples = _run(bench, threads, folder, now)
-                kept = best[index]
-                if kept is None or measured.latency_s < kept[0]:
-                    best[index] = (measured.latency_s, samples)
-    assert costs is not None
-    kept_samples = tuple(sample for entry in best if entry is not None for sample in entry[1])
-    return Measured(threads, costs, kept_samples, tuple(bench.label for bench in chosen))
+                runs[index].append((measured.latency_s, samples))
+    run_s = statistics.median(c.run_s for c in measured_costs)
+    costs = Overheads(run_s, statistics.median(c.node_s for c in measured_costs))
+    kept = [sorted(passes_of, key=lambda entry: entry[0])[len(passes_of) // 2][1] for passes_of in runs]
+    samples = tuple(sample for pass_samples in kept for sample in pass_samples)
+    return Measured(threads, costs, samples, tuple(bench.label for bench in chosen))
