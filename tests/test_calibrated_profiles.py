@@ -141,16 +141,16 @@ def test_narrow_and_masked_keys_fall_back_to_the_general_kernel() -> None:
     ]  # fmt: skip
 
 
-def test_an_outer_broadcast_is_timed_per_step_only_by_an_outer_table(tmp_path: Path) -> None:
+def test_a_broadcast_is_timed_per_step_only_by_a_broadcast_table(tmp_path: Path) -> None:
     text = CALIBRATED.replace(
         '[op_types."MatMul"]',
-        '[op_types."Mul.outer"]\ns_per_element = [[3.0, 4e-9], [512.0, 2e-10]]\n\n[op_types."MatMul"]',
-    ).replace('"op_types.MatMul" = "test"', '"op_types.MatMul" = "test"\n"op_types.Mul.outer" = "test"')
+        '[op_types."Mul.broadcast"]\ns_per_element = [[3.0, 4e-9], [512.0, 2e-10]]\n\n[op_types."MatMul"]',
+    ).replace('"op_types.MatMul" = "test"', '"op_types.MatMul" = "test"\n"op_types.Mul.broadcast" = "test"')
     profile = load_profile(write(tmp_path, text))
     # 1,228,800 steps of 3 elements at 4 ns an element: 1,228,800 × 3 × 4e-9 = 14.7456 ms
-    steps = class_seconds(profile, "Mul.outer", "elementwise", 3_686_400, 1_228_800)
+    steps = class_seconds(profile, "Mul.broadcast", "elementwise", 3_686_400, 1_228_800)
     assert steps == pytest.approx(14.7456e-3)
-    # no outer table for Div: the elementwise class times the 3,686,400 elements as one call,
+    # no broadcast table for Div: the elementwise class times the 3,686,400 elements as one call,
     # 3,686,400 × 5e-10 (its rate from 1e6 elements on) = 1.8432 ms
-    whole = class_seconds(profile, "Div.outer", "elementwise", 3_686_400, 1_228_800)
+    whole = class_seconds(profile, "Div.broadcast", "elementwise", 3_686_400, 1_228_800)
     assert whole == pytest.approx(1.8432e-3)

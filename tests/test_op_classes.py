@@ -58,13 +58,14 @@ def test_mac_classes_are_timed_by_operations() -> None:
     assert class_amount(cost, "dense", tensors) == 16_777_216
 
 
-def test_element_classes_count_the_largest_tensor_constants_included() -> None:
+def test_element_classes_count_the_largest_tensor_constants_included_a_gather_its_output() -> None:
     # DequantizeLinear of a [1000] uint8 vector: its output has 1,000 elements
     cost, tensors = _node(bench.quantize("DequantizeLinear", 1000).model, "DequantizeLinear")
     assert class_amount(cost, "elementwise", tensors) == 1000
-    # Gather of 16 rows of a 1000×128 table: the table (a constant) is the largest, 128,000
+    # Gather of 16 rows of a 1000×128 table: it copies 16 × 128 = 2,048 elements, whatever
+    # the table's size
     cost, tensors = _node(bench.gather(16, 128, 1000).model, "Gather")
-    assert class_amount(cost, "movement", tensors) == 128_000
+    assert class_amount(cost, "movement", tensors) == 2_048
 
 
 def test_a_generic_convolution_is_one_call_per_image_and_group() -> None:
@@ -202,17 +203,26 @@ def test_the_masked_softmax_benchmark_is_masked() -> None:
     assert masked_softmaxes(analysis.costs, analysis.graph.tensors) == {"op"}
 
 
-def test_an_outer_broadcast_runs_span_by_span() -> None:
+def test_a_broadcast_runs_span_by_span() -> None:
     from onnxcost.estimate.op_classes import broadcast_span
 
     # [9600, 128, 1] × [9600, 1, 3]: each step takes the 3 of the last axis, 9600·128 = 1,228,800 steps
     cost, tensors = _node(bench.outer("Mul", 9600, 128, 3, False).model, "Mul")
-    assert (broadcast_span(cost, tensors), op_key(cost, tensors)) == (3, "Mul.outer")
+    assert (broadcast_span(cost, tensors), op_key(cost, tensors)) == (3, "Mul.broadcast")
     assert kernel_calls(cost, tensors) == 1_228_800
     # [64, 1, 512] + [1, 64, 512]: the 512 of the last axis are whole in both; 64·64 = 4,096 steps
     cost, tensors = _node(bench.outer("Add", 64, 64, 512, True).model, "Add")
     assert (broadcast_span(cost, tensors), kernel_calls(cost, tensors)) == (512, 4096)
-    # a row broadcast ([count, width] by [width]) broadcasts one operand only: not outer
+    # a row ([1024, 128] by [128]): 1,024 steps of 128
     cost, tensors = _node(bench.broadcast("Add", 1024, 128, False).model, "Add")
+    assert (broadcast_span(cost, tensors), op_key(cost, tensors), kernel_calls(cost, tensors)) == (
+        128,
+        "Add.broadcast",
+        1024,
+    )
+    # equal shapes and a one-element operand do not broadcast span by span
+    cost, tensors = _node(bench.binary("Add", 1000).model, "Add")
     assert broadcast_span(cost, tensors) is None
     assert (op_key(cost, tensors), kernel_calls(cost, tensors)) == ("Add", 1)
+    cost, tensors = _node(bench.scalar_binary("Mul", 1000).model, "Mul")
+    assert (broadcast_span(cost, tensors), op_key(cost, tensors)) == (None, "Mul.scalar")

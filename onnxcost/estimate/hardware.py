@@ -525,8 +525,8 @@ def class_seconds(
     smallest's rate holds."""
     key = next((key for key in op_table_keys(op_type, kind) if key in profile.op_types), None)
     cost = profile.op_types[key] if key is not None else profile.op_classes.get(kind)
-    if ".outer" in op_type and (key is None or ".outer" not in key):
-        calls = 1  # a table of whole nodes times an outer broadcast by its elements
+    if ".broadcast" in op_type and (key is None or ".broadcast" not in key):
+        calls = 1  # a table of whole nodes times a broadcast by its elements
     if cost is None or amount <= 0:
         return None if cost is None else 0.0
     calls = max(calls, 1)
@@ -554,7 +554,7 @@ def op_table_keys(op_type: str, kind: str) -> list[str]:
     "Conv.1x1.u8u8", then without the few-channels mark (".stem", ".narrow"), then without the
     pointwise one, then without the masked one."""
     keys = [f"{op_type}:{kind}", op_type]
-    for shape in (".stem", ".narrow", ".1x1", ".gemv", ".masked", ".outer"):
+    for shape in (".stem", ".narrow", ".1x1", ".gemv", ".masked", ".broadcast"):
         if shape in op_type:
             general = op_type.replace(shape, "", 1)
             keys += [f"{general}:{kind}", general]

@@ -89,7 +89,7 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = Fal
     ".1d" for a one-dimensional convolution, ".dw" for a depthwise one, ".1x1" for a pointwise one,
     ".stem" for one of few input channels (an image's first layer), ".narrow" for one of few
     channels otherwise, ".gemv" for a matrix product of one row, ".scalar" for a two-operand
-    element-wise op with a one-element operand, ".outer" for one that broadcasts both operands,
+    element-wise op with a one-element operand, ".broadcast" for one that broadcasts another,
     ".masked" for a Softmax behind an additive mask (`masked`, see masked_softmaxes), and for an
     integer kernel the signedness of activations and weights other than uint8 × int8 (".s8s8",
     ".u8u8"): each runs another kernel."""
@@ -121,7 +121,7 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = Fal
     if op in _BINARY and len(cost.inputs) == 2 and any(_numel(tensors, name) == 1 for name in cost.inputs):
         key += ".scalar"
     elif op in _BINARY and broadcast_span(cost, tensors) is not None:
-        key += ".outer"
+        key += ".broadcast"
     if op in _INTEGER_WEIGHT and len(cost.inputs) > _INTEGER_WEIGHT[op]:
         activation = "uint8" if op == "DynamicQuantizeMatMul" else _dtype(tensors, cost.inputs[0])
         signs = [activation, _dtype(tensors, cost.inputs[_INTEGER_WEIGHT[op]])]
@@ -131,11 +131,11 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = Fal
 
 
 def broadcast_span(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> int | None:
-    """For a two-operand element-wise op that broadcasts each operand along some axis (an outer
-    sum or product: [n, 128, 1] × [n, 1, 3]), the elements of the innermost run onnxruntime's
-    broadcast loop takes in one step: the output's trailing dims that broadcast as its last one
-    does (3 there; 512 for [64, 1, 512] + [1, 64, 512]). None for any other node, or unknown
-    shapes."""
+    """For a two-operand element-wise op that broadcasts an operand of more than one element
+    ([n, 128, 1] × [n, 128, 3], an outer product [n, 128, 1] × [n, 1, 3], a bias [768] to
+    [128, 768]), the elements of the innermost run onnxruntime's broadcast loop takes in one step:
+    the output's trailing dims that broadcast as its last one does (3, 3 and 768 there). None for
+    equal shapes, a one-element operand, any other node, or unknown shapes."""
     if len(cost.inputs) != 2:
         return None
     shapes = [tensors.get(name).shape if tensors.get(name) is not None else None for name in cost.inputs]
@@ -144,7 +144,8 @@ def broadcast_span(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> int | N
     rank = max(len(shape) for shape in shapes)
     first, second = ((1,) * (rank - len(shape)) + tuple(shape) for shape in shapes)
     axes = [(a, b) for a, b in zip(first, second, strict=True) if max(a, b) > 1]
-    if not any(a == 1 for a, _ in axes) or not any(b == 1 for _, b in axes):
+    one_element = all(a == 1 for a, _ in axes) or all(b == 1 for _, b in axes)
+    if not axes or one_element or all(a == b for a, b in axes):
         return None
     pattern = (axes[-1][0] == 1, axes[-1][1] == 1)
     span = 1
@@ -329,11 +330,15 @@ def _is_depthwise(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> bool:
 
 def class_amount(cost: NodeCost, kind: str, tensors: Mapping[str, TensorInfo]) -> Dim:
     """What a node's class is timed by: operations (2 per MAC, plus its other FLOPs) for a MAC
-    class; window operations for pooling; else the elements of its largest input or output
-    (constants included: a node that runs reads them, e.g. DequantizeLinear of a weight). With
+    class; window operations for pooling; the output's elements for a gather; else the elements
+    of its largest input or output (constants included: a node that runs reads them, e.g.
+    DequantizeLinear of a weight). With
     unbound dims, the first output's formula (comparing formulas is costly and rarely decides)."""
     if kind in MAC_CLASSES or kind == "pooling":
         return cost.flops
+    out = tensors.get(cost.outputs[0]) if cost.op_type in _GATHERS and cost.outputs else None
+    if out is not None and out.numel is not None:
+        return out.numel  # the rows it copies, not the table it picks them from
     sizes = [info.numel for name in (*cost.inputs, *cost.outputs)
              if name and (info := tensors.get(name)) is not None and info.numel is not None]  # fmt: skip
     if all(isinstance(size, int) for size in sizes):
@@ -344,6 +349,9 @@ def class_amount(cost: NodeCost, kind: str, tensors: Mapping[str, TensorInfo]) -
         if first is not None and first.numel is not None
         else next(size for size in sizes if not isinstance(size, int))
     )
+
+
+_GATHERS = frozenset({"Gather", "GatherElements", "GatherND"})
 
 
 # onnxruntime's generic convolution (no NCHWc kernel) runs one GEMM per image and group; its
@@ -367,7 +375,7 @@ def _steps(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> Dim:
 
 def kernel_calls(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> Dim:
     """How many kernel calls a node's work is split into: batch × groups for a generic
-    convolution, batch for a blocked-layout one (nchwc.Conv), the spans of an outer broadcast
+    convolution, batch for a blocked-layout one (nchwc.Conv), the spans of a broadcast
     (broadcast_span), the steps of a recurrent node (one after another: a step's size sets its
     rate), which a calibrated table times per call; else 1."""
     op = _SAME_KERNEL.get(cost.op_type, cost.op_type)
