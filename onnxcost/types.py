@@ -113,6 +113,9 @@ class Work:
     # input index -> (values held, their dtype). Params count the values; weight bytes stay the
     # stored bytes, filed under that dtype.
     packed: Mapping[int, tuple[Dim, str]] | None = None
+    # Which of its op's kernels a runtime runs where the attributes decide it ("generic": a
+    # Transpose no fast path takes); "" where one kernel serves.
+    kernel: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +140,7 @@ class NodeCost:
     macs_by_dtype: Mapping[str, Dim] = field(default_factory=dict)
     subgraph_unsupported: Mapping[str, int] = field(default_factory=dict)
     packed: Mapping[str, tuple[Dim, str]] = field(default_factory=dict)  # tensor -> (values, dtype)
+    kernel: str = ""  # which of its op's kernels runs, where the attributes decide (Work.kernel)
 
     @property
     def bytes_read(self) -> Dim:

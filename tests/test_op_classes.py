@@ -226,3 +226,18 @@ def test_a_broadcast_runs_span_by_span() -> None:
     assert (op_key(cost, tensors), kernel_calls(cost, tensors)) == ("Add", 1)
     cost, tensors = _node(bench.scalar_binary("Mul", 1000).model, "Mul")
     assert (broadcast_span(cost, tensors), op_key(cost, tensors)) == (None, "Mul.scalar")
+
+
+@pytest.mark.parametrize(
+    ("shape", "perm", "key"),
+    [
+        ((1, 128, 100, 1), [0, 3, 2, 1], "Transpose.generic"),  # two axes swapped: element by element
+        ((32, 32, 32), [2, 1, 0], "Transpose.generic"),
+        ((1, 12, 128, 64), [0, 2, 1, 3], "Transpose"),  # one axis moved
+        ((1, 64, 56, 56), [0, 2, 3, 1], "Transpose"),
+        ((64, 768), [1, 0], "Transpose"),
+    ],
+)
+def test_a_transpose_of_several_axes_moved_is_the_generic_kernel(shape, perm, key: str) -> None:  # type: ignore[no-untyped-def]
+    cost, tensors = _node(bench.transpose(shape, perm).model, "Transpose")
+    assert op_key(cost, tensors) == key

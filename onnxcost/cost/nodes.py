@@ -277,6 +277,7 @@ def _node_cost(
         note=work.note,
         macs_by_dtype=by_dtype,
         packed=packed,
+        kernel=work.kernel,
     )
 
 

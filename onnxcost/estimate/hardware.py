@@ -554,7 +554,7 @@ def op_table_keys(op_type: str, kind: str) -> list[str]:
     "Conv.1x1.u8u8", then without the few-channels mark (".stem", ".narrow"), then without the
     pointwise one, then without the masked one."""
     keys = [f"{op_type}:{kind}", op_type]
-    for shape in (".stem", ".narrow", ".1x1", ".gemv", ".masked", ".broadcast"):
+    for shape in (".stem", ".narrow", ".1x1", ".gemv", ".masked", ".broadcast", ".generic"):
         if shape in op_type:
             general = op_type.replace(shape, "", 1)
             keys += [f"{general}:{kind}", general]

@@ -90,9 +90,10 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = Fal
     ".stem" for one of few input channels (an image's first layer), ".narrow" for one of few
     channels otherwise, ".gemv" for a matrix product of one row, ".scalar" for a two-operand
     element-wise op with a one-element operand, ".broadcast" for one that broadcasts another,
-    ".masked" for a Softmax behind an additive mask (`masked`, see masked_softmaxes), and for an
-    integer kernel the signedness of activations and weights other than uint8 × int8 (".s8s8",
-    ".u8u8"): each runs another kernel."""
+    ".masked" for a Softmax behind an additive mask (`masked`, see masked_softmaxes), the kernel
+    its cost rule names where attributes choose one (".generic": a Transpose of several axes
+    moved), and for an integer kernel the signedness of activations and weights other than
+    uint8 × int8 (".s8s8", ".u8u8"): each runs another kernel."""
     op = _SAME_KERNEL.get(cost.op_type, cost.op_type)
     key = op if cost.domain in _PLAIN_DOMAINS else f"{cost.domain.rsplit('.', 1)[-1]}.{op}"
     if op in _CONVS:
@@ -116,6 +117,8 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = Fal
                 key += ".narrow"
     if masked and op == "Softmax":
         key += ".masked"
+    if cost.kernel:
+        key += f".{cost.kernel}"
     if op in _MATRIX and _rows(cost, tensors) == 1:
         key += ".gemv"
     if op in _BINARY and len(cost.inputs) == 2 and any(_numel(tensors, name) == 1 for name in cost.inputs):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import replace
+
 from onnxcost.rules.common import data_movement, tensor_bytes, view_op
 from onnxcost.rules.registry import NodeView, rule
 from onnxcost.symbolic.formulas import product
@@ -43,10 +46,33 @@ def constant_of_shape(view: NodeView) -> Work:
     return data_movement("fill")
 
 
-@rule("Transpose", "Concat", "Split", "Tile", "Expand", "Cast", "CastLike", "Pad")
+@rule("Concat", "Split", "Tile", "Expand", "Cast", "CastLike", "Pad")
 def copy_like(view: NodeView) -> Work:
     """0 FLOPs; each input read once and each output written once."""
     return data_movement()
+
+
+@rule("Transpose")
+def transpose(view: NodeView) -> Work:
+    """0 FLOPs; the input read once and the output written once. A permutation that moves more
+    than one axis (after dropping none: size-1 axes count) takes onnxruntime's generic kernel,
+    element by element: kernel "generic"."""
+    perm = view.attr("perm")
+    data = view.input(0)
+    if perm is None:  # the default reverses the axes
+        rank = len(data.shape) if data is not None and data.shape is not None else 0
+        perm = list(reversed(range(rank)))
+    generic = not _moves_one_axis([int(axis) for axis in perm])
+    return replace(data_movement(), kernel="generic" if generic else "")
+
+
+def _moves_one_axis(perm: list[int]) -> bool:
+    """Whether the permutation is the identity with at most one axis taken out and put back
+    elsewhere ([0, 2, 3, 1] is; [0, 3, 2, 1] is not)."""
+    if len(perm) < 3:
+        return True
+    rests = (perm[:index] + perm[index + 1 :] for index in range(len(perm)))
+    return any(all(a < b for a, b in itertools.pairwise(rest)) for rest in rests)
 
 
 @rule("Slice")

@@ -648,6 +648,11 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
                 ((64, 768), [1, 0]),
                 ((1, 64, 56, 56), [0, 2, 3, 1]),
                 ((8, 16, 256, 64), [0, 2, 1, 3]),
+                # several axes moved: onnxruntime's element-by-element kernel
+                ((4, 16, 16, 4), [3, 2, 1, 0]),
+                ((32, 32, 32), [2, 1, 0]),
+                ((8, 64, 64, 4), [0, 3, 2, 1]),
+                ((64, 64, 64), [2, 1, 0]),
             )
         ],
         [concat(n) for n in sizes],
