@@ -555,7 +555,10 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         ],
         [qlinear_matmul(*s) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768), (256, 1024, 1024))],
         [qlinear_matmul(*s, signed=True) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768))],
-        [integer_matmul(*s) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768))],
+        [
+            integer_matmul(*s)
+            for s in ((1, 256, 256), (64, 64, 64), (256, 64, 64), (16, 512, 512), (128, 768, 768))
+        ],
         [
             integer_conv(*s)
             for s in ((16, 56, 16, 3), (64, 28, 64, 3), (128, 14, 128, 3), (32, 56, 64, 1), (256, 14, 256, 1))
@@ -602,7 +605,17 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         ],
         [expand(c, w) for c, w in ((64, 64), (1024, 128), (9600, 128))],
         [slice_(c, w) for c, w in ((64, 64), (1024, 128), (9600, 128))],
-        [dynamic_matmul(*s) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768), (128, 768, 3072))],
+        [
+            dynamic_matmul(*s)
+            for s in (
+                (1, 256, 256),
+                (64, 64, 64),
+                (256, 64, 64),
+                (16, 512, 512),
+                (128, 768, 768),
+                (128, 768, 3072),
+            )
+        ],
         [dynamic_matmul(*s, unsigned=True) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768))],
         [
             recurrent(op, *s)
