@@ -33,6 +33,18 @@ def test_an_op_of_two_classes_is_keyed_by_class() -> None:
     assert set(ops) == {"Conv:dense", "Conv:depthwise"}
 
 
+def test_slow_paths_and_per_span_kernels_stay_out_of_their_class_table() -> None:
+    # a plain Softmax at 5e-10 s an element, a masked one at 3e-9: the class table keeps the plain
+    samples = [Sample("Softmax", "normalization", 1e4, 5e-6), Sample("Softmax", "normalization", 1e6, 5e-4),
+               Sample("Softmax.masked", "normalization", 1e4, 3e-5),
+               Sample("Softmax.masked", "normalization", 1e6, 3e-3),
+               Sample("Mul.broadcast", "elementwise", 3, 1.2e-8),
+               Sample("Mul.broadcast", "elementwise", 512, 1e-7)]  # fmt: skip
+    classes, ops = fit_tables(samples)
+    assert classes == {"normalization": ((1e4, pytest.approx(5e-10)), (1e6, pytest.approx(5e-10)))}
+    assert set(ops) == {"Softmax", "Softmax.masked", "Mul.broadcast"}
+
+
 def test_speedup_is_the_median_ratio_per_class() -> None:
     one = [Sample("MatMul", "dense", 1e6, 2e-4), Sample("MatMul", "dense", 1e8, 2e-3)]
     two = [Sample("MatMul", "dense", 1e6, 1.25e-4), Sample("MatMul", "dense", 1e8, 1e-3)]

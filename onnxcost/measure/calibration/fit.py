@@ -49,6 +49,12 @@ def table(samples: Sequence[Sample]) -> tuple[tuple[float, float], ...]:
     return tuple(points)
 
 
+# Kernels a class table leaves out: timed per span of a broadcast (their sizes are spans, not
+# nodes), or slow paths of their op (a masked Softmax, an element-by-element Transpose) that
+# would make the class's table, which times every op without a table of its own, slower.
+_NOT_IN_CLASS_TABLES = (".broadcast", ".masked", ".generic")
+
+
 def fit_tables(
     samples: Iterable[Sample],
 ) -> tuple[dict[str, tuple[tuple[float, float], ...]], dict[str, tuple[tuple[float, float], ...]]]:
@@ -57,7 +63,8 @@ def fit_tables(
     by_class: dict[str, list[Sample]] = {}
     by_op: dict[str, list[Sample]] = {}
     for sample in samples:
-        by_class.setdefault(sample.kind, []).append(sample)
+        if not any(mark in sample.op_type for mark in _NOT_IN_CLASS_TABLES):
+            by_class.setdefault(sample.kind, []).append(sample)
         by_op.setdefault(sample.op_type, []).append(sample)
     classes = {kind: table(members) for kind, members in by_class.items()}
     ops = {}
