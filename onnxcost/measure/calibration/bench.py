@@ -541,14 +541,20 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
                 (96, 56, 24, 1),
             )
         ],
-        [qlinear_conv(c, size, c, 3, group=c) for c, size in ((32, 56), (96, 28), (192, 14))],
+        [
+            qlinear_conv(c, size, c, 3, group=c)
+            for c, size in ((32, 56), (96, 28), (192, 14), (32, 112), (96, 56), (144, 56))
+        ],
         [qlinear_conv(*s, stride=2) for s in ((3, 224, 16, 7), (3, 224, 32, 3), (3, 112, 16, 3))],
         [qlinear_conv(*s, signed=True, stride=2) for s in ((3, 224, 16, 7), (3, 224, 32, 3))],
         [
             qlinear_conv(*s, signed=True)
             for s in ((16, 56, 16, 3), (64, 28, 64, 3), (128, 14, 128, 3), (96, 56, 24, 1), (256, 7, 256, 3))
         ],
-        [qlinear_conv(c, size, c, 3, group=c, signed=True) for c, size in ((32, 56), (96, 28), (192, 14))],
+        [
+            qlinear_conv(c, size, c, 3, group=c, signed=True)
+            for c, size in ((32, 56), (96, 28), (192, 14), (32, 112), (96, 56), (144, 56))
+        ],
         [
             batched_matmul(*s)
             for s in ((8, 128, 128, 16), (8, 128, 16, 128), (24, 64, 64, 64), (12, 128, 128, 64))
