@@ -241,3 +241,18 @@ def test_a_broadcast_runs_span_by_span() -> None:
 def test_a_transpose_of_several_axes_moved_is_the_generic_kernel(shape, perm, key: str) -> None:  # type: ignore[no-untyped-def]
     cost, tensors = _node(bench.transpose(shape, perm).model, "Transpose")
     assert op_key(cost, tensors) == key
+
+
+def test_a_transpose_without_perm_reverses_its_axes() -> None:
+    from onnx import TensorProto as T
+    from onnx import helper as h
+
+    def kernel(shape: list[int]) -> str:
+        x = h.make_tensor_value_info("x", T.FLOAT, shape)
+        graph = h.make_graph([h.make_node("Transpose", ["x"], ["y"])], "g", [x],
+                             [h.make_tensor_value_info("y", T.FLOAT, None)])  # fmt: skip
+        cost, _ = _node(h.make_model(graph, opset_imports=[h.make_opsetid("", 17)]), "Transpose")
+        return cost.kernel
+
+    # [2, 1, 0] moves two axes; a 2-D reversal is an ordinary transpose
+    assert (kernel([4, 5, 6]), kernel([4, 5])) == ("generic", "")

@@ -551,8 +551,9 @@ SMALL_CALL = 1e5
 
 def op_table_keys(op_type: str, kind: str) -> list[str]:
     """The op_types keys that may time an op, most specific first: "Conv.1x1.u8u8:dense",
-    "Conv.1x1.u8u8", then without the few-channels mark (".stem", ".narrow"), then without the
-    pointwise one, then without the masked one."""
+    "Conv.1x1.u8u8", then the key without one of its marks, in this order: the few-channels ones
+    (".stem", ".narrow"), the pointwise one, ".gemv", then the variants ".masked", ".broadcast"
+    and ".generic" (the op's ordinary kernel)."""
     keys = [f"{op_type}:{kind}", op_type]
     for shape in (".stem", ".narrow", ".1x1", ".gemv", ".masked", ".broadcast", ".generic"):
         if shape in op_type:

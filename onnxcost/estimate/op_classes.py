@@ -331,12 +331,16 @@ def _is_depthwise(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> bool:
     return weight.shape[1] == 1 and weight.shape[0] != 1 and channels != 1
 
 
+# Ops that copy rows picked from a table: their work is their output, however large the table.
+_GATHERS = frozenset({"Gather", "GatherElements", "GatherND"})
+
+
 def class_amount(cost: NodeCost, kind: str, tensors: Mapping[str, TensorInfo]) -> Dim:
     """What a node's class is timed by: operations (2 per MAC, plus its other FLOPs) for a MAC
     class; window operations for pooling; the output's elements for a gather; else the elements
     of its largest input or output (constants included: a node that runs reads them, e.g.
-    DequantizeLinear of a weight). With
-    unbound dims, the first output's formula (comparing formulas is costly and rarely decides)."""
+    DequantizeLinear of a weight). With unbound dims, the first output's formula (comparing
+    formulas is costly and rarely decides)."""
     if kind in MAC_CLASSES or kind == "pooling":
         return cost.flops
     out = tensors.get(cost.outputs[0]) if cost.op_type in _GATHERS and cost.outputs else None
@@ -352,9 +356,6 @@ def class_amount(cost: NodeCost, kind: str, tensors: Mapping[str, TensorInfo]) -
         if first is not None and first.numel is not None
         else next(size for size in sizes if not isinstance(size, int))
     )
-
-
-_GATHERS = frozenset({"Gather", "GatherElements", "GatherND"})
 
 
 # onnxruntime's generic convolution (no NCHWc kernel) runs one GEMM per image and group; its

@@ -55,8 +55,8 @@ def copy_like(view: NodeView) -> Work:
 @rule("Transpose")
 def transpose(view: NodeView) -> Work:
     """0 FLOPs; the input read once and the output written once. A permutation that moves more
-    than one axis (after dropping none: size-1 axes count) takes onnxruntime's generic kernel,
-    element by element: kernel "generic"."""
+    than one axis (size-1 axes count: onnxruntime does not drop them first) takes its
+    element-by-element kernel: kernel "generic". No perm reverses the axes."""
     perm = view.attr("perm")
     data = view.input(0)
     if perm is None:  # the default reverses the axes
