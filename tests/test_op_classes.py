@@ -115,6 +115,21 @@ def test_a_blocked_convolution_of_few_channels_is_a_narrow_kernel() -> None:
     assert op_key(cost, tensors) == "Conv"
 
 
+def test_an_integer_convolution_of_few_output_channels_is_a_narrow_kernel() -> None:
+    # 16→8 1×1: 8 < 16 output channels, the integer GEMM's column block half filled
+    cost, tensors = _node(bench.qlinear_conv(16, 112, 8, 1).model, "QLinearConv")
+    assert op_key(cost, tensors) == "QLinearConv.1x1.narrow"
+    cost, tensors = _node(bench.qlinear_conv(16, 112, 8, 1, signed=True).model, "QLinearConv")
+    assert op_key(cost, tensors) == "QLinearConv.1x1.narrow.s8s8"
+    cost, tensors = _node(bench.integer_conv(16, 112, 8, 1).model, "ConvInteger")
+    assert op_key(cost, tensors) == "ConvInteger.1x1.narrow"
+    # 16 outputs (48→16) are a full block: no mark; 8 inputs are a stem's, not narrow
+    cost, tensors = _node(bench.qlinear_conv(48, 56, 16, 1).model, "QLinearConv")
+    assert op_key(cost, tensors) == "QLinearConv.1x1"
+    cost, tensors = _node(bench.qlinear_conv(8, 112, 48, 1).model, "QLinearConv")
+    assert op_key(cost, tensors) == "QLinearConv.1x1.stem"
+
+
 def test_a_blocked_convolution_is_one_call_per_image() -> None:
     # onnxruntime's NCHWc Conv of a batch of 2 images (the graph as onnxruntime runs it)
     model = bench.conv(64, 28, 64, 3).model

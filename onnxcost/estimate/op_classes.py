@@ -72,8 +72,14 @@ STEM_CHANNELS = 16
 # An NCHWc convolution of fewer output or input channels per group than this (but not a stem)
 # fills its register block of output channels partly: on AVX-512, MLAS's NCHWc kernel computes
 # up to four 16-channel blocks at once, and a 16→16 convolution runs at 70% of a 64→64 one of
-# the same FLOPs. (The generic and integer kernels are not benchmarked by channels: no mark.)
+# the same FLOPs. (The generic kernel is not benchmarked by channels: no mark.)
 NARROW_CHANNELS = 32
+# An integer convolution (QLinearConv, ConvInteger) of fewer output channels per group than this
+# fills MLAS's integer GEMM's 16-column block partly and pays its per-pixel cost over few
+# MACs: measured here, a uint8 QLinearConv 16→8 1×1 on 112×112 runs at 40 GOPS, 16→16 at 132,
+# 32→64 at 295 (one thread).
+INTEGER_NARROW_OUTPUTS = 16
+_INTEGER_CONVS = frozenset({"QLinearConv", "ConvInteger"})
 # exp(x) of float32 underflows below log(smallest normal float) = −87.34: a Softmax entry that far
 # under its row's maximum takes onnxruntime's slow path (measured here: 4.3 ns more an entry).
 UNDERFLOW = math.log(float(np.finfo(np.float32).tiny))
@@ -88,12 +94,12 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = Fal
     the last part of its domain where that is a runtime's own layout domain ("nchwc.Conv"), with
     ".1d" for a one-dimensional convolution, ".dw" for a depthwise one, ".1x1" for a pointwise one,
     ".stem" for one of few input channels (an image's first layer), ".narrow" for one of few
-    channels otherwise, ".gemv" for a matrix product of one row, ".scalar" for a two-operand
-    element-wise op with a one-element operand, ".broadcast" for one that broadcasts another,
-    ".masked" for a Softmax behind an additive mask (`masked`, see masked_softmaxes), the kernel
-    its cost rule names where attributes choose one (".generic": a Transpose of several axes
-    moved), and for an integer kernel the signedness of activations and weights other than
-    uint8 × int8 (".s8s8", ".u8u8"): each runs another kernel."""
+    channels otherwise (NCHWc and integer kernels), ".gemv" for a matrix product of one row,
+    ".scalar" for a two-operand element-wise op with a one-element operand, ".broadcast" for one
+    that broadcasts another, ".masked" for a Softmax behind an additive mask (`masked`, see
+    masked_softmaxes), the kernel its cost rule names where attributes choose one (".generic": a
+    Transpose of several axes moved), and for an integer kernel the signedness of activations
+    and weights other than uint8 × int8 (".s8s8", ".u8u8"): each runs another kernel."""
     op = _SAME_KERNEL.get(cost.op_type, cost.op_type)
     key = op if cost.domain in _PLAIN_DOMAINS else f"{cost.domain.rsplit('.', 1)[-1]}.{op}"
     if op in _CONVS:
@@ -113,7 +119,7 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = Fal
                 and (weight.shape[1] < STEM_CHANNELS)
             ):
                 key += ".stem"
-            elif op == "Conv" and cost.domain.endswith("nchwc") and _is_narrow(weight):
+            elif _is_narrow(op, cost.domain, weight):
                 key += ".narrow"
     if masked and op == "Softmax":
         key += ".masked"
@@ -159,12 +165,15 @@ def broadcast_span(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> int | N
     return span
 
 
-def _is_narrow(weight: TensorInfo | None) -> bool:
-    """A convolution weight [M, C/group, k...] of fewer than NARROW_CHANNELS outputs or inputs."""
+def _is_narrow(op: str, domain: str, weight: TensorInfo | None) -> bool:
+    """An NCHWc convolution whose weight [M, C/group, k...] has fewer than NARROW_CHANNELS outputs
+    or inputs, or an integer one of fewer than INTEGER_NARROW_OUTPUTS outputs."""
     if weight is None or weight.shape is None or len(weight.shape) < 3:
         return False
     outputs, inputs = weight.shape[0], weight.shape[1]
-    return any(isinstance(d, int) and d < NARROW_CHANNELS for d in (outputs, inputs))
+    if op == "Conv" and domain.endswith("nchwc"):
+        return any(isinstance(d, int) and d < NARROW_CHANNELS for d in (outputs, inputs))
+    return op in _INTEGER_CONVS and isinstance(outputs, int) and outputs < INTEGER_NARROW_OUTPUTS
 
 
 def masked_softmaxes(costs: Sequence[NodeCost], tensors: Mapping[str, TensorInfo]) -> frozenset[str]:

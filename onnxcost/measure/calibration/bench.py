@@ -543,9 +543,15 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         ],
         [
             qlinear_conv(c, size, c, 3, group=c)
-            for c, size in ((32, 56), (96, 28), (192, 14), (32, 112), (96, 56), (144, 56))
+            for c, size in ((32, 56), (96, 28), (192, 14), (32, 112), (96, 56), (144, 56), (16, 112))
         ],
-        [qlinear_conv(*s, stride=2) for s in ((3, 224, 16, 7), (3, 224, 32, 3), (3, 112, 16, 3))],
+        # few output channels (.narrow) and a pointwise stem, as MobileNetV2's first blocks
+        [qlinear_conv(*s) for s in ((16, 112, 8, 1), (32, 56, 8, 1), (8, 112, 48, 1), (8, 56, 16, 1))],
+        [qlinear_conv(16, 112, 8, 1, signed=True)],
+        [
+            qlinear_conv(*s, stride=2)
+            for s in ((3, 224, 16, 7), (3, 224, 32, 3), (3, 112, 16, 3), (3, 224, 16, 3))
+        ],
         [qlinear_conv(*s, signed=True, stride=2) for s in ((3, 224, 16, 7), (3, 224, 32, 3))],
         [
             qlinear_conv(*s, signed=True)
@@ -553,7 +559,7 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         ],
         [
             qlinear_conv(c, size, c, 3, group=c, signed=True)
-            for c, size in ((32, 56), (96, 28), (192, 14), (32, 112), (96, 56), (144, 56))
+            for c, size in ((32, 56), (96, 28), (192, 14), (32, 112), (96, 56), (144, 56), (16, 112))
         ],
         [
             batched_matmul(*s)
@@ -570,6 +576,7 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
             for s in ((16, 56, 16, 3), (64, 28, 64, 3), (128, 14, 128, 3), (32, 56, 64, 1), (256, 14, 256, 1))
         ],
         [integer_conv(c, size, c, 3, group=c) for c, size in ((32, 56), (96, 28), (192, 14), (384, 7))],
+        [integer_conv(*s) for s in ((16, 112, 8, 1), (32, 56, 8, 1))],
         [
             integer_conv(*s, unsigned=True)
             for s in (
