@@ -481,6 +481,14 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
                 (16, 64, 64, 1),
                 (64, 64, 16, 1),
                 (24, 56, 144, 1),
+                # small feature maps (a network's tail, a keyword spotter): 1–11 MFLOP
+                (64, 8, 64, 3),
+                (96, 6, 96, 3),
+                (128, 4, 128, 3),
+                (48, 16, 48, 3),
+                (64, 4, 64, 3),
+                (96, 8, 96, 1),
+                (128, 7, 128, 1),
             )
         ],
         [
