@@ -154,3 +154,9 @@ def test_a_broadcast_is_timed_per_step_only_by_a_broadcast_table(tmp_path: Path)
     # 3,686,400 × 5e-10 (its rate from 1e6 elements on) = 1.8432 ms
     whole = class_seconds(profile, "Div.broadcast", "elementwise", 3_686_400, 1_228_800)
     assert whole == pytest.approx(1.8432e-3)
+
+
+def test_a_strided_depthwise_key_falls_back_to_the_depthwise_kernel() -> None:
+    assert op_table_keys("Conv.dw.strided", "depthwise") == [
+        "Conv.dw.strided:depthwise", "Conv.dw.strided", "Conv.dw:depthwise", "Conv.dw",
+    ]  # fmt: skip

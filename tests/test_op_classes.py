@@ -130,6 +130,18 @@ def test_an_integer_convolution_of_few_output_channels_is_a_narrow_kernel() -> N
     assert op_key(cost, tensors) == "QLinearConv.1x1.stem"
 
 
+def test_a_strided_depthwise_convolution_is_a_kernel_of_its_own() -> None:
+    # weights as graph inputs: onnxruntime keeps its generic kernel, which unfolds each group's
+    # whole input; at stride 2 a quarter of the outputs for the same unfolding
+    cost, tensors = _node(bench.conv_weights_as_inputs(96, 112, 96, 3, group=96, stride=2).model, "Conv")
+    assert op_key(cost, tensors) == "Conv.dw.strided"
+    cost, tensors = _node(bench.conv_weights_as_inputs(96, 112, 96, 3, group=96).model, "Conv")
+    assert op_key(cost, tensors) == "Conv.dw"
+    # a grouped convolution of several channels a group is not depthwise: no mark
+    cost, tensors = _node(bench.conv(96, 112, 96, 3, 2, group=6).model, "Conv")
+    assert op_key(cost, tensors) == "Conv"
+
+
 def test_a_blocked_convolution_is_one_call_per_image() -> None:
     # onnxruntime's NCHWc Conv of a batch of 2 images (the graph as onnxruntime runs it)
     model = bench.conv(64, 28, 64, 3).model

@@ -12,8 +12,9 @@ contrib_attention, quantized ops in contrib_quant.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
-from onnxcost.rules.common import data_movement, spatial_kernel, tensor_bytes, view_op
+from onnxcost.rules.common import conv_kernel, data_movement, spatial_kernel, tensor_bytes, view_op
 from onnxcost.rules.elementwise import UNARY_FLOPS
 from onnxcost.rules.kernels import conv_macs, gemm_macs, matmul_macs, window_reads
 from onnxcost.rules.registry import NodeView, rule
@@ -70,7 +71,8 @@ def fused_conv(view: NodeView) -> Work:
     macs = conv_macs(view.out_shape(0), spatial_kernel(view), view.in_shape(0)[1], group)
     out = view.out_numel(0)
     extra = out * (int(view.has_input(2)) + int(view.has_input(3)))
-    return _with_activation(macs, extra, out, view.attr("activation"))
+    work = _with_activation(macs, extra, out, view.attr("activation"))
+    return replace(work, kernel=conv_kernel(view, group))
 
 
 @shape_rule("FusedConv", domain=MS)
@@ -388,4 +390,3 @@ def _pad_shape(node, shapes, values):
     flat = [int(p) for p in pads.reshape(-1)]
     rank = len(x)
     return [tuple(normalize(x[i] + flat[i] + flat[i + rank]) for i in range(rank))]
-

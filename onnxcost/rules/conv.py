@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from onnxcost.rules.common import spatial_kernel
+from onnxcost.rules.common import conv_kernel, spatial_kernel
 from onnxcost.rules.kernels import conv_macs, conv_transpose_macs
 from onnxcost.rules.registry import NodeView, rule
 from onnxcost.types import Work
@@ -15,7 +15,7 @@ def conv(view: NodeView) -> Work:
     out = view.out_shape(0)
     macs = conv_macs(out, spatial_kernel(view), view.in_shape(0)[1], group)
     bias = view.out_numel(0) if view.has_input(2) else 0
-    return Work(macs=macs, flops=2 * macs + bias)
+    return Work(macs=macs, flops=2 * macs + bias, kernel=conv_kernel(view, group))
 
 
 @rule("ConvTranspose")

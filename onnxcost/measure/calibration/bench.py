@@ -93,10 +93,10 @@ def conv1d(c: int, length: int, m: int, k: int, group: int = 1, batch: int = 1) 
     return Bench(label, _model([node], x, [_weight("w", m, c // group, k), _weight("b", m)]))
 
 
-def conv_weights_as_inputs(c: int, size: int, m: int, k: int, group: int = 1) -> Bench:
+def conv_weights_as_inputs(c: int, size: int, m: int, k: int, group: int = 1, stride: int = 1) -> Bench:
     """A Conv whose weights are also graph inputs (older exporters' keep_initializers_as_inputs):
     onnxruntime may not treat them as constant, so it neither pre-packs nor reorders them."""
-    bench = conv(c, size, m, k, 1, group)
+    bench = conv(c, size, m, k, stride, group)
     graph = bench.model.graph
     graph.input.extend([h.make_tensor_value_info(t.name, T.FLOAT, list(t.dims)) for t in graph.initializer])
     return Bench(f"{bench.label} (weights as inputs)", bench.model)
@@ -536,6 +536,11 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         [
             conv_weights_as_inputs(c, size, c, 3, group=c)
             for c, size in ((32, 112), (96, 56), (192, 28), (384, 14), (384, 4), (576, 2), (960, 1))
+        ],
+        # strided: the generic kernel unfolds each group's whole input (.strided)
+        [
+            conv_weights_as_inputs(c, size, c, 3, group=c, stride=2)
+            for c, size in ((32, 112), (96, 112), (144, 56), (24, 240))
         ],
         [
             qlinear_conv(*s)

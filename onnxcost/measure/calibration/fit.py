@@ -51,8 +51,9 @@ def table(samples: Sequence[Sample]) -> tuple[tuple[float, float], ...]:
 
 # Kernels a class table leaves out: timed per span of a broadcast (their sizes are spans, not
 # nodes), or slow paths of their op (a masked Softmax, an element-by-element Transpose) that
-# would make the class's table, which times every op without a table of its own, slower.
-_NOT_IN_CLASS_TABLES = (".broadcast", ".masked", ".generic")
+# would make the class's table, which times every op without a table of its own, slower (a
+# strided depthwise convolution's generic kernel among them).
+_NOT_IN_CLASS_TABLES = (".broadcast", ".masked", ".generic", ".strided")
 
 
 def fit_tables(
