@@ -26,6 +26,8 @@ def _node(model, op_type: str):  # type: ignore[no-untyped-def]
         (bench.conv1d(64, 512, 64, 3), "Conv", "Conv.1d", "dense"),
         # one input channel with 64 filters is an ordinary convolution, not a depthwise one
         (bench.conv1d(1, 4096, 64, 64), "Conv", "Conv.1d.stem", "dense"),
+        # an STFT's frames (hop 160): strided, but not depthwise, so no strided mark
+        (bench.conv1d(1, 1760, 257, 512, stride=160), "Conv", "Conv.1d.stem", "dense"),
         (bench.qlinear_conv(64, 28, 64, 3), "QLinearConv", "QLinearConv", "int8"),
         (bench.qlinear_conv(64, 28, 64, 3, signed=True), "QLinearConv", "QLinearConv.s8s8", "int8"),
         (bench.integer_conv(64, 28, 64, 3), "ConvInteger", "ConvInteger", "int8-raw"),

@@ -83,13 +83,16 @@ def conv(c: int, size: int, m: int, k: int, stride: int = 1, group: int = 1) -> 
     return Bench(label, _model([node], x, [_weight("w", m, c // group, k, k), _weight("b", m)]))
 
 
-def conv1d(c: int, length: int, m: int, k: int, group: int = 1, batch: int = 1) -> Bench:
-    """A one-dimensional convolution (audio, sequences): no NCHWc kernel runs it."""
+def conv1d(c: int, length: int, m: int, k: int, group: int = 1, batch: int = 1, stride: int = 1) -> Bench:
+    """A one-dimensional convolution (audio, sequences): no NCHWc kernel runs it. Strided and
+    unpadded, it is a short-time Fourier transform's frames (`stride`: the hop)."""
     x = h.make_tensor_value_info("x", T.FLOAT, [batch, c, length])
+    pads = [k // 2] * 2 if stride == 1 else [0, 0]
     node = h.make_node(
-        "Conv", ["x", "w", "b"], ["y"], name="op", kernel_shape=[k], pads=[k // 2] * 2, group=group
+        "Conv", ["x", "w", "b"], ["y"], name="op", kernel_shape=[k], pads=pads, group=group, strides=[stride]
     )
-    label = f"{'depthwise ' if group > 1 else ''}Conv1d {batch}×{c}→{m} ×{length} k{k}"
+    hop = f" hop {stride}" if stride > 1 else ""
+    label = f"{'depthwise ' if group > 1 else ''}Conv1d {batch}×{c}→{m} ×{length} k{k}{hop}"
     return Bench(label, _model([node], x, [_weight("w", m, c // group, k), _weight("b", m)]))
 
 
@@ -516,6 +519,8 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
             )
         ],
         [conv1d(c, n, c, 3, group=c) for c, n in ((64, 1000), (256, 500))],
+        # a spectrogram's STFT as a convolution: one channel, n_fft taps, frequency bins as filters
+        [conv1d(1, n, bins, taps, stride=160) for n, bins, taps in ((1760, 257, 512), (16000, 201, 400))],
         [
             conv1d(c, n, m, 3, batch=b)
             for b, c, n, m in ((16, 129, 4, 128), (16, 64, 2, 64), (4, 32, 16, 32), (8, 128, 32, 128))
