@@ -16,7 +16,7 @@ from tests.cli.test_analyze import MODELS, run
 
 @pytest.fixture(scope="module")
 def host_profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`onnxcost hardware calibrate --quick` on one thread (about 20 s on 2 cores)."""
+    """`onnxcost hardware calibrate --quick` on one thread (about 30 s on 2 cores)."""
     path = tmp_path_factory.mktemp("calibration") / "host.toml"
     code, out, err = run("hardware", "calibrate", "-o", str(path), "--threads", "1", "--quick")
     assert code == 0, err
