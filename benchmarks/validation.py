@@ -5,8 +5,10 @@ the tables docs/validation.md quotes.
 
     python benchmarks/validation.py [--profiles DIR] [--runs 20] [--threads 1,2]
 
---profiles: a folder holding host-t1.toml, host-t2.toml... (else they are calibrated first, into
-benchmarks/results/). The models are held out: calibration runs only one-op benchmark graphs.
+--profiles: a folder holding host-t1.toml, host-t2.toml... (else this host is calibrated, into
+benchmarks/results/, and the models are measured after each of calibration's three passes, so
+that both sample the machine over the same minutes). The models are held out: calibration runs
+only one-op benchmark graphs.
 Run on a quiet machine: anything else running changes the measurements.
 """
 
@@ -196,7 +198,8 @@ def main() -> None:
         "--passes",
         type=int,
         default=3,
-        help="measure every model this many times, minutes apart, and keep the median pass",
+        help="with --profiles: measure every model this many times, minutes apart, and keep the "
+        "median pass (calibrating, the models are measured after each of calibration's passes)",
     )
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--only", default="", help="comma-separated model ids (a quick look)")
@@ -210,12 +213,6 @@ def main() -> None:
     results = ROOT / "benchmarks" / "results"
     results.mkdir(exist_ok=True)
     folder = args.profiles
-    if folder is None:
-        started = time.perf_counter()
-        calibrate(results / "host.toml", counts)
-        print(f"calibrated in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-        folder = results
-    calibrated = {t: load_profile(folder / f"host-t{t}.toml") for t in counts}
     generic = load_profile("generic-x86")
     chosen = [m for m in models(results) if not args.only or m["id"] in args.only.split(",")]
     previous = {}
@@ -225,20 +222,29 @@ def main() -> None:
             for r in json.loads((ROOT / "docs" / "validation-data.json").read_text())["rows"]
         }
     passes: dict[tuple[str, int], list[Validation]] = {}
-    for number in range(args.passes if not args.reuse else 0):
+
+    def measure_pass(number: int) -> None:
+        """Run every model at every thread count once (what is measured does not depend on the
+        profile: generic-x86 stands in, the predictions come after)."""
         for threads in counts:
             for model in chosen:
-                own = validate(
-                    str(model["path"]),
-                    calibrated[threads],
-                    inputs=model["inputs"],
-                    threads=threads,
-                    runs=args.runs,
-                    feeds=model.get("feeds"),
-                )
+                own = validate(str(model["path"]), generic, inputs=model["inputs"], threads=threads,
+                               runs=args.runs, feeds=model.get("feeds"))  # fmt: skip
                 passes.setdefault((model["id"], threads), []).append(own)
-                print(f"pass {number + 1}: {threads}t {model['id']} {own.measured_latency_s * 1e3:.3f} ms",
+                print(f"pass {number}: {threads}t {model['id']} {own.measured_latency_s * 1e3:.3f} ms",
                       file=sys.stderr)  # fmt: skip
+
+    if folder is None and not args.reuse:
+        # calibration's passes and the models' alternate: both sample the machine over the same
+        # minutes (this VM's speed drifts by about 10% over ten minutes)
+        started = time.perf_counter()
+        calibrate(results / "host.toml", counts, after_pass=measure_pass)
+        print(f"calibrated and measured in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        folder = results
+    elif not args.reuse:
+        for number in range(1, args.passes + 1):
+            measure_pass(number)
+    calibrated = {t: load_profile((folder or results) / f"host-t{t}.toml") for t in counts}
     # of each model, its median pass (by measured latency)
     measured_runs = {}
     for key, runs in passes.items():

@@ -116,6 +116,10 @@ class Work:
     # Which of its op's kernels a runtime runs where the attributes decide it ("generic": a
     # Transpose no fast path takes); "" where one kernel serves.
     kernel: str = ""
+    # A fused activation the kernel applies in a pass of its own over the output after it has
+    # written it ("Clip" after an NCHWc convolution); "" where none, or where the kernel applies it
+    # as it writes (Relu in an NCHWc convolution).
+    epilogue: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +145,7 @@ class NodeCost:
     subgraph_unsupported: Mapping[str, int] = field(default_factory=dict)
     packed: Mapping[str, tuple[Dim, str]] = field(default_factory=dict)  # tensor -> (values, dtype)
     kernel: str = ""  # which of its op's kernels runs, where the attributes decide (Work.kernel)
+    epilogue: str = ""  # a fused activation run as a pass of its own over the output (Work.epilogue)
 
     @property
     def bytes_read(self) -> Dim:

@@ -160,3 +160,22 @@ def test_a_strided_depthwise_key_falls_back_to_the_depthwise_kernel() -> None:
     assert op_table_keys("Conv.dw.strided", "depthwise") == [
         "Conv.dw.strided:depthwise", "Conv.dw.strided", "Conv.dw:depthwise", "Conv.dw",
     ]  # fmt: skip
+
+
+def test_an_epilogue_table_adds_the_activation_pass_to_its_convolution(tmp_path: Path) -> None:
+    from onnxcost.api import prepare, report
+    from onnxcost.measure.calibration import bench
+
+    analysis = prepare(bench.conv_epilogues(16, 28, 96, 1, ("Clip",)).model, runtime="onnxruntime-cpu")
+    clipped = next(cost.name for cost in analysis.costs if cost.epilogue == "Clip")
+    with_pass = CALIBRATED.replace(
+        '[op_types."MatMul"]',
+        '[op_types."epilogue.Clip"]\ns_per_element = [[301056.0, 1.2e-10]]\n\n[op_types."MatMul"]',
+    ).replace('"op_types.MatMul" = "test"', '"op_types.MatMul" = "test"\n"op_types.epilogue.Clip" = "test"')
+    times = []
+    for text, name in ((CALIBRATED, "plain.toml"), (with_pass, "pass.toml")):
+        estimate = report(analysis, load_profile(write(tmp_path, text, name))).estimate
+        assert estimate is not None
+        times.append(next(node.latency_s for node in estimate.nodes if node.name == clipped))
+    # 96·28·28 = 75,264 outputs × 1.2e-10 s (the table's one rate) = 9.03168 µs more
+    assert times[1] - times[0] == pytest.approx(9.03168e-6)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from onnxcost.api import prepare
-from onnxcost.estimate.op_classes import class_amount, kernel_calls, op_class, op_key
+from onnxcost.estimate.op_classes import class_amount, epilogue, kernel_calls, op_class, op_key
 from onnxcost.measure.calibration import bench
 
 
@@ -130,6 +130,28 @@ def test_an_integer_convolution_of_few_output_channels_is_a_narrow_kernel() -> N
     assert op_key(cost, tensors) == "QLinearConv.1x1"
     cost, tensors = _node(bench.qlinear_conv(8, 112, 48, 1).model, "QLinearConv")
     assert op_key(cost, tensors) == "QLinearConv.1x1.stem"
+
+
+def test_shallow_and_narrow_integer_convolutions_are_kernels_of_their_own() -> None:
+    # pointwise 16→96: a GEMM of depth 16 < 32, as a stem's; 32→96 is an ordinary one
+    cost, tensors = _node(bench.qlinear_conv(16, 56, 96, 1).model, "QLinearConv")
+    assert op_key(cost, tensors) == "QLinearConv.1x1.stem"
+    cost, tensors = _node(bench.integer_conv(24, 28, 144, 1).model, "ConvInteger")
+    assert op_key(cost, tensors) == "ConvInteger.1x1.stem"
+    cost, tensors = _node(bench.qlinear_conv(32, 56, 96, 1).model, "QLinearConv")
+    assert op_key(cost, tensors) == "QLinearConv.1x1"
+    # a 3×3 of 16 input channels is not shallow (its GEMM depth is 144), nor a float 1×1 of 16
+    cost, tensors = _node(bench.qlinear_conv(16, 56, 16, 3).model, "QLinearConv")
+    assert op_key(cost, tensors) == "QLinearConv"
+    cost, tensors = _node(bench.conv(16, 56, 96, 1).model, "Conv")
+    assert op_key(cost, tensors) == "Conv.1x1"
+    # depthwise over 16 channels (< 32) fills the channel vector partly; over 32, fully
+    cost, tensors = _node(bench.qlinear_conv(16, 112, 16, 3, group=16).model, "QLinearConv")
+    assert op_key(cost, tensors) == "QLinearConv.dw.narrow"
+    cost, tensors = _node(bench.qlinear_conv(16, 56, 16, 3, group=16, signed=True).model, "QLinearConv")
+    assert op_key(cost, tensors) == "QLinearConv.dw.narrow.s8s8"
+    cost, tensors = _node(bench.qlinear_conv(32, 112, 32, 3, group=32).model, "QLinearConv")
+    assert op_key(cost, tensors) == "QLinearConv.dw"
 
 
 def test_a_strided_depthwise_convolution_is_a_kernel_of_its_own() -> None:
@@ -285,3 +307,24 @@ def test_a_transpose_without_perm_reverses_its_axes() -> None:
 
     # [2, 1, 0] moves two axes; a 2-D reversal is an ordinary transpose
     assert (kernel([4, 5, 6]), kernel([4, 5])) == ("generic", "")
+
+
+def _lowered(model):  # type: ignore[no-untyped-def]
+    analysis = prepare(model, runtime="onnxruntime-cpu")
+    return analysis.costs, analysis.graph.tensors
+
+
+def test_a_fused_activation_the_kernel_does_not_apply_is_an_epilogue() -> None:
+    # 16→96 1×1 on 28×28 beside the same with Clip and with Relu, as onnxruntime runs them: NCHWc
+    # convolutions; Clip is a pass over the 96·28·28 = 75,264 outputs, Relu is applied as written
+    costs, tensors = _lowered(bench.conv_epilogues(16, 28, 96, 1, ("Clip", "Relu")).model)
+    convs = {cost.epilogue: cost for cost in costs if cost.op_type == "Conv"}
+    assert set(convs) == {"", "Clip"}
+    assert all(cost.domain == "com.microsoft.nchwc" for cost in convs.values())
+    assert epilogue(convs["Clip"], tensors) == ("epilogue.Clip", 75_264)
+    assert epilogue(convs[""], tensors) == ("", 0)
+    # the generic kernel (a 1-D convolution: FusedConv) applies even Relu in a pass of its own:
+    # 64 channels × 500 steps = 32,000 outputs
+    costs, tensors = _lowered(bench.conv_epilogues(64, 500, 64, 3, ("Relu",), one_d=True).model)
+    fused = next(cost for cost in costs if cost.op_type == "FusedConv")
+    assert epilogue(fused, tensors) == ("epilogue.Relu", 32_000)

@@ -278,6 +278,7 @@ def _node_cost(
         macs_by_dtype=by_dtype,
         packed=packed,
         kernel=work.kernel,
+        epilogue=work.epilogue,
     )
 
 

@@ -79,6 +79,14 @@ NARROW_CHANNELS = 32
 # MACs: measured here, a uint8 QLinearConv 16→8 1×1 on 112×112 runs at 40 GOPS, 16→16 at 132,
 # 32→64 at 295 (one thread).
 INTEGER_NARROW_OUTPUTS = 16
+# An integer pointwise convolution of fewer input channels than this is a GEMM too shallow to
+# fill MLAS's integer kernel, as a stem's is (measured here, uint8 QLinearConv →96 1×1 on 56×56,
+# one thread: 8 input channels 117 GOPS, 16: 207, 24: 283, 32: 332, 64: 488): ".stem".
+INTEGER_SHALLOW_CHANNELS = 32
+# An integer depthwise convolution of fewer channels than this fills the vector its kernel
+# computes across channels partly (measured here, uint8 QLinearConv 3×3 on 112×112, one thread:
+# 8 channels 8.9 GOPS, 16: 22, 32: 34, 96 on 56×56: 46): ".narrow".
+INTEGER_NARROW_DEPTHWISE = 32
 _INTEGER_CONVS = frozenset({"QLinearConv", "ConvInteger"})
 # exp(x) of float32 underflows below log(smallest normal float) = −87.34: a Softmax entry that far
 # under its row's maximum takes onnxruntime's slow path (measured here: 4.3 ns more an entry).
@@ -93,8 +101,9 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = Fal
     """The name a calibrated profile's op_types table knows a node's kernel by: its op type, after
     the last part of its domain where that is a runtime's own layout domain ("nchwc.Conv"), with
     ".1d" for a one-dimensional convolution, ".dw" for a depthwise one, ".1x1" for a pointwise one,
-    ".stem" for one of few input channels (an image's first layer), ".narrow" for one of few
-    channels otherwise (NCHWc and integer kernels), ".gemv" for a matrix product of one row,
+    ".stem" for one of few input channels (an image's first layer; an integer pointwise one of
+    fewer than 32), ".narrow" for one of few channels otherwise (NCHWc and integer kernels, an
+    integer depthwise one of fewer than 32), ".gemv" for a matrix product of one row,
     ".scalar" for a two-operand element-wise op with a one-element operand, ".broadcast" for one
     that broadcasts another, ".masked" for a Softmax behind an additive mask (`masked`, see
     masked_softmaxes), the kernel its cost rule names where attributes choose one (".generic": a
@@ -108,19 +117,18 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = Fal
             key += ".1d"
         if _is_depthwise(cost, tensors):
             key += ".dw"
+            if op in _INTEGER_CONVS and _channels_below(weight, 0, INTEGER_NARROW_DEPTHWISE):
+                key += ".narrow"
         else:
-            if _is_pointwise(cost, tensors):
+            pointwise = _is_pointwise(cost, tensors)
+            if pointwise:
                 key += ".1x1"
-            if (
-                weight is not None
-                and weight.shape is not None
-                and len(weight.shape) > 1
-                and isinstance(weight.shape[1], int)
-                and (weight.shape[1] < STEM_CHANNELS)
-            ):
+            if _channels_below(weight, 1, STEM_CHANNELS):
                 key += ".stem"
             elif _is_narrow(op, cost.domain, weight):
                 key += ".narrow"
+            elif pointwise and op in _INTEGER_CONVS and _channels_below(weight, 1, INTEGER_SHALLOW_CHANNELS):
+                key += ".stem"
     if masked and op == "Softmax":
         key += ".masked"
     if cost.kernel:
@@ -137,6 +145,20 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = Fal
         if signs != ["uint8", "int8"] and all(sign in _SIGN for sign in signs):
             key += "." + "".join(_SIGN[sign] for sign in signs)
     return key
+
+
+# The op_types keys of a fused activation's own pass over a node's output (NodeCost.epilogue):
+# "epilogue.Clip". Only a profile with that very table times it (a calibrated one, from pairs of
+# convolutions with and without the activation); any other leaves it in the node's own time.
+EPILOGUE = "epilogue."
+
+
+def epilogue(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> tuple[str, Dim]:
+    """(op_types key, output elements) of the node's separate activation pass; ("", 0) for none."""
+    if not cost.epilogue or not cost.outputs:
+        return "", 0
+    elements = _numel(tensors, cost.outputs[0])
+    return (f"{EPILOGUE}{cost.epilogue}", elements) if elements is not None else ("", 0)
 
 
 def broadcast_span(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> int | None:
@@ -163,6 +185,14 @@ def broadcast_span(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> int | N
             break
         span *= max(a, b)
     return span
+
+
+def _channels_below(weight: TensorInfo | None, axis: int, limit: int) -> bool:
+    """Whether a convolution's weight [M, C/group, k...] has fewer than `limit` along `axis`."""
+    if weight is None or weight.shape is None or len(weight.shape) <= axis:
+        return False
+    size = weight.shape[axis]
+    return isinstance(size, int) and size < limit
 
 
 def _is_narrow(op: str, domain: str, weight: TensorInfo | None) -> bool:

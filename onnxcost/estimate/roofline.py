@@ -32,7 +32,7 @@ from onnxcost.estimate.hardware import (
     normalize_dtype,
     peak_for,
 )
-from onnxcost.estimate.op_classes import MAC_CLASSES, masked_softmaxes, node_class
+from onnxcost.estimate.op_classes import MAC_CLASSES, epilogue, masked_softmaxes, node_class
 from onnxcost.symbolic.formulas import evaluate, few, free_names, smaller
 from onnxcost.types import (
     MS_DOMAIN,
@@ -217,6 +217,10 @@ class _Figures:
     kind: str = ""
     amount: Dim = 0
     calls: Dim = 1  # kernel calls the node's work is split into (onnxcost.estimate.op_classes.kernel_calls)
+    epilogue: str = (
+        ""  # the op_types key of its activation's own pass (onnxcost.estimate.op_classes.epilogue)
+    )
+    epilogue_amount: Dim = 0  # the elements that pass runs over
 
 
 def _figures(
@@ -226,8 +230,10 @@ def _figures(
     activations = (cost.bytes_read_activations - fusion.read_saved.get(name, 0)
                    + cost.bytes_written - fusion.write_saved.get(name, 0))  # fmt: skip
     kind, key, amount, calls = node_class(cost, tensors, masked)
+    after, after_amount = epilogue(cost, tensors)
     return _Figures(cost.flops, tuple(cost.macs_by_dtype.items()), cost.dtype, cost.bytes_read_weights,
-                    activations, name in fusion.fused, _is_view(cost), key, kind, amount, calls)  # fmt: skip
+                    activations, name in fusion.fused, _is_view(cost), key, kind, amount, calls, after,
+                    after_amount)  # fmt: skip
 
 
 def _bound_groups(
@@ -252,7 +258,7 @@ def _bound_groups(
 def _bound(figures: _Figures, node: str, bindings: Mapping[str, int]) -> _Figures:
     """The figures as numbers; a formula left over is an error naming its dims."""
     values = (figures.flops, figures.weights, figures.activations, figures.amount, figures.calls,
-              *(v for _, v in figures.macs_by_dtype))  # fmt: skip
+              figures.epilogue_amount, *(v for _, v in figures.macs_by_dtype))  # fmt: skip
     if all(isinstance(v, int | float) for v in values):
         return figures
     return replace(
@@ -263,6 +269,7 @@ def _bound(figures: _Figures, node: str, bindings: Mapping[str, int]) -> _Figure
         macs_by_dtype=tuple((d, _number(v, node, "macs", bindings)) for d, v in figures.macs_by_dtype),
         amount=_number(figures.amount, node, "elements", bindings),
         calls=_number(figures.calls, node, "kernel calls", bindings),
+        epilogue_amount=_number(figures.epilogue_amount, node, "output elements", bindings),
     )
 
 
@@ -413,6 +420,9 @@ def _node_estimate(figures: _Figures, profile: HardwareProfile) -> NodeEstimate:
     else:
         compute_eff = efficiency(profile.compute_efficiency, flops)
         compute_s = sum(count / peak_for(profile, dtype) for dtype, count in ops.items()) / compute_eff
+    if calibrated is not None and figures.epilogue in profile.op_types:
+        # the activation's pass over the output follows the kernel
+        compute_s += class_seconds(profile, figures.epilogue, "elementwise", figures.epilogue_amount) or 0.0
 
     weights, activations = figures.weights, figures.activations
     moved = weights + activations

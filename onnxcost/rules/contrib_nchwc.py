@@ -10,7 +10,7 @@ channel counts, so a Conv's MACs are those of the channels it really computes, p
 from __future__ import annotations
 
 from onnxcost.rules.common import data_movement, spatial_kernel
-from onnxcost.rules.contrib import activation_flops
+from onnxcost.rules.contrib import activation_flops, separate_activation
 from onnxcost.rules.kernels import window_reads
 from onnxcost.rules.registry import NodeView, rule
 from onnxcost.rules.shape_rules import shape_rule, window_output
@@ -18,6 +18,10 @@ from onnxcost.symbolic.formulas import normalize, product
 from onnxcost.types import Work
 
 NCHWC = "com.microsoft.nchwc"
+# The activations MLAS's NCHWc convolution applies as it writes its output; any other it applies
+# in a pass over each output block after (measured here on a 16→96 1×1 convolution over 56×56:
+# Relu +0.02 ns an output element, Clip +0.12, Sigmoid +0.39).
+IN_KERNEL_ACTIVATIONS = frozenset({"Relu"})
 
 
 @rule("Conv", domain=NCHWC)
@@ -26,9 +30,11 @@ def nchwc_conv(view: NodeView) -> Work:
     w = view.in_shape(1)
     macs = view.out_numel(0) * w[1] * product(spatial_kernel(view))
     out = view.out_numel(0)
-    per_output, note = activation_flops(view.attr("activation"))
+    activation = view.attr("activation")
+    per_output, note = activation_flops(activation)
     flops = 2 * macs + out * (int(view.has_input(2)) + int(view.has_input(3)) + per_output)
-    return Work(macs=macs, flops=flops, status="estimated" if note else "ok", note=note)
+    epilogue = separate_activation(activation, IN_KERNEL_ACTIVATIONS)
+    return Work(macs=macs, flops=flops, status="estimated" if note else "ok", note=note, epilogue=epilogue)
 
 
 @shape_rule("Conv", domain=NCHWC)

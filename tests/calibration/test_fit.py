@@ -65,3 +65,14 @@ def test_error_bars_hold_one_and_come_from_held_out_samples() -> None:
     noisy = [*exact[:3], Sample("MatMul", "dense", 1e8, 2e-2)]
     low, high = error_bars(noisy)["dense"]
     assert low <= 1.0 <= high and high - low > 0.1
+
+
+def test_an_epilogue_stays_out_of_its_class_and_one_size_makes_its_table() -> None:
+    # a Clip's pass over 301,056 outputs in 36 µs: 1.196e-10 s an element, a table of one point
+    samples = [Sample("Add", "elementwise", 1e4, 5e-6), Sample("Add", "elementwise", 1e6, 5e-4),
+               Sample("epilogue.Clip", "elementwise", 301_056, 36e-6)]  # fmt: skip
+    classes, ops = fit_tables(samples)
+    assert classes == {"elementwise": ((1e4, pytest.approx(5e-10)), (1e6, pytest.approx(5e-10)))}
+    assert ops["epilogue.Clip"] == ((301_056, pytest.approx(36e-6 / 301_056)),)
+    # and it is no sample of the class's speed-up
+    assert speedups(samples, [Sample("epilogue.Clip", "elementwise", 301_056, 18e-6)]) == {}

@@ -96,6 +96,36 @@ def conv1d(c: int, length: int, m: int, k: int, group: int = 1, batch: int = 1, 
     return Bench(label, _model([node], x, [_weight("w", m, c // group, k), _weight("b", m)]))
 
 
+def conv_epilogues(
+    c: int, size: int, m: int, k: int, activations: tuple[str, ...], one_d: bool = False
+) -> Bench:
+    """A Conv and beside it, on the same input, one Conv of the same shape for each activation,
+    followed by it (onnxruntime fuses it into the Conv): each one's time less the plain one's is
+    the pass its activation adds over the output (calibration's epilogue samples)."""
+    spatial = [size] if one_d else [size, size]
+    x = h.make_tensor_value_info("x", T.FLOAT, [1, c, *spatial])
+    inits = [_scalar("low", 0.0, np.float32), _scalar("high", 6.0, np.float32)]
+    pads = [k // 2] * 2 * len(spatial)
+    nodes = []
+    # weights of their own: convolutions of one input and one weight would be merged into one
+    for name in ("", *activations):
+        inits += [_weight(f"w{name}", m, c, *[k] * len(spatial)), _weight(f"b{name}", m)]
+        output = f"pre_{name}" if name else "y"
+        nodes.append(h.make_node("Conv", ["x", f"w{name}", f"b{name}"], [output], name=f"op{name}",
+                                 kernel_shape=[k] * len(spatial), pads=pads))  # fmt: skip
+    for name in activations:
+        bounds = ["low", "high"] if name == "Clip" else []
+        nodes.append(h.make_node(name, [f"pre_{name}", *bounds], [f"y_{name}"], name=name))
+    outputs = [h.make_tensor_value_info(n.output[0], T.FLOAT, None) for n in nodes if n.op_type != "Conv"]
+    outputs.insert(0, h.make_tensor_value_info("y", T.FLOAT, None))
+    graph = h.make_graph(nodes, "bench", [x], outputs, inits)
+    shape = f"×{size}" if one_d else f"{size}²"
+    return Bench(
+        f"Conv{'1d' if one_d else ''} {c}→{m} {shape} k{k} + {', '.join(activations)}",
+        h.make_model(graph, opset_imports=[h.make_opsetid("", OPSET)], ir_version=8),
+    )
+
+
 def conv_weights_as_inputs(c: int, size: int, m: int, k: int, group: int = 1, stride: int = 1) -> Bench:
     """A Conv whose weights are also graph inputs (older exporters' keep_initializers_as_inputs):
     onnxruntime may not treat them as constant, so it neither pre-packs nor reorders them."""
@@ -525,6 +555,12 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
             conv1d(c, n, m, 3, batch=b)
             for b, c, n, m in ((16, 129, 4, 128), (16, 64, 2, 64), (4, 32, 16, 32), (8, 128, 32, 128))
         ],
+        # fused activations: NCHWc applies Relu as it writes, the generic kernel none of them
+        [
+            conv_epilogues(16, size, 96, 1, ("Clip", "HardSigmoid", "LeakyRelu", "Sigmoid", "Tanh"))
+            for size in (56, 28)
+        ],
+        [conv_epilogues(64, n, 64, 3, ("Relu", "Clip", "Sigmoid"), one_d=True) for n in (2000, 500)],
         [
             conv_weights_as_inputs(*s)
             for s in (
@@ -561,10 +597,30 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         ],
         [
             qlinear_conv(c, size, c, 3, group=c)
-            for c, size in ((32, 56), (96, 28), (192, 14), (32, 112), (96, 56), (144, 56), (16, 112))
+            for c, size in (
+                (32, 56),
+                (96, 28),
+                (192, 14),
+                (32, 112),
+                (96, 56),
+                (144, 56),
+                (16, 112),
+                (16, 56),
+                (8, 112),
+            )
         ],
         # few output channels (.narrow) and a pointwise stem, as MobileNetV2's first blocks
-        [qlinear_conv(*s) for s in ((16, 112, 8, 1), (32, 56, 8, 1), (8, 112, 48, 1), (8, 56, 16, 1))],
+        [
+            qlinear_conv(*s)
+            for s in (
+                (16, 112, 8, 1),
+                (32, 56, 8, 1),
+                (8, 112, 48, 1),
+                (8, 56, 16, 1),
+                (16, 56, 96, 1),
+                (24, 28, 144, 1),
+            )
+        ],
         [qlinear_conv(16, 112, 8, 1, signed=True)],
         [
             qlinear_conv(*s, stride=2)
@@ -577,7 +633,16 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         ],
         [
             qlinear_conv(c, size, c, 3, group=c, signed=True)
-            for c, size in ((32, 56), (96, 28), (192, 14), (32, 112), (96, 56), (144, 56), (16, 112))
+            for c, size in (
+                (32, 56),
+                (96, 28),
+                (192, 14),
+                (32, 112),
+                (96, 56),
+                (144, 56),
+                (16, 112),
+                (16, 56),
+            )
         ],
         [
             batched_matmul(*s)
@@ -587,14 +652,23 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         [qlinear_matmul(*s, signed=True) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768))],
         [
             integer_matmul(*s)
-            for s in ((1, 256, 256), (64, 64, 64), (256, 64, 64), (16, 512, 512), (128, 768, 768))
+            for s in (
+                (1, 256, 256),
+                (64, 64, 64),
+                (256, 64, 64),
+                (256, 64, 256),
+                (16, 512, 512),
+                (256, 256, 64),
+                (128, 768, 768),
+                (128, 128, 128),
+            )
         ],
         [
             integer_conv(*s)
             for s in ((16, 56, 16, 3), (64, 28, 64, 3), (128, 14, 128, 3), (32, 56, 64, 1), (256, 14, 256, 1))
         ],
         [integer_conv(c, size, c, 3, group=c) for c, size in ((32, 56), (96, 28), (192, 14), (384, 7))],
-        [integer_conv(*s) for s in ((16, 112, 8, 1), (32, 56, 8, 1))],
+        [integer_conv(*s) for s in ((16, 112, 8, 1), (32, 56, 8, 1), (16, 56, 96, 1), (24, 28, 144, 1))],
         [
             integer_conv(*s, unsigned=True)
             for s in (
@@ -637,13 +711,18 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         [expand(c, w) for c, w in ((64, 64), (1024, 128), (9600, 128))],
         [slice_(c, w) for c, w in ((64, 64), (1024, 128), (9600, 128))],
         [
+            # the float MatMul's transformer shapes too: rows of a sequence, a narrow hidden size
+            # (at 8.4 MOPS here: 256×64×256 at 289 GOPS, 16×512×512 at 486)
             dynamic_matmul(*s)
             for s in (
                 (1, 256, 256),
                 (64, 64, 64),
                 (256, 64, 64),
+                (256, 64, 256),
                 (16, 512, 512),
+                (256, 256, 64),
                 (128, 768, 768),
+                (128, 128, 128),
                 (128, 768, 3072),
             )
         ],

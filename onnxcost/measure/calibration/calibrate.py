@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -10,8 +11,9 @@ import tomllib
 
 from onnxcost.errors import OnnxcostError
 from onnxcost.estimate.hardware import bundled_text, parse_profile
+from onnxcost.measure.calibration.bench import benchmarks
 from onnxcost.measure.calibration.host import host
-from onnxcost.measure.calibration.run import Measured, run
+from onnxcost.measure.calibration.run import Pass, combine, pass_label, passes, run_pass
 from onnxcost.measure.calibration.write import Provenance, profile_toml
 from onnxcost.util.atomic import write_text
 
@@ -29,8 +31,12 @@ def calibrate(
     threads: Sequence[int],
     quick: bool = False,
     progress: Callable[[int, str], None] = lambda threads, label: None,
+    after_pass: Callable[[int], None] = lambda number: None,
 ) -> dict[int, Path]:
-    """Measure every benchmark on each thread count and write the profiles; returns their paths."""
+    """Measure every benchmark on each thread count and write the profiles; returns their paths.
+    `after_pass(n)` runs after pass n of every thread count (benchmarks/validation.py measures
+    its models there, so that they and the benchmarks sample the machine over the same
+    minutes)."""
     import onnxruntime
 
     if not threads or min(threads) < 1:
@@ -41,9 +47,20 @@ def calibrate(
             raise OnnxcostError(f"{path}: folder {path.parent} does not exist")
     where = Provenance(host(), datetime.date.today().isoformat(), onnxruntime.__version__, quick)
     generic = tomllib.loads(bundled_text("generic-x86"))
-    measured: dict[int, Measured] = {}
-    for count in sorted(set(threads)):
-        measured[count] = run(count, quick, lambda label, count=count: progress(count, label))
+    chosen = list(benchmarks(quick))
+    counts = sorted(set(threads))
+    runs: dict[int, list[Pass]] = {count: [] for count in counts}
+    total = passes(quick)
+    # passes outermost: every thread count samples the machine over the same minutes
+    with tempfile.TemporaryDirectory(prefix="onnxcost-calibrate-") as folder:
+        for number in range(1, total + 1):
+            for count in counts:
+                step = pass_label(number, total)
+                runs[count].append(
+                    run_pass(count, chosen, folder, lambda label, count=count: progress(count, label), step)
+                )
+            after_pass(number)
+    measured = {count: combine(count, chosen, runs[count]) for count in counts}
     for count, path in paths.items():
         name = path.stem
         text = profile_toml(name, measured[count], where, generic, measured.get(1))

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from onnxcost.estimate.hardware import interpolate, op_table_keys
-from onnxcost.estimate.op_classes import MAC_CLASSES
+from onnxcost.estimate.op_classes import EPILOGUE, MAC_CLASSES
 
 # Samples whose amounts are within this factor of each other share one point of a table.
 BIN_FACTOR = math.sqrt(10)
@@ -52,8 +52,9 @@ def table(samples: Sequence[Sample]) -> tuple[tuple[float, float], ...]:
 # Kernels a class table leaves out: timed per span of a broadcast (their sizes are spans, not
 # nodes), or slow paths of their op (a masked Softmax, an element-by-element Transpose) that
 # would make the class's table, which times every op without a table of its own, slower (a
-# strided depthwise convolution's generic kernel among them).
-_NOT_IN_CLASS_TABLES = (".broadcast", ".masked", ".generic", ".strided")
+# strided depthwise convolution's generic kernel among them), and a fused activation's own pass
+# (EPILOGUE: not a node of its own).
+_NOT_IN_CLASS_TABLES = (".broadcast", ".masked", ".generic", ".strided", EPILOGUE)
 
 
 def fit_tables(
@@ -73,7 +74,8 @@ def fit_tables(
         kinds = sorted({m.kind for m in members})
         for kind in kinds:
             subset = [m for m in members if m.kind == kind]
-            if len({round(m.amount) for m in subset}) >= MIN_SIZES_FOR_OP_TABLE:
+            # an activation's pass is timed by its own table alone, one size or more (--quick)
+            if len({round(m.amount) for m in subset}) >= MIN_SIZES_FOR_OP_TABLE or EPILOGUE in op:
                 ops[op if len(kinds) == 1 else f"{op}:{kind}"] = table(subset)
     return {k: v for k, v in classes.items() if v}, {k: v for k, v in ops.items() if v}
 
@@ -85,7 +87,7 @@ def speedups(one: Sequence[Sample], many: Sequence[Sample]) -> dict[str, float]:
     ratios: dict[str, list[float]] = {}
     for sample in many:
         key = (sample.op_type, sample.kind, round(sample.amount))
-        if key in base and sample.seconds > 0:
+        if key in base and sample.seconds > 0 and EPILOGUE not in sample.op_type:
             ratios.setdefault(sample.kind, []).append(base[key] / sample.seconds)
     return {kind: statistics.median(values) for kind, values in sorted(ratios.items())}
 

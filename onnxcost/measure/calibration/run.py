@@ -5,17 +5,24 @@ from __future__ import annotations
 
 import os
 import statistics
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import onnx
 
 from onnxcost.api import prepare
-from onnxcost.estimate.op_classes import class_amount, kernel_calls, masked_softmaxes, op_class, op_key
-from onnxcost.measure.calibration.bench import Bench, benchmarks, overhead
+from onnxcost.estimate.op_classes import (
+    class_amount,
+    epilogue,
+    kernel_calls,
+    masked_softmaxes,
+    op_class,
+    op_key,
+)
+from onnxcost.measure.calibration.bench import Bench, overhead
 from onnxcost.measure.calibration.fit import Sample
 from onnxcost.measure.profile import Measurement, measure
+from onnxcost.types import NodeCost, TensorInfo
 
 # Each benchmark's timed runs stop at this many seconds (5 runs at least, RUNS at most).
 BUDGET_S = 0.4
@@ -67,20 +74,36 @@ def _run(
     kernels = sum(measured.node_s.values())
     overhead_s = costs.run_s + len(measured.node_s) * costs.node_s if costs else 0.0
     scale = max(measured.latency_s - overhead_s, 0.0) / kernels if kernels > 0 else 0.0
-    samples = []
-    masked = masked_softmaxes(analysis.costs, analysis.graph.tensors)
-    for cost in analysis.costs:
-        seconds = measured.node_s.get(cost.name, 0.0) * scale
-        if seconds <= 0:
-            continue
-        tensors = analysis.graph.tensors
+    seconds = {name: value * scale for name, value in measured.node_s.items()}
+    return measured, node_samples(analysis.costs, analysis.graph.tensors, seconds)
+
+
+def node_samples(
+    costs: Sequence[NodeCost], tensors: Mapping[str, TensorInfo], seconds: Mapping[str, float]
+) -> tuple[Sample, ...]:
+    """A sample of each timed node (`seconds` by node name): of one kernel call, for a node of
+    several (see kernel_calls). A node whose fused activation runs as a pass of its own (see
+    epilogue) is a sample of that pass only, its time less its plain twin's in the same benchmark
+    (same kernel and MACs, no activation), and no sample without such a twin."""
+    masked = masked_softmaxes(costs, tensors)
+    found: list[tuple[NodeCost, str, str, int, int, float]] = []
+    for cost in costs:
+        spent = seconds.get(cost.name, 0.0)
         kind = op_class(cost, tensors)
         amount, calls = class_amount(cost, kind, tensors), kernel_calls(cost, tensors)
-        if isinstance(amount, int) and amount > 0 and isinstance(calls, int):
-            # a node of several kernel calls is a sample of one call (see kernel_calls)
-            key = op_key(cost, tensors, cost.name in masked)
-            samples.append(Sample(key, kind, amount / calls, seconds / calls))
-    return measured, tuple(samples)
+        if spent > 0 and isinstance(amount, int) and amount > 0 and isinstance(calls, int):
+            found.append((cost, op_key(cost, tensors, cost.name in masked), kind, amount, calls, spent))
+    plain = {(key, cost.macs): spent for cost, key, _, _, _, spent in found if not cost.epilogue}
+    samples = []
+    for cost, key, kind, amount, calls, spent in found:
+        if not cost.epilogue:
+            samples.append(Sample(key, kind, amount / calls, spent / calls))
+            continue
+        after, elements = epilogue(cost, tensors)
+        twin = plain.get((key, cost.macs))
+        if twin is not None and isinstance(elements, int) and elements > 0:
+            samples.append(Sample(after, "elementwise", elements, spent - twin))
+    return tuple(samples)
 
 
 def overheads(threads: int, folder: str) -> Overheads:
@@ -93,30 +116,43 @@ def overheads(threads: int, folder: str) -> Overheads:
     return Overheads(max(one.latency_s - node_s, 0.0), node_s)
 
 
-def run(
+# One pass over the benchmarks: the overheads measured first, then each benchmark's run median
+# wall time and node samples, in the order given.
+Pass = tuple[Overheads, list[tuple[float, tuple[Sample, ...]]]]
+
+
+def run_pass(
     threads: int,
-    quick: bool = False,
+    chosen: Sequence[Bench],
+    folder: str,
     progress: Callable[[str], None] = lambda label: None,
-    only: Sequence[Bench] | None = None,
-) -> Measured:
-    """Measure the overheads and every benchmark (`only`: these instead) on `threads` threads, in
-    passes(quick) passes: of each, the median pass is kept (the overheads: their medians)."""
-    chosen = list(only) if only is not None else list(benchmarks(quick))
-    count = passes(quick)
-    runs: list[list[tuple[float, tuple[Sample, ...]]]] = [[] for _ in chosen]
-    measured_costs: list[Overheads] = []
-    with tempfile.TemporaryDirectory(prefix="onnxcost-calibrate-") as folder:
-        for number in range(1, count + 1):
-            step = f" (pass {number} of {count})" if count > 1 else ""
-            progress(f"overheads{step}")
-            now = overheads(threads, folder)
-            measured_costs.append(now)
-            for index, bench in enumerate(chosen):
-                progress(f"{bench.label}{step}")
-                measured, samples = _run(bench, threads, folder, now)
-                runs[index].append((measured.latency_s, samples))
-    run_s = statistics.median(c.run_s for c in measured_costs)
-    costs = Overheads(run_s, statistics.median(c.node_s for c in measured_costs))
-    kept = [sorted(passes_of, key=lambda entry: entry[0])[len(passes_of) // 2][1] for passes_of in runs]
+    step: str = "",
+) -> Pass:
+    """Measure the overheads and then every benchmark of `chosen` once on `threads` threads."""
+    progress(f"overheads{step}")
+    now = overheads(threads, folder)
+    found = []
+    for bench in chosen:
+        progress(f"{bench.label}{step}")
+        measured, samples = _run(bench, threads, folder, now)
+        found.append((measured.latency_s, samples))
+    return now, found
+
+
+def combine(threads: int, chosen: Sequence[Bench], runs: Sequence[Pass]) -> Measured:
+    """Of several passes: each benchmark's median pass (by its run's median wall time), the
+    overheads' medians."""
+    costs = Overheads(
+        statistics.median(c.run_s for c, _ in runs), statistics.median(c.node_s for c, _ in runs)
+    )
+    kept = []
+    for index in range(len(chosen)):
+        of_bench = sorted((found[index] for _, found in runs), key=lambda entry: entry[0])
+        kept.append(of_bench[len(of_bench) // 2][1])
     samples = tuple(sample for pass_samples in kept for sample in pass_samples)
     return Measured(threads, costs, samples, tuple(bench.label for bench in chosen))
+
+
+def pass_label(number: int, count: int) -> str:
+    """ " (pass 2 of 3)" for the progress bar; "" for a single pass."""
+    return f" (pass {number} of {count})" if count > 1 else ""

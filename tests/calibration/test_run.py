@@ -1,0 +1,35 @@
+"""The samples a benchmark's node times make (onnxcost.measure.calibration.run.node_samples), on
+a benchmark as onnxruntime lowers it and kernel times given by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from onnxcost.api import prepare
+from onnxcost.measure.calibration import bench
+from onnxcost.measure.calibration.fit import Sample
+from onnxcost.measure.calibration.run import node_samples
+
+
+def _convs():  # type: ignore[no-untyped-def]
+    analysis = prepare(bench.conv_epilogues(16, 28, 96, 1, ("Clip",)).model, runtime="onnxruntime-cpu")
+    convs = {cost.epilogue: cost for cost in analysis.costs if cost.op_type == "Conv"}
+    return convs[""], convs["Clip"], analysis
+
+
+def test_an_epilogue_is_timed_as_its_node_less_its_plain_twin() -> None:
+    plain, clipped, analysis = _convs()
+    seconds = {plain.name: 20e-6, clipped.name: 29e-6}
+    samples = node_samples(analysis.costs, analysis.graph.tensors, seconds)
+    # 16→96 1×1 on 28×28: 2·75,264·16 MACs + 75,264 bias adds = 2,483,712 operations in 20 µs;
+    # the Clip's pass: 29 − 20 = 9 µs over 96·28·28 = 75,264 outputs
+    assert samples == (
+        Sample("nchwc.Conv.1x1.narrow", "dense", 2_483_712, pytest.approx(20e-6)),
+        Sample("epilogue.Clip", "elementwise", 75_264, pytest.approx(9e-6)),
+    )
+
+
+def test_an_epilogue_without_a_plain_twin_is_no_sample() -> None:
+    # nothing to subtract: neither the Clip's pass nor the fused node's time feeds a table
+    _, clipped, analysis = _convs()
+    assert node_samples(analysis.costs, analysis.graph.tensors, {clipped.name: 29e-6}) == ()
