@@ -156,6 +156,25 @@ def test_a_broadcast_is_timed_per_step_only_by_a_broadcast_table(tmp_path: Path)
     assert whole == pytest.approx(1.8432e-3)
 
 
+def test_a_transpose_is_timed_per_block_only_by_a_blocks_table(tmp_path: Path) -> None:
+    text = CALIBRATED.replace(
+        '[op_types."MatMul"]',
+        '[op_types."Transpose.blocks"]\ns_per_element = [[16.0, 6e-10], [64.0, 1.8e-10]]\n\n'
+        '[op_types."MatMul"]',
+    ).replace(
+        '"op_types.MatMul" = "test"', '"op_types.MatMul" = "test"\n"op_types.Transpose.blocks" = "test"'
+    )
+    profile = load_profile(write(tmp_path, text))
+    # 1,024 blocks of 16 elements at 0.6 ns an element: 1,024 × 16 × 6e-10 = 9.8304 µs
+    assert class_seconds(profile, "Transpose.blocks", "movement", 16_384, 1_024) == pytest.approx(9.8304e-6)
+    # Add.blocks has no table of its own: the elementwise class times its 16,384 elements as one
+    # call: 16,384 × (between 2e-9 at 1e3 and 5e-10 at 1e6, linear in log size:
+    # 2e-9 − 1.5e-9 × ln(16.384) ÷ ln(1000) = 1.3928e-9 s an element) = 22.82 µs
+    assert class_seconds(profile, "Add.blocks", "elementwise", 16_384, 1_024) == pytest.approx(
+        22.82e-6, rel=1e-3
+    )
+
+
 def test_a_strided_depthwise_key_falls_back_to_the_depthwise_kernel() -> None:
     assert op_table_keys("Conv.dw.strided", "depthwise") == [
         "Conv.dw.strided:depthwise", "Conv.dw.strided", "Conv.dw:depthwise", "Conv.dw",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from onnxcost.api import prepare
-from onnxcost.estimate.op_classes import class_amount, epilogue, kernel_calls, op_class, op_key
+from onnxcost.estimate.op_classes import block_span, class_amount, epilogue, kernel_calls, op_class, op_key
 from onnxcost.measure.calibration import bench
 
 
@@ -284,14 +284,25 @@ def test_a_broadcast_runs_span_by_span() -> None:
     [
         ((1, 128, 100, 1), [0, 3, 2, 1], "Transpose.generic"),  # two axes swapped: element by element
         ((32, 32, 32), [2, 1, 0], "Transpose.generic"),
-        ((1, 12, 128, 64), [0, 2, 1, 3], "Transpose"),  # one axis moved
-        ((1, 64, 56, 56), [0, 2, 3, 1], "Transpose"),
+        ((1, 64, 56, 56), [0, 2, 3, 1], "Transpose"),  # one axis moved, to the end
         ((64, 768), [1, 0], "Transpose"),
+        # the last axis in place: contiguous blocks copied, however many axes move
+        ((1, 12, 128, 64), [0, 2, 1, 3], "Transpose.blocks"),
+        ((2, 65, 3, 4, 16), [2, 0, 3, 1, 4], "Transpose.blocks"),
     ],
 )
 def test_a_transpose_of_several_axes_moved_is_the_generic_kernel(shape, perm, key: str) -> None:  # type: ignore[no-untyped-def]
     cost, tensors = _node(bench.transpose(shape, perm).model, "Transpose")
     assert op_key(cost, tensors) == key
+
+
+def test_a_transpose_that_keeps_its_last_axis_copies_blocks() -> None:
+    # attention's head split [2, 128, 4, 16] → [2, 4, 128, 16]: blocks of 16, 16,384 ÷ 16 = 1,024
+    cost, tensors = _node(bench.transpose((2, 128, 4, 16), [0, 2, 1, 3]).model, "Transpose")
+    assert (block_span(cost, tensors), kernel_calls(cost, tensors)) == (16, 1_024)
+    # q, k, v split [2, 65, 3, 4, 16] → [3, 2, 4, 65, 16]: blocks of 16, 24,960 ÷ 16 = 1,560
+    cost, tensors = _node(bench.transpose((2, 65, 3, 4, 16), [2, 0, 3, 1, 4]).model, "Transpose")
+    assert (block_span(cost, tensors), kernel_calls(cost, tensors)) == (16, 1_560)
 
 
 def test_a_transpose_without_perm_reverses_its_axes() -> None:

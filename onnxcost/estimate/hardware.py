@@ -525,8 +525,9 @@ def class_seconds(
     smallest's rate holds."""
     key = next((key for key in op_table_keys(op_type, kind) if key in profile.op_types), None)
     cost = profile.op_types[key] if key is not None else profile.op_classes.get(kind)
-    if ".broadcast" in op_type and (key is None or ".broadcast" not in key):
-        calls = 1  # a table of whole nodes times a broadcast by its elements
+    for mark in PER_SPAN_MARKS:
+        if mark in op_type and (key is None or mark not in key):
+            calls = 1  # a table of whole nodes times a broadcast or a block copy by its elements
     if cost is None or amount <= 0:
         return None if cost is None else 0.0
     calls = max(calls, 1)
@@ -544,6 +545,9 @@ def class_seconds(
     return calls * (fixed + (time0 - fixed) * each / size0)
 
 
+# Kernels timed per span of their innermost loop (a broadcast's run, a Transpose's contiguous
+# block): only a table of that kernel knows a span's time; any other times the whole node.
+PER_SPAN_MARKS = (".broadcast", ".blocks")
 # A table whose smallest size is at most this (operations or elements) measured calls small
 # enough to show their fixed cost; below a larger smallest size the rate is held instead.
 SMALL_CALL = 1e5
@@ -553,9 +557,19 @@ def op_table_keys(op_type: str, kind: str) -> list[str]:
     """The op_types keys that may time an op, most specific first: "Conv.1x1.u8u8:dense",
     "Conv.1x1.u8u8", then the key without one of its marks, in this order: the few-channels ones
     (".stem", ".narrow"), the pointwise one, ".gemv", then the variants ".masked", ".broadcast",
-    ".generic" and ".strided" (the op's ordinary kernel)."""
+    ".blocks", ".generic" and ".strided" (the op's ordinary kernel)."""
     keys = [f"{op_type}:{kind}", op_type]
-    for shape in (".stem", ".narrow", ".1x1", ".gemv", ".masked", ".broadcast", ".generic", ".strided"):
+    for shape in (
+        ".stem",
+        ".narrow",
+        ".1x1",
+        ".gemv",
+        ".masked",
+        ".broadcast",
+        ".blocks",
+        ".generic",
+        ".strided",
+    ):
         if shape in op_type:
             general = op_type.replace(shape, "", 1)
             keys += [f"{general}:{kind}", general]

@@ -187,6 +187,23 @@ def broadcast_span(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> int | N
     return span
 
 
+def block_span(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> int | None:
+    """The elements of each contiguous block a Transpose that keeps its last axis in place copies
+    (kernel "blocks"): the product of the trailing dims its input and output share ([2, 128, 4,
+    16] → [2, 4, 128, 16]: 16). None for unknown shapes."""
+    if not cost.inputs or not cost.outputs:
+        return None
+    shapes = [tensors[name].shape if name in tensors else None for name in (cost.inputs[0], cost.outputs[0])]
+    if any(shape is None or not all(isinstance(d, int) for d in shape) for shape in shapes):
+        return None
+    span = 1
+    for before, after in zip(reversed(shapes[0]), reversed(shapes[1]), strict=False):
+        if before != after:
+            break
+        span *= before
+    return span
+
+
 def _channels_below(weight: TensorInfo | None, axis: int, limit: int) -> bool:
     """Whether a convolution's weight [M, C/group, k...] has fewer than `limit` along `axis`."""
     if weight is None or weight.shape is None or len(weight.shape) <= axis:
@@ -419,13 +436,14 @@ def _steps(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> Dim:
 def kernel_calls(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> Dim:
     """How many kernel calls a node's work is split into: batch × groups for a generic
     convolution, batch for a blocked-layout one (nchwc.Conv), the spans of a broadcast
-    (broadcast_span), the steps of a recurrent node (one after another: a step's size sets its
-    rate), which a calibrated table times per call; else 1."""
+    (broadcast_span), the blocks a Transpose copies (block_span), the steps of a recurrent node
+    (one after another: a step's size sets its rate), which a calibrated table times per call;
+    else 1."""
     op = _SAME_KERNEL.get(cost.op_type, cost.op_type)
     if op in _RECURRENT and cost.macs != 0:
         return _steps(cost, tensors)
-    if op in _BINARY:
-        span = broadcast_span(cost, tensors)
+    if op in _BINARY or cost.kernel == "blocks":
+        span = broadcast_span(cost, tensors) if op in _BINARY else block_span(cost, tensors)
         output = _numel(tensors, cost.outputs[0]) if cost.outputs else None
         return output // span if span and isinstance(output, int) and output >= span else 1
     if op not in _PER_CALL:

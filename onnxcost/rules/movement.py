@@ -54,16 +54,19 @@ def copy_like(view: NodeView) -> Work:
 
 @rule("Transpose")
 def transpose(view: NodeView) -> Work:
-    """0 FLOPs; the input read once and the output written once. A permutation that moves more
-    than one axis (size-1 axes count: onnxruntime does not drop them first) takes its
-    element-by-element kernel: kernel "generic". No perm reverses the axes."""
+    """0 FLOPs; the input read once and the output written once. A permutation that keeps the
+    last axis in place copies contiguous blocks (its trailing axes in place): kernel "blocks"; one
+    that moves the last axis and more than one axis (size-1 axes count: onnxruntime does not drop
+    them first) takes its element-by-element kernel: kernel "generic". No perm reverses the axes."""
     perm = view.attr("perm")
     data = view.input(0)
     if perm is None:  # the default reverses the axes
         rank = len(data.shape) if data is not None and data.shape is not None else 0
         perm = list(reversed(range(rank)))
-    generic = not _moves_one_axis([int(axis) for axis in perm])
-    return replace(data_movement(), kernel="generic" if generic else "")
+    order = [int(axis) for axis in perm]
+    if len(order) > 1 and order[-1] == len(order) - 1 and order != sorted(order):
+        return replace(data_movement(), kernel="blocks")
+    return replace(data_movement(), kernel="" if _moves_one_axis(order) else "generic")
 
 
 def _moves_one_axis(perm: list[int]) -> bool:

@@ -386,6 +386,13 @@ def rows(op: str, count: int, width: int, domain: str = "") -> Bench:
     return Bench(f"{op} {count}×{width}", _model([node], x, inits, ms=bool(domain)))
 
 
+def bias_gelu(count: int, width: int) -> Bench:
+    """onnxruntime's BiasGelu over [count, width] with a bias row (a transformer's MLP)."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [count, width])
+    node = h.make_node("BiasGelu", ["x", "bias"], ["y"], name="op", domain=MS)
+    return Bench(f"BiasGelu {count}×{width}", _model([node], x, [_weight("bias", width)], ms=True))
+
+
 def masked_softmax(count: int, seq: int) -> Bench:
     """Attention scores [count, seq, seq] plus a causal mask (finfo.min above the diagonal: half
     of each row's exps underflow, onnxruntime's slow path), then Softmax over the last axis."""
@@ -752,8 +759,9 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         [
             rows(op, count, width)
             for op in ("Softmax", "LayerNormalization", "ReduceMean")
-            for count, width in ((16, 64), (128, 128), (512, 768), (2048, 768))
+            for count, width in ((16, 64), (128, 128), (512, 768), (2048, 768), (256, 64), (1024, 64))
         ],
+        [bias_gelu(count, width) for count, width in ((16, 64), (256, 256), (128, 1024), (512, 3072))],
         [rows("SkipLayerNormalization", count, 768, domain=MS) for count in (16, 128, 512)],
         # the mask a constant onnxcost reads (at most 64×64 here), the rows many
         [masked_softmax(count, seq) for count, seq in ((8, 32), (8, 64), (64, 64), (256, 64))],
@@ -776,6 +784,11 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
                 ((32, 32, 32), [2, 1, 0]),
                 ((8, 64, 64, 4), [0, 3, 2, 1]),
                 ((64, 64, 64), [2, 1, 0]),
+                # the last axis in place: blocks of 8 to 64 elements copied (attention's heads)
+                ((2, 128, 4, 16), [0, 2, 1, 3]),
+                ((8, 128, 8, 8), [0, 2, 1, 3]),
+                ((2, 128, 12, 32), [0, 2, 1, 3]),
+                ((2, 65, 3, 4, 16), [2, 0, 3, 1, 4]),
             )
         ],
         [concat(n) for n in sizes],

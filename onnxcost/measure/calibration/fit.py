@@ -49,12 +49,12 @@ def table(samples: Sequence[Sample]) -> tuple[tuple[float, float], ...]:
     return tuple(points)
 
 
-# Kernels a class table leaves out: timed per span of a broadcast (their sizes are spans, not
-# nodes), or slow paths of their op (a masked Softmax, an element-by-element Transpose) that
-# would make the class's table, which times every op without a table of its own, slower (a
-# strided depthwise convolution's generic kernel among them), and a fused activation's own pass
-# (EPILOGUE: not a node of its own).
-_NOT_IN_CLASS_TABLES = (".broadcast", ".masked", ".generic", ".strided", EPILOGUE)
+# Kernels a class table leaves out: timed per span of a broadcast or per block of a Transpose
+# (their sizes are spans, not nodes), or slow paths of their op (a masked Softmax, an
+# element-by-element Transpose) that would make the class's table, which times every op without
+# a table of its own, slower (a strided depthwise convolution's generic kernel among them), and
+# a fused activation's own pass (EPILOGUE: not a node of its own).
+_NOT_IN_CLASS_TABLES = (".broadcast", ".blocks", ".masked", ".generic", ".strided", EPILOGUE)
 
 
 def fit_tables(
