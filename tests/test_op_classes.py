@@ -9,8 +9,8 @@ from onnxcost.estimate.op_classes import block_span, class_amount, epilogue, ker
 from onnxcost.measure.calibration import bench
 
 
-def _node(model, op_type: str):  # type: ignore[no-untyped-def]
-    analysis = prepare(model)
+def _node(model, op_type: str, runtime: str = ""):  # type: ignore[no-untyped-def]
+    analysis = prepare(model, runtime=runtime)
     cost = next(c for c in analysis.costs if c.op_type == op_type)
     return cost, analysis.graph.tensors
 
@@ -39,6 +39,8 @@ def _node(model, op_type: str):  # type: ignore[no-untyped-def]
             "int8-raw",
         ),
         (bench.qlinear_matmul(16, 512, 512, signed=True), "QLinearMatMul", "QLinearMatMul.s8s8", "int8"),
+        # query, key and value of one quantized input: MatMulIntegerToFloat as onnxruntime runs them
+        (bench.shared_dynamic_matmul(256, 64, 64), "MatMulIntegerToFloat", "MatMulIntegerToFloat", "int8"),
         (bench.recurrent("LSTM", 20, 1, 64, 64), "LSTM", "LSTM", "recurrent"),
         (bench.quantized_lstm(32, 1, 128, 128), "DynamicQuantizeLSTM", "DynamicQuantizeLSTM", "recurrent"),
         (bench.unary("Erf", 1000), "Erf", "Erf", "transcendental"),
@@ -49,7 +51,8 @@ def _node(model, op_type: str):  # type: ignore[no-untyped-def]
     ],
 )
 def test_key_and_class(model, op: str, key: str, kind: str) -> None:  # type: ignore[no-untyped-def]
-    cost, tensors = _node(model.model, op)
+    lowered = op == "MatMulIntegerToFloat"  # a kernel of onnxruntime's graph, not of the file
+    cost, tensors = _node(model.model, op, runtime="onnxruntime-cpu" if lowered else "")
     assert op_key(cost, tensors) == key
     assert op_class(cost, tensors) == kind
 
@@ -289,6 +292,7 @@ def test_a_broadcast_runs_span_by_span() -> None:
         # the last axis in place: contiguous blocks copied, however many axes move
         ((1, 12, 128, 64), [0, 2, 1, 3], "Transpose.blocks"),
         ((2, 65, 3, 4, 16), [2, 0, 3, 1, 4], "Transpose.blocks"),
+        ((1, 512, 256, 1), [0, 2, 1, 3], "Transpose"),  # blocks of one element: none
     ],
 )
 def test_a_transpose_of_several_axes_moved_is_the_generic_kernel(shape, perm, key: str) -> None:  # type: ignore[no-untyped-def]

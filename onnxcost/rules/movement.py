@@ -55,18 +55,26 @@ def copy_like(view: NodeView) -> Work:
 @rule("Transpose")
 def transpose(view: NodeView) -> Work:
     """0 FLOPs; the input read once and the output written once. A permutation that keeps the
-    last axis in place copies contiguous blocks (its trailing axes in place): kernel "blocks"; one
-    that moves the last axis and more than one axis (size-1 axes count: onnxruntime does not drop
-    them first) takes its element-by-element kernel: kernel "generic". No perm reverses the axes."""
+    last axis (of more than one element) in place copies contiguous blocks (its trailing axes in
+    place): kernel "blocks"; one that moves more than one axis otherwise (size-1 axes count:
+    onnxruntime does not drop them first) takes its element-by-element kernel: kernel "generic".
+    No perm reverses the axes."""
     perm = view.attr("perm")
     data = view.input(0)
     if perm is None:  # the default reverses the axes
         rank = len(data.shape) if data is not None and data.shape is not None else 0
         perm = list(reversed(range(rank)))
     order = [int(axis) for axis in perm]
-    if len(order) > 1 and order[-1] == len(order) - 1 and order != sorted(order):
+    last = data.shape[-1] if data is not None and data.shape else None
+    # a last axis of one element makes no blocks ([1, 512, 256, 1]: a 2-D transpose)
+    if len(order) > 1 and order[-1] == len(order) - 1 and order != sorted(order) and _over_one(last):
         return replace(data_movement(), kernel="blocks")
     return replace(data_movement(), kernel="" if _moves_one_axis(order) else "generic")
+
+
+def _over_one(dim: object) -> bool:
+    """A dim known to hold more than one element."""
+    return isinstance(dim, int) and dim > 1
 
 
 def _moves_one_axis(perm: list[int]) -> bool:

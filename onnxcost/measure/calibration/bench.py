@@ -314,6 +314,33 @@ def dynamic_matmul(m: int, k: int, n: int, unsigned: bool = False) -> Bench:
     return Bench(f"dynamic int8 MatMul {m}×{k}×{n}{' u8u8' if unsigned else ''}", _model(nodes, x, inits))
 
 
+def shared_dynamic_matmul(m: int, k: int, n: int, consumers: int = 3) -> Bench:
+    """Dynamically quantized MatMuls sharing their input's DynamicQuantizeLinear (attention's
+    query, key and value): onnxruntime fuses each into MatMulIntegerToFloat, not
+    DynamicQuantizeMatMul."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [m, k])
+    nodes = [h.make_node("DynamicQuantizeLinear", ["x"], ["xq", "xs", "xz"], name="quantize")]
+    inits = []
+    for index in range(consumers):
+        # scales of their own: equal ones would be merged into one Mul, which blocks the fusion
+        inits += [_weight(f"w{index}", k, n, dtype=np.int8), _scalar(f"wz{index}", 0, np.int8),
+                  _scalar(f"ws{index}", 0.01 * (index + 1), np.float32)]  # fmt: skip
+        nodes += [
+            h.make_node(
+                "MatMulInteger", ["xq", f"w{index}", "xz", f"wz{index}"], [f"acc{index}"], name=f"op{index}"
+            ),
+            h.make_node("Cast", [f"acc{index}"], [f"accf{index}"], name=f"cast{index}", to=T.FLOAT),
+            h.make_node("Mul", ["xs", f"ws{index}"], [f"scale{index}"], name=f"scale{index}"),
+            h.make_node("Mul", [f"accf{index}", f"scale{index}"], [f"y{index}"], name=f"rescale{index}"),
+        ]
+    outputs = [h.make_tensor_value_info(f"y{index}", T.FLOAT, None) for index in range(consumers)]
+    graph = h.make_graph(nodes, "bench", [x], outputs, inits)
+    return Bench(
+        f"{consumers} dynamic int8 MatMuls {m}×{k}×{n} of one quantized input",
+        h.make_model(graph, opset_imports=[h.make_opsetid("", OPSET)], ir_version=8),
+    )
+
+
 def recurrent(op: str, seq: int, batch: int, size: int, hidden: int, directions: int = 1) -> Bench:
     gates = {"LSTM": 4, "GRU": 3, "RNN": 1}[op]
     x = h.make_tensor_value_info("x", T.FLOAT, [seq, batch, size])
@@ -734,6 +761,10 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
             )
         ],
         [dynamic_matmul(*s, unsigned=True) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768))],
+        [
+            shared_dynamic_matmul(*s)
+            for s in ((1, 256, 256), (256, 64, 64), (16, 512, 512), (128, 128, 128), (128, 768, 768))
+        ],
         [
             recurrent(op, *s)
             for op in ("LSTM", "GRU")
