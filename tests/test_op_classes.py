@@ -39,8 +39,16 @@ def _node(model, op_type: str, runtime: str = ""):  # type: ignore[no-untyped-de
             "int8-raw",
         ),
         (bench.qlinear_matmul(16, 512, 512, signed=True), "QLinearMatMul", "QLinearMatMul.s8s8", "int8"),
-        # query, key and value of one quantized input: MatMulIntegerToFloat as onnxruntime runs them
-        (bench.shared_dynamic_matmul(256, 64, 64), "MatMulIntegerToFloat", "MatMulIntegerToFloat", "int8"),
+        # query, key and value of one quantized input: MatMulIntegerToFloat as onnxruntime runs them;
+        # a 64-deep weight is a narrow integer product, a 512-deep one is not
+        (
+            bench.shared_dynamic_matmul(256, 64, 64),
+            "MatMulIntegerToFloat",
+            "MatMulIntegerToFloat.narrow",
+            "int8",
+        ),
+        (bench.shared_dynamic_matmul(16, 512, 512), "MatMulIntegerToFloat", "MatMulIntegerToFloat", "int8"),
+        (bench.integer_matmul(256, 256, 64), "MatMulInteger", "MatMulInteger.narrow", "int8-raw"),
         (bench.recurrent("LSTM", 20, 1, 64, 64), "LSTM", "LSTM", "recurrent"),
         (bench.quantized_lstm(32, 1, 128, 128), "DynamicQuantizeLSTM", "DynamicQuantizeLSTM", "recurrent"),
         (bench.unary("Erf", 1000), "Erf", "Erf", "transcendental"),

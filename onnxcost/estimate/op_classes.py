@@ -80,6 +80,14 @@ NARROW_CHANNELS = 32
 # MACs: measured here, a uint8 QLinearConv 16→8 1×1 on 112×112 runs at 40 GOPS, 16→16 at 132,
 # 32→64 at 295 (one thread).
 INTEGER_NARROW_OUTPUTS = 16
+# An integer matrix product whose weight [K, N] is shallower or narrower than this pays its
+# per-output work (quantizing, scaling to float) over few MACs (measured here, dynamically
+# quantized 256 rows × K × N, one thread: 64×256 at 289 GOPS, 256×64 at 300, 128×256 at 524,
+# 256×256 at 737): ".narrow".
+INTEGER_NARROW_PRODUCT = 128
+_INTEGER_MATRIX = frozenset(
+    {"QLinearMatMul", "MatMulInteger", "DynamicQuantizeMatMul", "MatMulIntegerToFloat", "QGemm"}
+)
 # An integer pointwise convolution of fewer input channels than this is a GEMM too shallow to
 # fill MLAS's integer kernel, as a stem's is (measured here, uint8 QLinearConv →96 1×1 on 56×56,
 # one thread: 8 input channels 117 GOPS, 16: 207, 24: 283, 32: 332, 64: 488): ".stem".
@@ -104,7 +112,8 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = Fal
     ".1d" for a one-dimensional convolution, ".dw" for a depthwise one, ".1x1" for a pointwise one,
     ".stem" for one of few input channels (an image's first layer; an integer pointwise one of
     fewer than 32), ".narrow" for one of few channels otherwise (NCHWc and integer kernels, an
-    integer depthwise one of fewer than 32), ".gemv" for a matrix product of one row,
+    integer depthwise one of fewer than 32, an integer matrix product of a weight under 128 deep
+    or wide), ".gemv" for a matrix product of one row,
     ".scalar" for a two-operand element-wise op with a one-element operand, ".broadcast" for one
     that broadcasts another, ".masked" for a Softmax behind an additive mask (`masked`, see
     masked_softmaxes), the kernel its cost rule names where attributes choose one (".generic": a
@@ -136,6 +145,8 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = Fal
         key += f".{cost.kernel}"
     if op in _MATRIX and _rows(cost, tensors) == 1:
         key += ".gemv"
+    elif op in _INTEGER_MATRIX and _is_shallow_product(_weight(cost, tensors)):
+        key += ".narrow"
     if op in _BINARY and len(cost.inputs) == 2 and any(_numel(tensors, name) == 1 for name in cost.inputs):
         key += ".scalar"
     elif op in _BINARY and broadcast_span(cost, tensors) is not None:
@@ -203,6 +214,13 @@ def block_span(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> int | None:
             break
         span *= before
     return span
+
+
+def _is_shallow_product(weight: TensorInfo | None) -> bool:
+    """Whether a matrix product's weight [..., K, N] has K or N under INTEGER_NARROW_PRODUCT."""
+    if weight is None or weight.shape is None or len(weight.shape) < 2:
+        return False
+    return any(isinstance(d, int) and d < INTEGER_NARROW_PRODUCT for d in weight.shape[-2:])
 
 
 def _channels_below(weight: TensorInfo | None, axis: int, limit: int) -> bool:

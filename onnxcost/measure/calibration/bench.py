@@ -763,7 +763,7 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         [dynamic_matmul(*s, unsigned=True) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768))],
         [
             shared_dynamic_matmul(*s)
-            for s in ((1, 256, 256), (256, 64, 64), (16, 512, 512), (128, 128, 128), (128, 768, 768))
+            for s in ((1, 256, 256), (256, 64, 64), (16, 512, 512), (256, 64, 256), (128, 768, 768))
         ],
         [
             recurrent(op, *s)
