@@ -19,6 +19,8 @@ from onnxcost.types import HardwareProfile
 # The rows that are not op classes: what a run costs beyond its kernels, and kernels the
 # profiler names that are not nodes of the lowered graph.
 OVERHEAD, OTHER = "overhead", "other"
+# Below this, a difference of measured seconds is floating-point rounding, not time.
+ROUNDING_S = 1e-12
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,9 @@ def validate(
     table = [ClassRow(kind, *values) for kind, values in rows.items() if values[0]]
     if unmatched > 0:
         table.append(ClassRow(OTHER, 0, 0.0, unmatched))
-    table.append(ClassRow(OVERHEAD, 0, overhead, max(measured.latency_s - kernels * scale, 0.0)))
+    # where the kernels were scaled to fit the run, what is left is rounding: no overhead measured
+    beyond = measured.latency_s - kernels * scale
+    table.append(ClassRow(OVERHEAD, 0, overhead, beyond if beyond > ROUNDING_S else 0.0))
     span = predicted.estimate.latency_range_s
     measured_total = sum(row.measured_s for row in table)  # the median run
     return Validation(
