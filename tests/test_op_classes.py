@@ -128,41 +128,36 @@ def test_a_blocked_convolution_of_few_channels_is_a_narrow_kernel() -> None:
     assert op_key(cost, tensors) == "Conv"
 
 
-def test_an_integer_convolution_of_few_output_channels_is_a_narrow_kernel() -> None:
-    # 16→8 1×1: 8 < 16 output channels, the integer GEMM's column block half filled
-    cost, tensors = _node(bench.qlinear_conv(16, 112, 8, 1).model, "QLinearConv")
-    assert op_key(cost, tensors) == "QLinearConv.1x1.narrow"
-    cost, tensors = _node(bench.qlinear_conv(16, 112, 8, 1, signed=True).model, "QLinearConv")
-    assert op_key(cost, tensors) == "QLinearConv.1x1.narrow.s8s8"
-    cost, tensors = _node(bench.integer_conv(16, 112, 8, 1).model, "ConvInteger")
-    assert op_key(cost, tensors) == "ConvInteger.1x1.narrow"
-    # 16 outputs (48→16) are a full block: no mark; 8 inputs are a stem's, not narrow
-    cost, tensors = _node(bench.qlinear_conv(48, 56, 16, 1).model, "QLinearConv")
-    assert op_key(cost, tensors) == "QLinearConv.1x1"
-    cost, tensors = _node(bench.qlinear_conv(8, 112, 48, 1).model, "QLinearConv")
-    assert op_key(cost, tensors) == "QLinearConv.1x1.stem"
-
-
-def test_shallow_and_narrow_integer_convolutions_are_kernels_of_their_own() -> None:
-    # pointwise 16→96: a GEMM of depth 16 < 32, as a stem's; 32→96 is an ordinary one
-    cost, tensors = _node(bench.qlinear_conv(16, 56, 96, 1).model, "QLinearConv")
-    assert op_key(cost, tensors) == "QLinearConv.1x1.stem"
-    cost, tensors = _node(bench.integer_conv(24, 28, 144, 1).model, "ConvInteger")
-    assert op_key(cost, tensors) == "ConvInteger.1x1.stem"
-    cost, tensors = _node(bench.qlinear_conv(32, 56, 96, 1).model, "QLinearConv")
-    assert op_key(cost, tensors) == "QLinearConv.1x1"
-    # a 3×3 of 16 input channels is not shallow (its GEMM depth is 144), nor a float 1×1 of 16
-    cost, tensors = _node(bench.qlinear_conv(16, 56, 16, 3).model, "QLinearConv")
-    assert op_key(cost, tensors) == "QLinearConv"
-    cost, tensors = _node(bench.conv(16, 56, 96, 1).model, "Conv")
-    assert op_key(cost, tensors) == "Conv.1x1"
-    # depthwise over 16 channels (< 32) fills the channel vector partly; over 32, fully
-    cost, tensors = _node(bench.qlinear_conv(16, 112, 16, 3, group=16).model, "QLinearConv")
-    assert op_key(cost, tensors) == "QLinearConv.dw.narrow"
-    cost, tensors = _node(bench.qlinear_conv(16, 56, 16, 3, group=16, signed=True).model, "QLinearConv")
-    assert op_key(cost, tensors) == "QLinearConv.dw.narrow.s8s8"
-    cost, tensors = _node(bench.qlinear_conv(32, 112, 32, 3, group=32).model, "QLinearConv")
-    assert op_key(cost, tensors) == "QLinearConv.dw"
+@pytest.mark.parametrize(
+    ("model", "op", "key"),
+    [
+        # 16→8 1×1: 8 < 16 output channels, the integer GEMM's column block half filled
+        (bench.qlinear_conv(16, 112, 8, 1), "QLinearConv", "QLinearConv.1x1.narrow"),
+        (bench.qlinear_conv(16, 112, 8, 1, signed=True), "QLinearConv", "QLinearConv.1x1.narrow.s8s8"),
+        (bench.integer_conv(16, 112, 8, 1), "ConvInteger", "ConvInteger.1x1.narrow"),
+        # 16 outputs (48→16) are a full block: no mark; 8 inputs are a stem's, not narrow
+        (bench.qlinear_conv(48, 56, 16, 1), "QLinearConv", "QLinearConv.1x1"),
+        (bench.qlinear_conv(8, 112, 48, 1), "QLinearConv", "QLinearConv.1x1.stem"),
+        # pointwise 16→96: a GEMM of depth 16 < 32, as a stem's; 32→96 is an ordinary one
+        (bench.qlinear_conv(16, 56, 96, 1), "QLinearConv", "QLinearConv.1x1.stem"),
+        (bench.integer_conv(24, 28, 144, 1), "ConvInteger", "ConvInteger.1x1.stem"),
+        (bench.qlinear_conv(32, 56, 96, 1), "QLinearConv", "QLinearConv.1x1"),
+        # a 3×3 of 16 input channels is not shallow (its GEMM depth is 144), nor a float 1×1 of 16
+        (bench.qlinear_conv(16, 56, 16, 3), "QLinearConv", "QLinearConv"),
+        (bench.conv(16, 56, 96, 1), "Conv", "Conv.1x1"),
+        # depthwise over 16 channels (< 32) fills the channel vector partly; over 32, fully
+        (bench.qlinear_conv(16, 112, 16, 3, group=16), "QLinearConv", "QLinearConv.dw.narrow"),
+        (
+            bench.qlinear_conv(16, 56, 16, 3, group=16, signed=True),
+            "QLinearConv",
+            "QLinearConv.dw.narrow.s8s8",
+        ),
+        (bench.qlinear_conv(32, 112, 32, 3, group=32), "QLinearConv", "QLinearConv.dw"),
+    ],
+)
+def test_narrow_and_shallow_integer_convolutions_are_kernels_of_their_own(model, op: str, key: str) -> None:  # type: ignore[no-untyped-def]
+    cost, tensors = _node(model.model, op)
+    assert op_key(cost, tensors) == key
 
 
 def test_a_strided_depthwise_convolution_is_a_kernel_of_its_own() -> None:

@@ -498,6 +498,18 @@ def overhead(nodes: int) -> Bench:
     return Bench(f"overhead {nodes} nodes", _model(chain, x, []))
 
 
+# Integer MatMuls (rows, depth, width), of MatMulInteger and dynamically quantized float ones: the
+# float MatMul's transformer shapes too, rows of a sequence and a narrow hidden size (at 8.4
+# MOPS here: 256×64×256 at 289 GOPS, 16×512×512 at 486).
+_INTEGER_MATMULS = (
+    (1, 256, 256), (64, 64, 64), (256, 64, 64), (256, 64, 256), (16, 512, 512), (256, 256, 64),
+    (128, 768, 768), (128, 128, 128),
+)  # fmt: skip
+# Depthwise QLinearConv (channels, side), in each signedness: those of fewer than 32 channels
+# (.narrow) last.
+_QLINEAR_DEPTHWISE = ((32, 56), (96, 28), (192, 14), (32, 112), (96, 56), (144, 56), (16, 112), (16, 56))
+
+
 def benchmarks(quick: bool = False) -> Iterator[Bench]:
     """Every benchmark; `quick` keeps one size in two."""
     sizes = [1_000, 10_000, 100_000, 1_000_000, 4_000_000]
@@ -629,20 +641,7 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
                 (96, 56, 24, 1),
             )
         ],
-        [
-            qlinear_conv(c, size, c, 3, group=c)
-            for c, size in (
-                (32, 56),
-                (96, 28),
-                (192, 14),
-                (32, 112),
-                (96, 56),
-                (144, 56),
-                (16, 112),
-                (16, 56),
-                (8, 112),
-            )
-        ],
+        [qlinear_conv(c, size, c, 3, group=c) for c, size in (*_QLINEAR_DEPTHWISE, (8, 112))],
         # few output channels (.narrow) and a pointwise stem, as MobileNetV2's first blocks
         [
             qlinear_conv(*s)
@@ -665,38 +664,14 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
             qlinear_conv(*s, signed=True)
             for s in ((16, 56, 16, 3), (64, 28, 64, 3), (128, 14, 128, 3), (96, 56, 24, 1), (256, 7, 256, 3))
         ],
-        [
-            qlinear_conv(c, size, c, 3, group=c, signed=True)
-            for c, size in (
-                (32, 56),
-                (96, 28),
-                (192, 14),
-                (32, 112),
-                (96, 56),
-                (144, 56),
-                (16, 112),
-                (16, 56),
-            )
-        ],
+        [qlinear_conv(c, size, c, 3, group=c, signed=True) for c, size in _QLINEAR_DEPTHWISE],
         [
             batched_matmul(*s)
             for s in ((8, 128, 128, 16), (8, 128, 16, 128), (24, 64, 64, 64), (12, 128, 128, 64))
         ],
         [qlinear_matmul(*s) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768), (256, 1024, 1024))],
         [qlinear_matmul(*s, signed=True) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768))],
-        [
-            integer_matmul(*s)
-            for s in (
-                (1, 256, 256),
-                (64, 64, 64),
-                (256, 64, 64),
-                (256, 64, 256),
-                (16, 512, 512),
-                (256, 256, 64),
-                (128, 768, 768),
-                (128, 128, 128),
-            )
-        ],
+        [integer_matmul(*s) for s in _INTEGER_MATMULS],
         [
             integer_conv(*s)
             for s in ((16, 56, 16, 3), (64, 28, 64, 3), (128, 14, 128, 3), (32, 56, 64, 1), (256, 14, 256, 1))
@@ -744,22 +719,7 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         ],
         [expand(c, w) for c, w in ((64, 64), (1024, 128), (9600, 128))],
         [slice_(c, w) for c, w in ((64, 64), (1024, 128), (9600, 128))],
-        [
-            # the float MatMul's transformer shapes too: rows of a sequence, a narrow hidden size
-            # (at 8.4 MOPS here: 256×64×256 at 289 GOPS, 16×512×512 at 486)
-            dynamic_matmul(*s)
-            for s in (
-                (1, 256, 256),
-                (64, 64, 64),
-                (256, 64, 64),
-                (256, 64, 256),
-                (16, 512, 512),
-                (256, 256, 64),
-                (128, 768, 768),
-                (128, 128, 128),
-                (128, 768, 3072),
-            )
-        ],
+        [dynamic_matmul(*s) for s in (*_INTEGER_MATMULS, (128, 768, 3072))],
         [dynamic_matmul(*s, unsigned=True) for s in ((1, 256, 256), (16, 512, 512), (128, 768, 768))],
         [
             shared_dynamic_matmul(*s)
