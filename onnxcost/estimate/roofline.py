@@ -217,9 +217,7 @@ class _Figures:
     kind: str = ""
     amount: Dim = 0
     calls: Dim = 1  # kernel calls the node's work is split into (onnxcost.estimate.op_classes.kernel_calls)
-    epilogue: str = (
-        ""  # the op_types key of its activation's own pass (onnxcost.estimate.op_classes.epilogue)
-    )
+    epilogue: str = ""  # the table key of its activation's own pass (op_classes.epilogue)
     epilogue_amount: Dim = 0  # the elements that pass runs over
 
 
