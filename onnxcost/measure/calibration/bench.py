@@ -97,7 +97,7 @@ def conv1d(c: int, length: int, m: int, k: int, group: int = 1, batch: int = 1, 
 
 
 def conv_epilogues(
-    c: int, size: int, m: int, k: int, activations: tuple[str, ...], one_d: bool = False
+    c: int, size: int, m: int, k: int, activations: tuple[str, ...], one_d: bool = False, group: int = 1
 ) -> Bench:
     """A Conv and beside it, on the same input, one Conv of the same shape for each activation,
     followed by it (onnxruntime fuses it into the Conv): each one's time less the plain one's is
@@ -109,10 +109,10 @@ def conv_epilogues(
     nodes = []
     # weights of their own: convolutions of one input and one weight would be merged into one
     for name in ("", *activations):
-        inits += [_weight(f"w{name}", m, c, *[k] * len(spatial)), _weight(f"b{name}", m)]
+        inits += [_weight(f"w{name}", m, c // group, *[k] * len(spatial)), _weight(f"b{name}", m)]
         output = f"pre_{name}" if name else "y"
         nodes.append(h.make_node("Conv", ["x", f"w{name}", f"b{name}"], [output], name=f"op{name}",
-                                 kernel_shape=[k] * len(spatial), pads=pads))  # fmt: skip
+                                 kernel_shape=[k] * len(spatial), pads=pads, group=group))  # fmt: skip
     for name in activations:
         bounds = ["low", "high"] if name == "Clip" else []
         nodes.append(h.make_node(name, [f"pre_{name}", *bounds], [f"y_{name}"], name=name))
@@ -121,7 +121,8 @@ def conv_epilogues(
     graph = h.make_graph(nodes, "bench", [x], outputs, inits)
     shape = f"×{size}" if one_d else f"{size}²"
     return Bench(
-        f"Conv{'1d' if one_d else ''} {c}→{m} {shape} k{k} + {', '.join(activations)}",
+        f"{'depthwise ' if group > 1 else ''}Conv{'1d' if one_d else ''} {c}→{m} {shape} k{k} + "
+        f"{', '.join(activations)}",
         h.make_model(graph, opset_imports=[h.make_opsetid("", OPSET)], ir_version=8),
     )
 
@@ -601,9 +602,13 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
             conv1d(c, n, m, 3, batch=b)
             for b, c, n, m in ((16, 129, 4, 128), (16, 64, 2, 64), (4, 32, 16, 32), (8, 128, 32, 128))
         ],
-        # fused activations: NCHWc applies Relu as it writes, the generic kernel none of them
+        # fused activations: NCHWc applies Relu as it writes, the generic kernel none of them;
+        # after a pointwise and after a depthwise convolution (its pass costs about 60% as much)
         [
-            conv_epilogues(16, size, 96, 1, ("Clip", "HardSigmoid", "LeakyRelu", "Sigmoid", "Tanh"))
+            conv_epilogues(
+                c, size, 96, k, ("Clip", "HardSigmoid", "LeakyRelu", "Sigmoid", "Tanh"), group=group
+            )
+            for c, k, group in ((16, 1, 1), (96, 3, 96))
             for size in (56, 28)
         ],
         [conv_epilogues(64, n, 64, 3, ("Relu", "Clip", "Sigmoid"), one_d=True) for n in (2000, 500)],
