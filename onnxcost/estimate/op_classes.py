@@ -461,8 +461,9 @@ def kernel_calls(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> Dim:
     op = _SAME_KERNEL.get(cost.op_type, cost.op_type)
     if op in _RECURRENT and cost.macs != 0:
         return _steps(cost, tensors)
-    if op in _BINARY or cost.kernel == "blocks":
-        span = broadcast_span(cost, tensors) if op in _BINARY else block_span(cost, tensors)
+    span_of = broadcast_span if op in _BINARY else block_span if cost.kernel == "blocks" else None
+    if span_of is not None:
+        span = span_of(cost, tensors)
         output = _numel(tensors, cost.outputs[0]) if cost.outputs else None
         return output // span if span and isinstance(output, int) and output >= span else 1
     if op not in _PER_CALL:

@@ -54,8 +54,8 @@ def calibrate(
     # passes outermost: every thread count samples the machine over the same minutes
     with tempfile.TemporaryDirectory(prefix="onnxcost-calibrate-") as folder:
         for number in range(1, total + 1):
+            step = pass_label(number, total)
             for count in counts:
-                step = pass_label(number, total)
                 runs[count].append(
                     run_pass(count, chosen, folder, lambda label, count=count: progress(count, label), step)
                 )
