@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from onnxcost.api import prepare, report  # noqa: E402
 from onnxcost.estimate.hardware import load_profile  # noqa: E402
 from onnxcost.measure.calibration.calibrate import calibrate  # noqa: E402
+from onnxcost.measure.profile import random_feeds, session  # noqa: E402
 from onnxcost.measure.validation import Validation, validate  # noqa: E402
 from onnxcost.types import HardwareProfile  # noqa: E402
 from tests.corpus.fetch import fetch, load_models  # noqa: E402
@@ -151,6 +152,22 @@ def models(cache: Path) -> list[dict]:
     return found
 
 
+def paired_ratio(int8: dict, base: dict, threads: int, rounds: int) -> float:
+    """Median wall time of the int8 file ÷ that of its float file, the two sessions run in turn
+    (int8, float, float, int8...) so that the machine's drift over the minutes falls on both."""
+    pair = (int8, base)
+    sessions = [session(str(m["path"]), threads) for m in pair]
+    feeds = [m.get("feeds") or random_feeds(s, m["inputs"]) for m, s in zip(pair, sessions, strict=True)]
+    samples: list[list[float]] = [[], []]
+    for turn in range(rounds + 3):
+        for which in (0, 1) if turn % 2 == 0 else (1, 0):
+            start = time.perf_counter()
+            sessions[which].run(None, feeds[which])
+            if turn >= 3:  # the first three turns warm both up
+                samples[which].append(time.perf_counter() - start)
+    return statistics.median(samples[0]) / statistics.median(samples[1])
+
+
 def predict(model: dict, profile: HardwareProfile, threads: int) -> tuple[float, float | None, float | None]:
     """The estimate of a model on a profile as onnxruntime's CPU provider runs it on `threads`, with
     its interval (None, None without error bars)."""
@@ -215,13 +232,14 @@ def main() -> None:
     folder = args.profiles
     generic = load_profile("generic-x86")
     chosen = [m for m in models(results) if not args.only or m["id"] in args.only.split(",")]
-    previous = {}
+    previous, earlier_pairs = {}, {}
     if args.reuse:
-        previous = {
-            (r["id"], r["threads"]): r
-            for r in json.loads((ROOT / "docs" / "validation-data.json").read_text())["rows"]
-        }
+        data = json.loads((ROOT / "docs" / "validation-data.json").read_text())
+        previous = {(r["id"], r["threads"]): r for r in data["rows"]}
+        earlier_pairs = {(p["int8"], p["threads"]): p.get("paired_ratios", []) for p in data["pairs"]}
     passes: dict[tuple[str, int], list[Validation]] = {}
+    paired: dict[tuple[str, int], list[float]] = {}
+    by_id = {m["id"]: m for m in chosen}
 
     def measure_pass(number: int) -> None:
         """Run every model at every thread count once (what is measured does not depend on the
@@ -233,6 +251,11 @@ def main() -> None:
                 passes.setdefault((model["id"], threads), []).append(own)
                 print(f"pass {number}: {threads}t {model['id']} {own.measured_latency_s * 1e3:.3f} ms",
                       file=sys.stderr)  # fmt: skip
+            for int8, base in PAIRS:
+                if int8 in by_id and base in by_id:
+                    ratio = paired_ratio(by_id[int8], by_id[base], threads, args.runs * 2)
+                    paired.setdefault((int8, threads), []).append(ratio)
+                    print(f"pass {number}: {threads}t {int8} ÷ {base} {ratio:.3f}", file=sys.stderr)
 
     if folder is None and not args.reuse:
         # calibration's passes and the models' alternate: both sample the machine over the same
@@ -282,28 +305,42 @@ def main() -> None:
     for threads in counts:
         subset = [r for r in rows if r["threads"] == threads]
         report["summary"][str(threads)] = {key: summary(subset, key) for key in ("calibrated", "generic")}
-        by_id = {r["id"]: r for r in subset}
+        by_row = {r["id"]: r for r in subset}
         for int8, base in PAIRS:
-            if int8 in by_id and base in by_id:
-                measured = by_id[int8]["measured_s"] / by_id[base]["measured_s"]
-                predicted = (
-                    by_id[int8]["calibrated"]["predicted_s"] / by_id[base]["calibrated"]["predicted_s"]
-                )
-                report["pairs"].append(
-                    {
-                        "threads": threads,
-                        "int8": int8,
-                        "float": base,
-                        "measured_ratio": measured,
-                        "predicted_ratio": predicted,
-                        "same_side": (measured > 1) == (predicted > 1),
-                    }
-                )
+            if int8 in by_row and base in by_row:
+                report["pairs"].append(pair_row(int8, base, threads, by_row, paired, earlier_pairs))
     out = ROOT / "docs" / ("validation-data.json" if not args.only else "validation-data-partial.json")
     out.write_text(json.dumps(report, indent=1, default=str) + "\n", encoding="utf-8")
     print(markdown(report))
     if not args.only:
         plot(rows, ROOT / "docs" / "validation.png")
+
+
+def pair_row(
+    int8: str,
+    base: str,
+    threads: int,
+    rows: dict[str, dict],
+    paired: dict[tuple[str, int], list[float]],
+    earlier: dict[tuple[str, int], list[float]],
+) -> dict:
+    """One int8 ÷ float pair: measured as the median of its paired passes (decided when every pass
+    puts it on the same side of 1), else from the two files' own medians; and predicted."""
+    ratios = paired.get((int8, threads)) or earlier.get((int8, threads)) or []
+    unpaired = rows[int8]["measured_s"] / rows[base]["measured_s"]
+    measured = statistics.median(ratios) if ratios else unpaired
+    predicted = rows[int8]["calibrated"]["predicted_s"] / rows[base]["calibrated"]["predicted_s"]
+    return {
+        "threads": threads,
+        "int8": int8,
+        "float": base,
+        "measured_ratio": measured,
+        "paired_ratios": ratios,
+        "unpaired_ratio": unpaired,
+        "decided": bool(ratios) and (min(ratios) > 1 or max(ratios) < 1),
+        "predicted_ratio": predicted,
+        "same_side": (measured > 1) == (predicted > 1),
+    }
 
 
 def markdown(report: dict) -> str:
@@ -324,13 +361,17 @@ def markdown(report: dict) -> str:
             )
     lines += [
         "",
-        "| threads | int8 file | float file | measured int8 ÷ float | predicted | same side of 1 |",
+        "| threads | int8 file | float file | measured int8 ÷ float (passes) | predicted | same side of 1 |",
         "|---|---|---|---|---|---|",
     ]
     for pair in report["pairs"]:
+        ratios = pair.get("paired_ratios") or []
+        tie = "" if pair["decided"] else ", a tie"
+        spread = f" ({min(ratios):.2f}–{max(ratios):.2f}{tie})" if ratios else ""
+        side = "yes" if pair["same_side"] else "**no**"
         lines.append(
-            f"| {pair['threads']} | {pair['int8']} | {pair['float']} | {pair['measured_ratio']:.2f} | "
-            f"{pair['predicted_ratio']:.2f} | {'yes' if pair['same_side'] else '**no**'} |"
+            f"| {pair['threads']} | {pair['int8']} | {pair['float']} | "
+            f"{pair['measured_ratio']:.2f}{spread} | {pair['predicted_ratio']:.2f} | {side} |"
         )
     lines += [
         "",

@@ -21,7 +21,7 @@ from onnxcost.memory.fit import fit_memory, fit_summary
 from onnxcost.memory.plan import weight_bytes
 from onnxcost.memory.schedule import MemoryOptions, peak_memory
 from onnxcost.model.load import LoadedModel, load_model
-from onnxcost.model.lower import LOWERABLE, lower
+from onnxcost.model.lower import LOWERABLE, RUN_ON_CONSTANTS, lower
 from onnxcost.shapes.infer import ShapedGraph, infer_shapes
 from onnxcost.types import HardwareProfile, ModelInfo, NodeCost, Report, TensorInfo
 
@@ -82,7 +82,13 @@ def prepare(
     graph = build_graph(shaped)
     costs = cost_nodes(
         graph,
-        {**(options or {}), "dims": dict(shaped.bindings), "if_branch": if_branch, "qdq": qdq},
+        {
+            **(options or {}),
+            "dims": dict(shaped.bindings),
+            "if_branch": if_branch,
+            "qdq": qdq,
+            "run_on_constants": RUN_ON_CONSTANTS.get(runtime, frozenset()),
+        },
     )
     proto = loaded.proto
     info = ModelInfo(

@@ -76,3 +76,26 @@ def test_a_fifo_as_external_data_is_never_opened(tmp_path: Path) -> None:
     # opening the FIFO would block forever; the check looks at what it is first
     with pytest.raises(OnnxcostError, match="not a regular file"):
         prepare(str(_relocated(path, "pipe")), runtime="onnxruntime-cpu")
+
+
+def test_dequantized_weight_of_a_float_conv_runs_every_inference(tmp_path: Path) -> None:
+    # a float activation keeps the Conv in float, so onnxruntime neither fuses the weight's
+    # DequantizeLinear into an integer kernel nor folds it (its constant folding skips
+    # DequantizeLinear): the DQ runs on every inference, and is costed so
+    weight = nh.from_array(np.ones((16, 16, 3, 3), np.int8), "wq")
+    graph = h.make_graph(
+        [h.make_node("DequantizeLinear", ["wq", "ws", "wz"], ["w"], name="dq"),
+         h.make_node("Conv", ["x", "w"], ["y"], name="conv", kernel_shape=[3, 3], pads=[1, 1, 1, 1])], "g",
+        [h.make_tensor_value_info("x", T.FLOAT, [1, 16, 32, 32])],
+        [h.make_tensor_value_info("y", T.FLOAT, None)],
+        [weight, nh.from_array(np.array(0.01, np.float32), "ws"), nh.from_array(np.array(0, np.int8), "wz")],
+    )  # fmt: skip
+    path = tmp_path / "dq_conv.onnx"
+    onnx.save(h.make_model(graph, opset_imports=[h.make_opsetid("", 17)], ir_version=8), str(path))
+    as_run = {cost.op_type: cost for cost in prepare(str(path), runtime="onnxruntime-cpu").costs}
+    # (x − zero point) · scale over 16·16·3·3 = 2,304 weights: 4,608 FLOPs
+    assert as_run["DequantizeLinear"].flops == 4_608
+    assert as_run["DequantizeLinear"].status != "zero"
+    # as written, without a runtime, a DQ of constants is folded like any constant subgraph
+    as_written = {cost.op_type: cost for cost in prepare(str(path)).costs}
+    assert as_written["DequantizeLinear"].flops == 0

@@ -58,7 +58,7 @@ def cost_nodes(
                 bodies = _untaken_branch_cleared(node, {node.inputs[0]: inputs[0]}, bodies)
         view = NodeView(node, inputs, outputs, subgraph_costs=bodies, options=options)
         try:
-            work = _work_of(node, view, outputs)
+            work = _work_of(node, view, outputs, options.get("run_on_constants", frozenset()))
             cost = _node_cost(node, inputs, outputs, work, counted, absorbed.get(name, ()), quantized)
         except FormulaTooLarge as exc:
             raise exc.at(name, node.op_type) from None
@@ -194,10 +194,13 @@ FOLDED = Work(status="zero", note="constant-folded", bytes_read_activations=0, b
 NO_RULE = Work(status="unsupported", note="no cost rule for this op")
 
 
-def _work_of(node: NodeInfo, view: NodeView, outputs: tuple[TensorInfo | None, ...]) -> Work:
-    """The rule's Work; folded nodes cost nothing; a node without a rule is unsupported."""
+def _work_of(
+    node: NodeInfo, view: NodeView, outputs: tuple[TensorInfo | None, ...], run_on_constants: frozenset[str]
+) -> Work:
+    """The rule's Work; folded nodes cost nothing (but for the ops in `run_on_constants`, which the
+    runtime runs though they could be folded); a node without a rule is unsupported."""
     constants = [o.is_constant for o in outputs if o is not None]
-    if constants and all(constants) and node.op_type != "Constant":
+    if constants and all(constants) and node.op_type != "Constant" and node.op_type not in run_on_constants:
         return FOLDED
     found = resolve(node.domain, node.op_type, node.opset)
     if found is None:

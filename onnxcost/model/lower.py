@@ -22,6 +22,10 @@ from onnxcost.model.wire import elided_bytes, external_location
 
 # Runtimes onnxcost can lower for here (the others need their own hardware to rewrite a graph).
 LOWERABLE = frozenset({"onnxruntime-cpu"})
+# Ops a runtime's lowered graph still runs on every inference though all their inputs are
+# constants: onnxruntime's constant folding skips DequantizeLinear (its QDQ fusions look for it),
+# so the DQ of a weight whose consumer stays in float dequantizes that weight on every run.
+RUN_ON_CONSTANTS = {"onnxruntime-cpu": frozenset({"DequantizeLinear"})}
 
 
 def lower(loaded: LoadedModel, runtime: str, threads: int = 1) -> LoadedModel:
