@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from onnxcost.api import prepare, report  # noqa: E402
 from onnxcost.estimate.hardware import load_profile  # noqa: E402
 from onnxcost.measure.calibration.calibrate import calibrate  # noqa: E402
-from onnxcost.measure.profile import random_feeds, session  # noqa: E402
+from onnxcost.measure.profile import random_feeds, session, time_runs  # noqa: E402
 from onnxcost.measure.validation import Validation, validate  # noqa: E402
 from onnxcost.types import HardwareProfile  # noqa: E402
 from tests.corpus.fetch import fetch, load_models  # noqa: E402
@@ -152,19 +152,19 @@ def models(cache: Path) -> list[dict]:
     return found
 
 
-def paired_ratio(int8: dict, base: dict, threads: int, rounds: int) -> float:
-    """Median wall time of the int8 file ÷ that of its float file, the two sessions run in turn
-    (int8, float, float, int8...) so that the machine's drift over the minutes falls on both."""
+def paired_ratio(int8: dict, base: dict, threads: int, runs: int, block: int = 5) -> float:
+    """Median wall time of the int8 file ÷ that of its float file, the two run in turn in blocks
+    of `block` runs (int8, float, float, int8...), so that the machine's drift over the minutes
+    falls on both. Each block has a session of its own (another session's threads would still
+    spin beside it) and starts with two runs not counted (the other file's runs took the caches)."""
     pair = (int8, base)
-    sessions = [session(str(m["path"]), threads) for m in pair]
-    feeds = [m.get("feeds") or random_feeds(s, m["inputs"]) for m, s in zip(pair, sessions, strict=True)]
+    feeds = [m.get("feeds") or random_feeds(session(str(m["path"]), threads), m["inputs"]) for m in pair]
     samples: list[list[float]] = [[], []]
-    for turn in range(rounds + 3):
+    for turn in range(max(runs // block, 1)):
         for which in (0, 1) if turn % 2 == 0 else (1, 0):
-            start = time.perf_counter()
-            sessions[which].run(None, feeds[which])
-            if turn >= 3:  # the first three turns warm both up
-                samples[which].append(time.perf_counter() - start)
+            own = session(str(pair[which]["path"]), threads)
+            samples[which] += time_runs(own, feeds[which], block, warmup=2)
+            del own
     return statistics.median(samples[0]) / statistics.median(samples[1])
 
 

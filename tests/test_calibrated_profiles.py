@@ -3,6 +3,7 @@ op-type size tables, error bars, tf32_matmul; and how a table times a node (clas
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -198,3 +199,34 @@ def test_an_epilogue_table_adds_the_activation_pass_to_its_convolution(tmp_path:
         times.append(next(node.latency_s for node in estimate.nodes if node.name == clipped))
     # 96·28·28 = 75,264 outputs × 1.2e-10 s (the table's one rate) = 9.03168 µs more
     assert times[1] - times[0] == pytest.approx(9.03168e-6)
+
+
+def test_a_batched_qlinear_conv_is_timed_image_by_image_on_one_thread_only(tmp_path: Path) -> None:
+    import dataclasses
+
+    from onnxcost.api import prepare, report
+    from onnxcost.measure.calibration import bench
+
+    model = bench.qlinear_conv(64, 28, 64, 3).model
+    model.graph.input[0].type.tensor_type.shape.dim[0].dim_value = 2
+    analysis = prepare(model, runtime="onnxruntime-cpu")
+    conv = next(cost for cost in analysis.costs if cost.op_type == "QLinearConv")
+    # 64·64·9 MACs × 28·28 outputs = 28,901,376 MACs an image, two images
+    assert conv.macs == 2 * 28_901_376
+    text = CALIBRATED.replace(
+        '[op_types."MatMul"]',
+        '[op_types."QLinearConv"]\nops_per_s = [[1e7, 1e10], [1e9, 1e11]]\n\n[op_types."MatMul"]',
+    ).replace('"op_types.MatMul" = "test"', '"op_types.MatMul" = "test"\n"op_types.QLinearConv" = "test"')
+    two_threads = load_profile(write(tmp_path, text))
+    compute = {}
+    for threads in (1, 2):
+        estimate = report(analysis, dataclasses.replace(two_threads, threads=threads)).estimate
+        assert estimate is not None
+        compute[threads] = next(node.compute_s for node in estimate.nodes if node.name == conv.name)
+    # the rate is linear in log size: 1e10 + 9e10 × log10(n ÷ 1e7) ÷ 2. Of n operations in all,
+    # 1 thread runs two calls of n/2, 2 threads one of n:
+    # t1 ÷ t2 = (2 · (n/2) ÷ rate(n/2)) ÷ (n ÷ rate(n)) = rate(n) ÷ rate(n/2)
+    # = 1 + 9e10 × log10(2) ÷ 2 ÷ rate(n/2)
+    n = conv.flops
+    half_rate = 1e10 + 9e10 * math.log10(n / 2 / 1e7) / 2
+    assert compute[1] / compute[2] == pytest.approx(1 + 9e10 * math.log10(2) / 2 / half_rate)

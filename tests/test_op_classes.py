@@ -93,13 +93,15 @@ def test_a_generic_convolution_is_one_call_per_image_and_group() -> None:
     assert kernel_calls(cost, tensors) == 1
 
 
-def test_qlinear_conv_is_one_call_per_image_all_groups_at_once() -> None:
-    # onnxruntime's QLinearConv runs image by image (batch 2 takes 1.8–2.0× batch 1 here), its
+def test_qlinear_conv_on_one_thread_is_one_call_per_image_all_groups_at_once() -> None:
+    # onnxruntime's QLinearConv on one thread runs image by image (batch 2 takes 1.8–2.0× batch 1 here), its
     # depthwise kernel all channels in one call: a 96-channel depthwise one on a batch of 2 is 2 calls
     bench_model = bench.qlinear_conv(96, 56, 96, 3, group=96).model
     bench_model.graph.input[0].type.tensor_type.shape.dim[0].dim_value = 2
     cost, tensors = _node(bench_model, "QLinearConv")
     assert kernel_calls(cost, tensors) == 2
+    # on 2 threads the images share the threads (batch 2 takes 1.2–1.9× batch 1): one call
+    assert kernel_calls(cost, tensors, threads=2) == 1
     # batch 1, one group: one call
     cost, tensors = _node(bench.qlinear_conv(3, 224, 16, 3, stride=2).model, "QLinearConv")
     assert kernel_calls(cost, tensors) == 1

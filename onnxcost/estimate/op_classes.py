@@ -361,14 +361,15 @@ def _is_pointwise(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> bool:
 
 
 def node_class(
-    cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = False
+    cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = False, threads: int = 1
 ) -> tuple[str, str, Dim, Dim]:
-    """(class, table key, amount, kernel calls) of a node; a node whose shapes its op does not
-    allow (a convolution with a rank-1 weight) is timed as its generic class by its FLOPs."""
+    """(class, table key, amount, kernel calls on `threads` threads) of a node; a node whose shapes
+    its op does not allow (a convolution with a rank-1 weight) is timed as its generic class by
+    its FLOPs."""
     try:
         kind = op_class(cost, tensors)
         key = op_key(cost, tensors, masked)
-        return kind, key, class_amount(cost, kind, tensors), kernel_calls(cost, tensors)
+        return kind, key, class_amount(cost, kind, tensors), kernel_calls(cost, tensors, threads)
     except (IndexError, TypeError, ValueError, ZeroDivisionError):
         return ("dense" if cost.macs != 0 else "elementwise"), cost.op_type, cost.flops, 1
 
@@ -436,9 +437,11 @@ def class_amount(cost: NodeCost, kind: str, tensors: Mapping[str, TensorInfo]) -
 # onnxruntime's generic convolution (no NCHWc kernel) runs one GEMM per image and group; its
 # NCHWc convolution one image at a time (its rate is that of one image's channels and size).
 _PER_CALL = frozenset({"Conv", "ConvInteger"})
-# Its QLinearConv runs one image at a time, all groups in one call (a depthwise kernel, or one
-# GEMM): measured here, one thread, batch 2 takes 1.8–2.0× batch 1 (3→16 3×3 stride 2 on 224²
-# 707 µs against 354, 16→8 1×1 on 112² 213 against 111, 96-channel depthwise on 56² 275 against 135).
+# Its QLinearConv, on one thread, runs one image at a time, all groups in one call (a depthwise
+# kernel, or one GEMM): measured here, batch 2 takes 1.9–2.1× batch 1 (64→64 3×3 on 56² 669 µs
+# against 333, 16→8 1×1 on 112² 208 against 101, 96-channel depthwise on 56² 272 against 133). On
+# more threads the images share them (2 threads: batch 2 takes 1.2–1.9× batch 1, 64→64 3×3 on 56²
+# 425 µs against 344): the batch is one call there.
 _PER_IMAGE = frozenset({"QLinearConv"})
 
 
@@ -456,9 +459,10 @@ def _steps(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> Dim:
     return steps * directions
 
 
-def kernel_calls(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> Dim:
-    """How many kernel calls a node's work is split into: batch × groups for a generic
-    convolution, batch for a blocked-layout one (nchwc.Conv) and for QLinearConv, the spans of a broadcast
+def kernel_calls(cost: NodeCost, tensors: Mapping[str, TensorInfo], threads: int = 1) -> Dim:
+    """How many kernel calls a node's work is split into on `threads` threads: batch × groups for
+    a generic convolution, batch for a blocked-layout one (nchwc.Conv) and for QLinearConv on one
+    thread, the spans of a broadcast
     (broadcast_span), the blocks a Transpose copies (block_span), the steps of a recurrent node
     (one after another: a step's size sets its rate), which a calibrated table times per call;
     else 1."""
@@ -477,7 +481,7 @@ def kernel_calls(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> Dim:
         return 1
     if op in _PER_IMAGE:
         batch = data.shape[0]
-        return batch if isinstance(batch, int) and batch > 0 else 1
+        return batch if threads == 1 and isinstance(batch, int) and batch > 0 else 1
     if cost.domain not in _PLAIN_DOMAINS:
         batch = data.shape[0]
         return batch if cost.domain.endswith("nchwc") and isinstance(batch, int) and batch > 0 else 1

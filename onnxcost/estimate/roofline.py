@@ -217,6 +217,7 @@ class _Figures:
     kind: str = ""
     amount: Dim = 0
     calls: Dim = 1  # kernel calls the node's work is split into (onnxcost.estimate.op_classes.kernel_calls)
+    serial_calls: Dim = 1  # those on one thread (QLinearConv: one per image there)
     epilogue: str = ""  # the table key of its activation's own pass (op_classes.epilogue)
     epilogue_amount: Dim = 0  # the elements that pass runs over
 
@@ -227,11 +228,12 @@ def _figures(
     name = cost.name
     activations = (cost.bytes_read_activations - fusion.read_saved.get(name, 0)
                    + cost.bytes_written - fusion.write_saved.get(name, 0))  # fmt: skip
-    kind, key, amount, calls = node_class(cost, tensors, masked)
+    kind, key, amount, calls = node_class(cost, tensors, masked, threads=2)
+    serial = node_class(cost, tensors, masked, threads=1)[3]
     after, after_amount = epilogue(cost, tensors)
     return _Figures(cost.flops, tuple(cost.macs_by_dtype.items()), cost.dtype, cost.bytes_read_weights,
-                    activations, name in fusion.fused, _is_view(cost), key, kind, amount, calls, after,
-                    after_amount)  # fmt: skip
+                    activations, name in fusion.fused, _is_view(cost), key, kind, amount, calls, serial,
+                    after, after_amount)  # fmt: skip
 
 
 def _bound_groups(
@@ -256,7 +258,8 @@ def _bound_groups(
 def _bound(figures: _Figures, node: str, bindings: Mapping[str, int]) -> _Figures:
     """The figures as numbers; a formula left over is an error naming its dims."""
     values = (figures.flops, figures.weights, figures.activations, figures.amount, figures.calls,
-              figures.epilogue_amount, *(v for _, v in figures.macs_by_dtype))  # fmt: skip
+              figures.serial_calls, figures.epilogue_amount,
+              *(v for _, v in figures.macs_by_dtype))  # fmt: skip
     if all(isinstance(v, int | float) for v in values):
         return figures
     return replace(
@@ -267,6 +270,7 @@ def _bound(figures: _Figures, node: str, bindings: Mapping[str, int]) -> _Figure
         macs_by_dtype=tuple((d, _number(v, node, "macs", bindings)) for d, v in figures.macs_by_dtype),
         amount=_number(figures.amount, node, "elements", bindings),
         calls=_number(figures.calls, node, "kernel calls", bindings),
+        serial_calls=_number(figures.serial_calls, node, "kernel calls", bindings),
         epilogue_amount=_number(figures.epilogue_amount, node, "output elements", bindings),
     )
 
@@ -410,7 +414,8 @@ def _node_estimate(figures: _Figures, profile: HardwareProfile) -> NodeEstimate:
     is left empty: one estimate serves every node with these figures)."""
     flops = figures.flops
     ops = _ops_by_dtype(figures, profile.tf32_matmul)
-    calibrated = class_seconds(profile, figures.op_type, figures.kind, figures.amount, figures.calls)
+    calls = figures.serial_calls if profile.threads == 1 else figures.calls
+    calibrated = class_seconds(profile, figures.op_type, figures.kind, figures.amount, calls)
     if calibrated is not None and figures.kind not in MAC_CLASSES:
         compute_s = calibrated  # measured per element, memory traffic included
     elif calibrated is not None:
