@@ -21,6 +21,9 @@ def _node(model, op_type: str, runtime: str = ""):  # type: ignore[no-untyped-de
         (bench.conv(64, 28, 64, 3), "Conv", "Conv", "dense"),
         (bench.conv(32, 56, 64, 1), "Conv", "Conv.1x1", "dense"),
         (bench.conv(32, 112, 32, 3, group=32), "Conv", "Conv.dw", "depthwise"),
+        # 5×5 = 25 taps > 9: the wide depthwise kernel; its integer twin too
+        (bench.conv(96, 56, 96, 5, group=96), "Conv", "Conv.dw.wide", "depthwise"),
+        (bench.qlinear_conv(96, 28, 96, 5, group=96), "QLinearConv", "QLinearConv.dw.wide", "int8"),
         (bench.conv(3, 224, 32, 3, 2), "Conv", "Conv.stem", "dense"),  # 3 < 16 input channels
         (bench.conv(8, 112, 48, 1), "Conv", "Conv.1x1.stem", "dense"),
         (bench.conv1d(64, 512, 64, 3), "Conv", "Conv.1d", "dense"),

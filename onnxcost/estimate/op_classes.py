@@ -75,6 +75,11 @@ STEM_CHANNELS = 16
 # up to four 16-channel blocks at once, and a 16→16 convolution runs at 70% of a 64→64 one of
 # the same FLOPs. (The generic kernel is not benchmarked by channels: no mark.)
 NARROW_CHANNELS = 32
+# A depthwise kernel of more taps than this (5×5, 20×1) loads each output's inputs once for
+# more multiply-adds: measured here (NCHWc, one thread), a 5×5 one runs at 1.5–1.7× the rate of
+# the 3×3 one on the same channels and map (192 channels on 40×40: 81 GFLOP/s against 47;
+# 480 on 14×14: 68 against 40): ".wide".
+WIDE_DEPTHWISE_TAPS = 9
 # An integer convolution (QLinearConv, ConvInteger) of fewer output channels per group than this
 # fills MLAS's integer GEMM's 16-column block partly and pays its per-pixel cost over few
 # MACs: measured here, a uint8 QLinearConv 16→8 1×1 on 112×112 runs at 40 GOPS, 16→16 at 132,
@@ -111,9 +116,10 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = Fal
     the last part of its domain where that is a runtime's own layout domain ("nchwc.Conv"), with
     ".1d" for a one-dimensional convolution, ".dw" for a depthwise one, ".1x1" for a pointwise one,
     ".stem" for one of few input channels (an image's first layer; an integer pointwise one of
-    fewer than 32), ".narrow" for one of few channels otherwise (NCHWc and integer kernels, an
-    integer depthwise one of fewer than 32, an integer matrix product of a weight under 128 deep
-    or wide), ".gemv" for a matrix product of one row,
+    fewer than 32), ".wide" for a depthwise one of more than 9 taps (5×5), ".narrow" for one of
+    few channels otherwise (NCHWc and integer kernels, an integer depthwise one of fewer than 32,
+    an integer matrix product of a weight under 128 deep or wide), ".gemv" for a matrix product
+    of one row,
     ".scalar" for a two-operand element-wise op with a one-element operand, ".broadcast" for one
     that broadcasts another, ".masked" for a Softmax behind an additive mask (`masked`, see
     masked_softmaxes), the kernel its cost rule names where attributes choose one (".generic": a
@@ -129,6 +135,8 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = Fal
             key += ".dw"
             if op in _INTEGER_CONVS and _channels_below(weight, 0, INTEGER_NARROW_DEPTHWISE):
                 key += ".narrow"
+            if weight is not None and weight.shape is not None and _taps(weight.shape) > WIDE_DEPTHWISE_TAPS:
+                key += ".wide"
         else:
             pointwise = _is_pointwise(cost, tensors)
             if pointwise:
@@ -394,6 +402,17 @@ def op_class(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> str:
     if op in _MOVEMENT:
         return "movement"
     return "elementwise"
+
+
+def _taps(shape: tuple[Dim, ...]) -> int:
+    """The kernel's spatial size (its taps) from a convolution's weight shape [M, C, k...]; 0 when
+    a dim is unknown."""
+    taps = 1
+    for dim in shape[2:]:
+        if not isinstance(dim, int):
+            return 0
+        taps *= dim
+    return taps
 
 
 def _is_depthwise(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> bool:

@@ -506,6 +506,10 @@ _INTEGER_MATMULS = (
     (1, 256, 256), (64, 64, 64), (256, 64, 64), (256, 64, 256), (16, 512, 512), (256, 256, 64),
     (128, 768, 768), (128, 128, 128),
 )  # fmt: skip
+# 5×5 depthwise NCHWc convolutions (channels, side, stride): .wide
+_WIDE_DEPTHWISE = (
+    (32, 112, 1), (96, 56, 1), (192, 28, 1), (384, 14, 1), (576, 7, 1), (960, 4, 1),
+)  # fmt: skip
 # Depthwise QLinearConv (channels, side), in each signedness: those of fewer than 32 channels
 # (.narrow) last.
 _QLINEAR_DEPTHWISE = ((32, 56), (96, 28), (192, 14), (32, 112), (96, 56), (144, 56), (16, 112), (16, 56))
@@ -584,6 +588,10 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
                 (16, 56, 3, 1),
             )
         ],
+        # 5×5 depthwise (.wide): more multiply-adds per output for the same loads
+        [conv(c, size, c, 5, stride, group=c) for c, size, stride in _WIDE_DEPTHWISE],
+        [conv_weights_as_inputs(c, size, c, 5, group=c) for c, size in ((96, 56), (192, 28), (384, 14))],
+        [qlinear_conv(c, size, c, 5, group=c) for c, size in ((32, 56), (96, 28), (192, 14))],
         [
             conv1d(*s)
             for s in (
@@ -629,10 +637,21 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
             conv_weights_as_inputs(c, size, c, 3, group=c)
             for c, size in ((32, 112), (96, 56), (192, 28), (384, 14), (384, 4), (576, 2), (960, 1))
         ],
-        # strided: the generic kernel unfolds each group's whole input (.strided)
+        # strided: the generic kernel unfolds each group's whole input (.strided), down to maps of
+        # 2×2, where a call is a few dozen operations
         [
             conv_weights_as_inputs(c, size, c, 3, group=c, stride=2)
-            for c, size in ((32, 112), (96, 112), (144, 56), (24, 240))
+            for c, size in (
+                (32, 112),
+                (96, 112),
+                (144, 56),
+                (24, 240),
+                (96, 28),
+                (192, 14),
+                (384, 7),
+                (576, 4),
+                (960, 2),
+            )
         ],
         [
             qlinear_conv(*s)
