@@ -159,8 +159,10 @@ def test_a_blocked_convolution_of_few_channels_is_a_narrow_kernel() -> None:
         (bench.qlinear_conv(16, 56, 96, 1), "QLinearConv", "QLinearConv.1x1.stem"),
         (bench.integer_conv(24, 28, 144, 1), "ConvInteger", "ConvInteger.1x1.stem"),
         (bench.qlinear_conv(32, 56, 96, 1), "QLinearConv", "QLinearConv.1x1"),
-        # a 3×3 of 16 input channels is not shallow (its GEMM depth is 144), nor a float 1×1 of 16
-        (bench.qlinear_conv(16, 56, 16, 3), "QLinearConv", "QLinearConv"),
+        # a 3×3 of 16 input channels is shallow too (14.6 MOPs: 226 GOPS, against 365 for 32→32 on
+        # 28×28), though not a stem (3 channels: 37–80 GOPS); a 3×3 of 32 is not, nor a float 1×1
+        (bench.qlinear_conv(16, 56, 16, 3), "QLinearConv", "QLinearConv.shallow"),
+        (bench.qlinear_conv(32, 28, 32, 3), "QLinearConv", "QLinearConv"),
         (bench.conv(16, 56, 96, 1), "Conv", "Conv.1x1"),
         # depthwise over 16 channels (< 32) fills the channel vector partly; over 32, fully
         (bench.qlinear_conv(16, 112, 16, 3, group=16), "QLinearConv", "QLinearConv.dw.narrow"),

@@ -93,9 +93,11 @@ INTEGER_NARROW_PRODUCT = 128
 _INTEGER_MATRIX = frozenset(
     {"QLinearMatMul", "MatMulInteger", "DynamicQuantizeMatMul", "MatMulIntegerToFloat", "QGemm"}
 )
-# An integer pointwise convolution of fewer input channels than this is a GEMM too shallow to
-# fill MLAS's integer kernel, as a stem's is (measured here, uint8 QLinearConv →96 1×1 on 56×56,
-# one thread: 8 input channels 117 GOPS, 16: 207, 24: 283, 32: 332, 64: 488): ".stem".
+# An integer convolution of fewer input channels (per group) than this is a GEMM too shallow to
+# fill MLAS's integer kernel (measured here, one thread: uint8 QLinearConv →96 1×1 on 56×56, 8
+# input channels 117 GOPS, 16: 207, 24: 283, 32: 332, 64: 488; 3×3 ones of 14.6 MOPs, 16→16 on
+# 56×56 226 GOPS, 32→32 on 28×28 365, 64→64 on 14×14 535): a pointwise one is keyed with the
+# stems (".1x1.stem"), another ".shallow" (an RGB stem's 3 channels run at 37–80 GOPS: ".stem").
 INTEGER_SHALLOW_CHANNELS = 32
 # An integer depthwise convolution of fewer channels than this fills the vector its kernel
 # computes across channels partly (measured here, uint8 QLinearConv 3×3 on 112×112, one thread:
@@ -112,19 +114,18 @@ _MASK_HOPS = 12
 
 
 def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = False) -> str:
-    """The name a calibrated profile's op_types table knows a node's kernel by: its op type, after
-    the last part of its domain where that is a runtime's own layout domain ("nchwc.Conv"), with
-    ".1d" for a one-dimensional convolution, ".dw" for a depthwise one, ".1x1" for a pointwise one,
-    ".stem" for one of few input channels (an image's first layer; an integer pointwise one of
-    fewer than 32), ".wide" for a depthwise one of more than 9 taps (5×5), ".narrow" for one of
-    few channels otherwise (NCHWc and integer kernels, an integer depthwise one of fewer than 32,
-    an integer matrix product of a weight under 128 deep or wide), ".gemv" for a matrix product
-    of one row,
-    ".scalar" for a two-operand element-wise op with a one-element operand, ".broadcast" for one
-    that broadcasts another, ".masked" for a Softmax behind an additive mask (`masked`, see
-    masked_softmaxes), the kernel its cost rule names where attributes choose one (".generic": a
-    Transpose of several axes moved), and for an integer kernel the signedness of activations
-    and weights other than uint8 × int8 (".s8s8", ".u8u8"): each runs another kernel."""
+    """The name a calibrated profile's op_types table knows a node's kernel by: its op type, after the last
+    part of its domain where that is a runtime's own layout domain ("nchwc.Conv"), with ".1d" for a
+    one-dimensional convolution, ".dw" for a depthwise one, ".1x1" for a pointwise one, ".stem" for one of
+    few input channels (an image's first layer; an integer pointwise one of fewer than 32), ".shallow" for
+    another integer one of fewer than 32, ".wide" for a depthwise one of more than 9 taps (5×5), ".narrow"
+    for one of few channels otherwise (NCHWc and integer kernels, an integer depthwise one of fewer than
+    32, an integer matrix product of a weight under 128 deep or wide), ".gemv" for a matrix product of one
+    row, ".scalar" for a two-operand element-wise op with a one-element operand, ".broadcast" for one that
+    broadcasts another, ".masked" for a Softmax behind an additive mask (`masked`, see masked_softmaxes),
+    the kernel its cost rule names where attributes choose one (".generic": a Transpose of several axes
+    moved), and for an integer kernel the signedness of activations and weights other than uint8 × int8
+    (".s8s8", ".u8u8"): each runs another kernel."""
     op = _SAME_KERNEL.get(cost.op_type, cost.op_type)
     key = op if cost.domain in _PLAIN_DOMAINS else f"{cost.domain.rsplit('.', 1)[-1]}.{op}"
     if op in _CONVS:
@@ -145,8 +146,8 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = Fal
                 key += ".stem"
             elif _is_narrow(op, cost.domain, weight):
                 key += ".narrow"
-            elif pointwise and op in _INTEGER_CONVS and _channels_below(weight, 1, INTEGER_SHALLOW_CHANNELS):
-                key += ".stem"
+            elif op in _INTEGER_CONVS and _channels_below(weight, 1, INTEGER_SHALLOW_CHANNELS):
+                key += ".stem" if pointwise else ".shallow"
     if masked and op == "Softmax":
         key += ".masked"
     if cost.kernel:

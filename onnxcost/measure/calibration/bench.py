@@ -506,6 +506,8 @@ _INTEGER_MATMULS = (
     (1, 256, 256), (64, 64, 64), (256, 64, 64), (256, 64, 256), (16, 512, 512), (256, 256, 64),
     (128, 768, 768), (128, 128, 128),
 )  # fmt: skip
+# 3×3 integer convolutions of 32 to 128 channels on small maps (channels, side, outputs, kernel)
+_DEEP_SMALL_CONVS = ((32, 28, 32, 3), (64, 14, 64, 3), (128, 7, 128, 3), (32, 56, 32, 3), (64, 7, 64, 3))
 # 5×5 depthwise NCHWc convolutions (channels, side, stride): .wide
 _WIDE_DEPTHWISE = (
     (32, 112, 1), (96, 56, 1), (192, 28, 1), (384, 14, 1), (576, 7, 1), (960, 4, 1),
@@ -665,6 +667,12 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
                 (96, 56, 24, 1),
             )
         ],
+        # the same operations over more channels and a smaller map (3–15 MOPs): a deeper GEMM
+        [qlinear_conv(*s) for s in _DEEP_SMALL_CONVS],
+        [qlinear_conv(*s, signed=True) for s in _DEEP_SMALL_CONVS[:2]],
+        [integer_conv(*s) for s in _DEEP_SMALL_CONVS[:2]],
+        # 3×3 of 16 to 31 input channels (.shallow; (16, 56, 16, 3) is among the ones above)
+        [qlinear_conv(*s) for s in ((16, 28, 16, 3), (24, 56, 24, 3), (16, 112, 16, 3))],
         [qlinear_conv(c, size, c, 3, group=c) for c, size in (*_QLINEAR_DEPTHWISE, (8, 112))],
         # few output channels (.narrow) and a pointwise stem, as MobileNetV2's first blocks
         [
