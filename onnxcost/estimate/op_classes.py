@@ -97,7 +97,9 @@ _INTEGER_MATRIX = frozenset(
 # fill MLAS's integer kernel (measured here, one thread: uint8 QLinearConv →96 1×1 on 56×56, 8
 # input channels 117 GOPS, 16: 207, 24: 283, 32: 332, 64: 488; 3×3 ones of 14.6 MOPs, 16→16 on
 # 56×56 226 GOPS, 32→32 on 28×28 365, 64→64 on 14×14 535): a pointwise one is keyed with the
-# stems (".1x1.stem"), another ".shallow" (an RGB stem's 3 channels run at 37–80 GOPS: ".stem").
+# stems (".1x1.stem"), another QLinearConv ".shallow" (an RGB stem's 3 channels run at 37–80 GOPS:
+# ".stem"). ConvInteger's rate hardly depends on depth (16→16 3×3 on 56×56 28 GOPS, 64→64 on
+# 28×28 33): no mark.
 INTEGER_SHALLOW_CHANNELS = 32
 # An integer depthwise convolution of fewer channels than this fills the vector its kernel
 # computes across channels partly (measured here, uint8 QLinearConv 3×3 on 112×112, one thread:
@@ -118,7 +120,7 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = Fal
     part of its domain where that is a runtime's own layout domain ("nchwc.Conv"), with ".1d" for a
     one-dimensional convolution, ".dw" for a depthwise one, ".1x1" for a pointwise one, ".stem" for one of
     few input channels (an image's first layer; an integer pointwise one of fewer than 32), ".shallow" for
-    another integer one of fewer than 32, ".wide" for a depthwise one of more than 9 taps (5×5), ".narrow"
+    another QLinearConv of fewer than 32, ".wide" for a depthwise one of more than 9 taps (5×5), ".narrow"
     for one of few channels otherwise (NCHWc and integer kernels, an integer depthwise one of fewer than
     32, an integer matrix product of a weight under 128 deep or wide), ".gemv" for a matrix product of one
     row, ".scalar" for a two-operand element-wise op with a one-element operand, ".broadcast" for one that
@@ -146,8 +148,10 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = Fal
                 key += ".stem"
             elif _is_narrow(op, cost.domain, weight):
                 key += ".narrow"
-            elif op in _INTEGER_CONVS and _channels_below(weight, 1, INTEGER_SHALLOW_CHANNELS):
-                key += ".stem" if pointwise else ".shallow"
+            elif pointwise and op in _INTEGER_CONVS and _channels_below(weight, 1, INTEGER_SHALLOW_CHANNELS):
+                key += ".stem"
+            elif op == "QLinearConv" and _channels_below(weight, 1, INTEGER_SHALLOW_CHANNELS):
+                key += ".shallow"
     if masked and op == "Softmax":
         key += ".masked"
     if cost.kernel:

@@ -206,7 +206,9 @@ def integer_matmul(m: int, k: int, n: int, unsigned: bool = False) -> Bench:
     return Bench(f"MatMulInteger {m}×{k}×{n}{' u8u8' if unsigned else ''}", _model([node, out], x, inits))
 
 
-def integer_conv(c: int, size: int, m: int, k: int, group: int = 1, unsigned: bool = False) -> Bench:
+def integer_conv(
+    c: int, size: int, m: int, k: int, group: int = 1, unsigned: bool = False, stride: int = 1
+) -> Bench:
     x = h.make_tensor_value_info("x", T.UINT8, [1, c, size, size])
     node = h.make_node(
         "ConvInteger",
@@ -216,6 +218,7 @@ def integer_conv(c: int, size: int, m: int, k: int, group: int = 1, unsigned: bo
         kernel_shape=[k, k],
         pads=[k // 2] * 4,
         group=group,
+        strides=[stride] * 2,
     )
     out = h.make_node("Cast", ["acc"], ["y"], name="out", to=T.FLOAT)
     inits = [*_integer_weight("w", unsigned, m, c // group, k, k), _scalar("xz", 128, np.uint8)]
@@ -673,6 +676,9 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         [integer_conv(*s) for s in _DEEP_SMALL_CONVS[:2]],
         # 3×3 of 16 to 31 input channels (.shallow; (16, 56, 16, 3) is among the ones above)
         [qlinear_conv(*s) for s in ((16, 28, 16, 3), (24, 56, 24, 3), (16, 112, 16, 3))],
+        [qlinear_conv(16, 28, 16, 3, signed=True)],
+        # an image's first layer as ConvInteger (.stem)
+        [integer_conv(*s, stride=2) for s in ((3, 224, 16, 7), (3, 224, 32, 3), (3, 112, 16, 3))],
         [qlinear_conv(c, size, c, 3, group=c) for c, size in (*_QLINEAR_DEPTHWISE, (8, 112))],
         # few output channels (.narrow) and a pointwise stem, as MobileNetV2's first blocks
         [
