@@ -176,6 +176,15 @@ def test_a_transpose_is_timed_per_block_only_by_a_blocks_table(tmp_path: Path) -
     )
 
 
+def test_wide_and_shallow_keys_fall_back_to_the_ordinary_kernel() -> None:
+    # a signed 5×5 depthwise QLinearConv (only unsigned ones benchmarked) takes the signed 3×3
+    # table before the class's; a shallow 1-D one the 1-D kernel's
+    assert op_table_keys("QLinearConv.dw.wide.s8s8", "int8")[2:] == [
+        "QLinearConv.dw.s8s8:int8", "QLinearConv.dw.s8s8",
+    ]  # fmt: skip
+    assert op_table_keys("QLinearConv.1d.shallow", "int8")[2:] == ["QLinearConv.1d:int8", "QLinearConv.1d"]
+
+
 def test_a_strided_depthwise_key_falls_back_to_the_depthwise_kernel() -> None:
     assert op_table_keys("Conv.dw.strided", "depthwise") == [
         "Conv.dw.strided:depthwise", "Conv.dw.strided", "Conv.dw:depthwise", "Conv.dw",

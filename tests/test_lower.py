@@ -96,6 +96,6 @@ def test_dequantized_weight_of_a_float_conv_runs_every_inference(tmp_path: Path)
     # (x − zero point) · scale over 16·16·3·3 = 2,304 weights: 4,608 FLOPs
     assert as_run["DequantizeLinear"].flops == 4_608
     assert as_run["DequantizeLinear"].status != "zero"
-    # as written, without a runtime, a DQ of constants is folded like any constant subgraph
-    as_written = {cost.op_type: cost for cost in prepare(str(path)).costs}
-    assert as_written["DequantizeLinear"].flops == 0
+    # with no runtime named, a DQ of constants is folded like any constant subgraph
+    without_runtime = {cost.op_type: cost for cost in prepare(str(path)).costs}
+    assert without_runtime["DequantizeLinear"].flops == 0

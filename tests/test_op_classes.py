@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from onnxcost.api import prepare
-from onnxcost.estimate.op_classes import block_span, class_amount, epilogue, kernel_calls, op_class, op_key
+from onnxcost.estimate.op_classes import (
+    block_span,
+    class_amount,
+    epilogue,
+    kernel_calls,
+    node_class,
+    op_class,
+    op_key,
+)
 from onnxcost.measure.calibration import bench
 
 
@@ -97,17 +105,16 @@ def test_a_generic_convolution_is_one_call_per_image_and_group() -> None:
 
 
 def test_qlinear_conv_on_one_thread_is_one_call_per_image_all_groups_at_once() -> None:
-    # onnxruntime's QLinearConv on one thread runs image by image (batch 2 takes 1.8–2.0× batch 1 here), its
-    # depthwise kernel all channels in one call: a 96-channel depthwise one on a batch of 2 is 2 calls
+    # onnxruntime's QLinearConv on one thread runs image by image (batch 2 takes 1.8–2.1× batch 1
+    # here), its depthwise kernel all channels in one call: 96 depthwise channels, batch 2: 2 calls
     bench_model = bench.qlinear_conv(96, 56, 96, 3, group=96).model
     bench_model.graph.input[0].type.tensor_type.shape.dim[0].dim_value = 2
     cost, tensors = _node(bench_model, "QLinearConv")
     assert kernel_calls(cost, tensors) == 2
     # on 2 threads the images share the threads (batch 2 takes 1.2–1.9× batch 1): one call
     assert kernel_calls(cost, tensors, threads=2) == 1
-    # batch 1, one group: one call
-    cost, tensors = _node(bench.qlinear_conv(3, 224, 16, 3, stride=2).model, "QLinearConv")
-    assert kernel_calls(cost, tensors) == 1
+    # node_class gives both: (several threads, one thread)
+    assert node_class(cost, tensors)[3:] == (1, 2)
 
 
 def test_a_node_whose_shapes_its_op_does_not_allow_is_timed_as_its_generic_class(monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -118,14 +125,14 @@ def test_a_node_whose_shapes_its_op_does_not_allow_is_timed_as_its_generic_class
     cost, tensors = _node(bench.integer_conv(64, 28, 64, 3).model, "ConvInteger")
     # ConvInteger 64→64, 3×3, padded 28×28 out: 64·64·9·28·28 = 28,901,376 MACs
     assert cost.macs == 28_901_376
-    assert op_classes.node_class(cost, tensors) == ("int8-raw", "ConvInteger", cost.flops, 1)
+    assert op_classes.node_class(cost, tensors) == ("int8-raw", "ConvInteger", cost.flops, 1, 1)
     # the weight made rank 1 (a fuzzed file): one kernel call, not an IndexError
     weight = cost.inputs[1]
     broken = {**tensors, weight: dataclasses.replace(tensors[weight], shape=(64,))}
     assert kernel_calls(cost, broken) == 1
     # a key that cannot be read off the shapes: the generic class, timed by the FLOPs
     monkeypatch.setattr(op_classes, "op_key", lambda *args: ().__getitem__(1))
-    assert op_classes.node_class(cost, tensors) == ("dense", "ConvInteger", cost.flops, 1)
+    assert op_classes.node_class(cost, tensors) == ("dense", "ConvInteger", cost.flops, 1, 1)
 
 
 def test_a_blocked_convolution_of_few_channels_is_a_narrow_kernel() -> None:

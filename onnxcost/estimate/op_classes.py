@@ -374,17 +374,18 @@ def _is_pointwise(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> bool:
 
 
 def node_class(
-    cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = False, threads: int = 1
-) -> tuple[str, str, Dim, Dim]:
-    """(class, table key, amount, kernel calls on `threads` threads) of a node; a node whose shapes
-    its op does not allow (a convolution with a rank-1 weight) is timed as its generic class by
-    its FLOPs."""
+    cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = False
+) -> tuple[str, str, Dim, Dim, Dim]:
+    """(class, table key, amount, kernel calls on several threads, kernel calls on one) of a node;
+    a node whose shapes its op does not allow (a convolution with a rank-1 weight) is timed as its
+    generic class by its FLOPs."""
     try:
         kind = op_class(cost, tensors)
         key = op_key(cost, tensors, masked)
-        return kind, key, class_amount(cost, kind, tensors), kernel_calls(cost, tensors, threads)
+        several, one = kernel_calls(cost, tensors, SEVERAL_THREADS), kernel_calls(cost, tensors, 1)
+        return kind, key, class_amount(cost, kind, tensors), several, one
     except (IndexError, TypeError, ValueError, ZeroDivisionError):
-        return ("dense" if cost.macs != 0 else "elementwise"), cost.op_type, cost.flops, 1
+        return ("dense" if cost.macs != 0 else "elementwise"), cost.op_type, cost.flops, 1, 1
 
 
 def op_class(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> str:
@@ -462,11 +463,14 @@ def class_amount(cost: NodeCost, kind: str, tensors: Mapping[str, TensorInfo]) -
 # NCHWc convolution one image at a time (its rate is that of one image's channels and size).
 _PER_CALL = frozenset({"Conv", "ConvInteger"})
 # Its QLinearConv, on one thread, runs one image at a time, all groups in one call (a depthwise
-# kernel, or one GEMM): measured here, batch 2 takes 1.9–2.1× batch 1 (64→64 3×3 on 56² 669 µs
+# kernel, or one GEMM): measured here, batch 2 takes 1.8–2.1× batch 1 (64→64 3×3 on 56² 669 µs
 # against 333, 16→8 1×1 on 112² 208 against 101, 96-channel depthwise on 56² 272 against 133). On
 # more threads the images share them (2 threads: batch 2 takes 1.2–1.9× batch 1, 64→64 3×3 on 56²
 # 425 µs against 344): the batch is one call there.
 _PER_IMAGE = frozenset({"QLinearConv"})
+_TIMED_BY_CALLS = _PER_CALL | _PER_IMAGE
+# Any thread count above one, where the call counts of several threads apply.
+SEVERAL_THREADS = 2
 
 
 def _steps(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> Dim:
@@ -498,14 +502,14 @@ def kernel_calls(cost: NodeCost, tensors: Mapping[str, TensorInfo], threads: int
         span = span_of(cost, tensors)
         output = _numel(tensors, cost.outputs[0]) if cost.outputs else None
         return output // span if span and isinstance(output, int) and output >= span else 1
-    if op not in _PER_CALL | _PER_IMAGE:
+    if op not in _TIMED_BY_CALLS:
         return 1
     data, weight = (tensors.get(cost.inputs[0]) if cost.inputs else None), _weight(cost, tensors)
     if data is None or weight is None or data.shape is None or weight.shape is None or len(data.shape) < 3:
         return 1
     if op in _PER_IMAGE:
         batch = data.shape[0]
-        return batch if threads == 1 and isinstance(batch, int) and batch > 0 else 1
+        return batch if threads == 1 and not (isinstance(batch, int) and batch < 1) else 1
     if cost.domain not in _PLAIN_DOMAINS:
         batch = data.shape[0]
         return batch if cost.domain.endswith("nchwc") and isinstance(batch, int) and batch > 0 else 1

@@ -216,7 +216,7 @@ class _Figures:
     op_type: str = ""
     kind: str = ""
     amount: Dim = 0
-    calls: Dim = 1  # kernel calls the node's work is split into (onnxcost.estimate.op_classes.kernel_calls)
+    calls: Dim = 1  # kernel calls the node's work is split into on several threads (op_classes.kernel_calls)
     serial_calls: Dim = 1  # those on one thread (QLinearConv: one per image there)
     epilogue: str = ""  # the table key of its activation's own pass (op_classes.epilogue)
     epilogue_amount: Dim = 0  # the elements that pass runs over
@@ -228,8 +228,7 @@ def _figures(
     name = cost.name
     activations = (cost.bytes_read_activations - fusion.read_saved.get(name, 0)
                    + cost.bytes_written - fusion.write_saved.get(name, 0))  # fmt: skip
-    kind, key, amount, calls = node_class(cost, tensors, masked, threads=2)
-    serial = node_class(cost, tensors, masked, threads=1)[3]
+    kind, key, amount, calls, serial = node_class(cost, tensors, masked)
     after, after_amount = epilogue(cost, tensors)
     return _Figures(cost.flops, tuple(cost.macs_by_dtype.items()), cost.dtype, cost.bytes_read_weights,
                     activations, name in fusion.fused, _is_view(cost), key, kind, amount, calls, serial,

@@ -24,7 +24,8 @@ from onnxcost.model.wire import elided_bytes, external_location
 LOWERABLE = frozenset({"onnxruntime-cpu"})
 # Ops a runtime's lowered graph still runs on every inference though all their inputs are
 # constants: onnxruntime's constant folding skips DequantizeLinear (its QDQ fusions look for it),
-# so the DQ of a weight whose consumer stays in float dequantizes that weight on every run.
+# so the DQ of a weight whose consumer stays in float dequantizes that weight on every run. (Its
+# output stays a constant to the shapes stage: the float weight it writes is not in peak memory.)
 RUN_ON_CONSTANTS = {"onnxruntime-cpu": frozenset({"DequantizeLinear"})}
 
 

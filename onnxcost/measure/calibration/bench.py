@@ -222,7 +222,8 @@ def integer_conv(
     )
     out = h.make_node("Cast", ["acc"], ["y"], name="out", to=T.FLOAT)
     inits = [*_integer_weight("w", unsigned, m, c // group, k, k), _scalar("xz", 128, np.uint8)]
-    label = f"ConvInteger {c}→{m} {size}² k{k}{' dw' if group > 1 else ''}{' u8u8' if unsigned else ''}"
+    shape = f"{size}² k{k}{f' s{stride}' if stride > 1 else ''}{' dw' if group > 1 else ''}"
+    label = f"ConvInteger {c}→{m} {shape}{' u8u8' if unsigned else ''}"
     return Bench(label, _model([node, out], x, inits))
 
 

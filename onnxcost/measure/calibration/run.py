@@ -75,22 +75,25 @@ def _run(
     overhead_s = costs.run_s + len(measured.node_s) * costs.node_s if costs else 0.0
     scale = max(measured.latency_s - overhead_s, 0.0) / kernels if kernels > 0 else 0.0
     seconds = {name: value * scale for name, value in measured.node_s.items()}
-    return measured, node_samples(analysis.costs, analysis.graph.tensors, seconds)
+    return measured, node_samples(analysis.costs, analysis.graph.tensors, seconds, threads)
 
 
 def node_samples(
-    costs: Sequence[NodeCost], tensors: Mapping[str, TensorInfo], seconds: Mapping[str, float]
+    costs: Sequence[NodeCost],
+    tensors: Mapping[str, TensorInfo],
+    seconds: Mapping[str, float],
+    threads: int = 1,
 ) -> tuple[Sample, ...]:
     """A sample of each timed node (`seconds` by node name): of one kernel call, for a node of
-    several (see kernel_calls). A node whose fused activation runs as a pass of its own (see
-    epilogue) is a sample of that pass only, its time less its plain twin's in the same benchmark
-    (same kernel and MACs, no activation), and no sample without such a twin."""
+    several on `threads` threads (see kernel_calls). A node whose fused activation runs as a pass
+    of its own (see epilogue) is a sample of that pass only, its time less its plain twin's in the
+    same benchmark (same kernel and MACs, no activation), and no sample without such a twin."""
     masked = masked_softmaxes(costs, tensors)
     found: list[tuple[NodeCost, str, str, int, int, float]] = []
     for cost in costs:
         spent = seconds.get(cost.name, 0.0)
         kind = op_class(cost, tensors)
-        amount, calls = class_amount(cost, kind, tensors), kernel_calls(cost, tensors)
+        amount, calls = class_amount(cost, kind, tensors), kernel_calls(cost, tensors, threads)
         if spent > 0 and isinstance(amount, int) and amount > 0 and isinstance(calls, int):
             found.append((cost, op_key(cost, tensors, cost.name in masked), kind, amount, calls, spent))
     plain = {(key, cost.macs): spent for cost, key, _, _, _, spent in found if not cost.epilogue}
