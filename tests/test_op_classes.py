@@ -104,6 +104,18 @@ def test_a_generic_convolution_is_one_call_per_image_and_group() -> None:
     assert kernel_calls(cost, tensors) == 1
 
 
+def test_a_strided_nchwc_depthwise_convolution_is_a_kernel_of_its_own() -> None:
+    # as onnxruntime lowers it (NCHWc): stride 2 reads 4× the input for the same outputs (3×3, 144
+    # channels, 56×56 → 28×28: 22 GFLOP/s here, against 89 at stride 1 on 28×28)
+    lowered = bench.conv(144, 56, 144, 3, 2, group=144).model
+    assert op_key(*_node(lowered, "Conv", runtime="onnxruntime-cpu")) == "nchwc.Conv.dw.strided"
+    wide = bench.conv(96, 56, 96, 5, 2, group=96).model
+    assert op_key(*_node(wide, "Conv", runtime="onnxruntime-cpu")) == "nchwc.Conv.dw.wide.strided"
+    assert op_key(
+        *_node(bench.conv(144, 28, 144, 3, 1, group=144).model, "Conv", runtime="onnxruntime-cpu")
+    ) == ("nchwc.Conv.dw")
+
+
 def test_qlinear_conv_on_one_thread_is_one_call_per_image_all_groups_at_once() -> None:
     # onnxruntime's QLinearConv on one thread runs image by image (batch 2 takes 1.8–2.1× batch 1
     # here), its depthwise kernel all channels in one call: 96 depthwise channels, batch 2: 2 calls

@@ -9,7 +9,7 @@ channel counts, so a Conv's MACs are those of the channels it really computes, p
 
 from __future__ import annotations
 
-from onnxcost.rules.common import data_movement, spatial_kernel
+from onnxcost.rules.common import conv_kernel, data_movement, spatial_kernel
 from onnxcost.rules.contrib import activation_flops, separate_activation
 from onnxcost.rules.kernels import window_reads
 from onnxcost.rules.registry import NodeView, rule
@@ -34,7 +34,9 @@ def nchwc_conv(view: NodeView) -> Work:
     per_output, note = activation_flops(activation)
     flops = 2 * macs + out * (int(view.has_input(2)) + int(view.has_input(3)) + per_output)
     epilogue = separate_activation(activation, IN_KERNEL_ACTIVATIONS)
-    return Work(macs=macs, flops=flops, status="estimated" if note else "ok", note=note, epilogue=epilogue)
+    kernel = conv_kernel(view, int(view.attr("group", 1)))
+    return Work(macs=macs, flops=flops, status="estimated" if note else "ok", note=note, epilogue=epilogue,
+                kernel=kernel)  # fmt: skip
 
 
 @shape_rule("Conv", domain=NCHWC)

@@ -512,6 +512,11 @@ _INTEGER_MATMULS = (
 )  # fmt: skip
 # 3×3 integer convolutions of 32 to 128 channels on small maps (channels, side, outputs, kernel)
 _DEEP_SMALL_CONVS = ((32, 28, 32, 3), (64, 14, 64, 3), (128, 7, 128, 3), (32, 56, 32, 3), (64, 7, 64, 3))
+# Stride-2 depthwise NCHWc convolutions (channels, side, kernel): .strided, .wide.strided
+_STRIDED_DEPTHWISE = (
+    (32, 112, 3), (48, 224, 3), (144, 56, 3), (192, 28, 3), (384, 14, 3), (960, 8, 3),
+    (32, 112, 5), (96, 56, 5), (240, 28, 5), (480, 14, 5),
+)  # fmt: skip
 # 5×5 depthwise NCHWc convolutions (channels, side, stride): .wide
 _WIDE_DEPTHWISE = (
     (32, 112, 1), (96, 56, 1), (192, 28, 1), (384, 14, 1), (576, 7, 1), (960, 4, 1),
@@ -594,6 +599,8 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
                 (16, 56, 3, 1),
             )
         ],
+        # strided NCHWc depthwise (.strided): the same outputs from 4× the input
+        [conv(c, size, c, k, 2, group=c) for c, size, k in _STRIDED_DEPTHWISE],
         # 5×5 depthwise (.wide): more multiply-adds per output for the same loads
         [conv(c, size, c, 5, stride, group=c) for c, size, stride in _WIDE_DEPTHWISE],
         [conv_weights_as_inputs(c, size, c, 5, group=c) for c, size in ((96, 56), (192, 28), (384, 14))],
