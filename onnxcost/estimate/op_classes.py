@@ -116,18 +116,19 @@ _MASK_HOPS = 12
 
 
 def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = False) -> str:
-    """The name a calibrated profile's op_types table knows a node's kernel by: its op type, after the last
-    part of its domain where that is a runtime's own layout domain ("nchwc.Conv"), with ".1d" for a
-    one-dimensional convolution, ".dw" for a depthwise one, ".1x1" for a pointwise one, ".stem" for one of
-    few input channels (an image's first layer; an integer pointwise one of fewer than 32), ".shallow" for
-    another QLinearConv of fewer than 32, ".wide" for a depthwise one of more than 9 taps (5×5), ".narrow"
-    for one of few channels otherwise (NCHWc and integer kernels, an integer depthwise one of fewer than
-    32, an integer matrix product of a weight under 128 deep or wide), ".gemv" for a matrix product of one
-    row, ".scalar" for a two-operand element-wise op with a one-element operand, ".broadcast" for one that
-    broadcasts another, ".masked" for a Softmax behind an additive mask (`masked`, see masked_softmaxes),
-    the kernel its cost rule names where attributes choose one (".generic": a Transpose of several axes
-    moved), and for an integer kernel the signedness of activations and weights other than uint8 × int8
-    (".s8s8", ".u8u8"): each runs another kernel."""
+    """The name a calibrated profile's op_types table knows a node's kernel by: its op type, after
+    the last part of its domain where that is a runtime's own layout domain ("nchwc.Conv"), with
+    ".1d" for a one-dimensional convolution, ".dw" for a depthwise one, ".1x1" for a pointwise one,
+    ".stem" for one of few input channels (an image's first layer; an integer pointwise one of
+    fewer than 32), ".shallow" for another QLinearConv of fewer than 32, ".wide" for a depthwise
+    one of more than 9 taps (5×5), ".narrow" for one of few channels otherwise (NCHWc and integer
+    kernels, an integer depthwise one of fewer than 32, an integer matrix product of a weight under
+    128 deep or wide), ".gemv" for a matrix product of one row, ".scalar" for a two-operand
+    element-wise op with a one-element operand, ".broadcast" for one that broadcasts another,
+    ".masked" for a Softmax behind an additive mask (`masked`, see masked_softmaxes), the kernel
+    its cost rule names where attributes choose one (".generic": a Transpose of several axes
+    moved), and for an integer kernel the signedness of activations and weights other than
+    uint8 × int8 (".s8s8", ".u8u8"): each runs another kernel."""
     op = _SAME_KERNEL.get(cost.op_type, cost.op_type)
     key = op if cost.domain in _PLAIN_DOMAINS else f"{cost.domain.rsplit('.', 1)[-1]}.{op}"
     if op in _CONVS:
@@ -488,12 +489,11 @@ def _steps(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> Dim:
 
 
 def kernel_calls(cost: NodeCost, tensors: Mapping[str, TensorInfo], threads: int = 1) -> Dim:
-    """How many kernel calls a node's work is split into on `threads` threads: batch × groups for
-    a generic convolution, batch for a blocked-layout one (nchwc.Conv) and for QLinearConv on one
-    thread, the spans of a broadcast
-    (broadcast_span), the blocks a Transpose copies (block_span), the steps of a recurrent node
-    (one after another: a step's size sets its rate), which a calibrated table times per call;
-    else 1."""
+    """How many kernel calls a node's work is split into on `threads` threads: batch × groups for a
+    generic convolution, batch for a blocked-layout one (nchwc.Conv) and for QLinearConv on one
+    thread, the spans of a broadcast (broadcast_span), the blocks a Transpose copies (block_span),
+    the steps of a recurrent node (one after another: a step's size sets its rate), which a
+    calibrated table times per call; else 1."""
     op = _SAME_KERNEL.get(cost.op_type, cost.op_type)
     if op in _RECURRENT and cost.macs != 0:
         return _steps(cost, tensors)

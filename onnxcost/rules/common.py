@@ -49,7 +49,7 @@ def numel(shape: tuple[Dim, ...]) -> Dim:
 def conv_kernel(view: NodeView, group: int) -> str:
     """The kernel a convolution runs where its attributes choose one: "strided" for a depthwise
     one of a stride over 1 (onnxruntime's generic kernel unfolds each group's whole input for a
-    quarter of its outputs), else ""."""
+    quarter of its outputs; its NCHWc kernel reads 4× the input for the same outputs), else ""."""
     channels = view.in_shape(0)[1]
     strided = any(int(step) > 1 for step in view.attr("strides", []) or [])
     return "strided" if strided and group > 1 and group == channels else ""
