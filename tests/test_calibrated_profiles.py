@@ -191,6 +191,12 @@ def test_a_strided_depthwise_key_falls_back_to_the_depthwise_kernel() -> None:
     ]  # fmt: skip
 
 
+def test_a_patch_key_falls_back_to_the_ordinary_kernel_not_the_stem() -> None:
+    # a profile calibrated before patch embeddings were benchmarked times one as the op's GEMM-like
+    # table (ConvInteger 3→64 8×8/8 on 64×64: 25 GOPS, the ordinary table 27–33, the stem's 9–18)
+    assert op_table_keys("ConvInteger.patch", "int8-raw")[2:] == ["ConvInteger:int8-raw", "ConvInteger"]
+
+
 def test_an_epilogue_table_adds_the_activation_pass_to_its_convolution(tmp_path: Path) -> None:
     from onnxcost.api import prepare, report
     from onnxcost.measure.calibration import bench

@@ -116,6 +116,33 @@ def test_a_strided_nchwc_depthwise_convolution_is_a_kernel_of_its_own() -> None:
     ) == ("nchwc.Conv.dw")
 
 
+def test_an_integer_patch_embedding_is_a_kernel_of_its_own_without_channel_marks() -> None:
+    # 3 channels but one GEMM over 3·8·8 = 192: measured here, QLinearConv 3→64 8×8 stride 8 on
+    # 64×64 at 161 GOPS against 43 for the stem table at that size, ConvInteger at 25 against 9
+    patch = bench.qlinear_conv(3, 64, 64, 8, patch=True).model
+    assert op_key(*_node(patch, "QLinearConv")) == "QLinearConv.patch"
+    assert op_key(*_node(bench.integer_conv(3, 224, 96, 4, patch=True).model, "ConvInteger")) == (
+        "ConvInteger.patch"
+    )
+    # onnxruntime's channels-last QLinearConv of a QDQ graph keeps the mark
+    lowered = prepare(bench.qlinear_conv(3, 64, 64, 8, patch=True).model, runtime="onnxruntime-cpu")
+    assert {op_key(c, lowered.graph.tensors) for c in lowered.costs if c.op_type == "QLinearConv"} == {
+        "QLinearConv.patch"
+    }
+    # overlapping windows (an RGB stem: stride 2 < kernel 3), padded ones, or a float convolution
+    assert op_key(*_node(bench.qlinear_conv(3, 224, 32, 3, stride=2).model, "QLinearConv")) == (
+        "QLinearConv.stem"
+    )
+    padded = bench.integer_conv(3, 64, 64, 8, patch=True).model
+    next(a for a in padded.graph.node[0].attribute if a.name == "pads").ints[:] = [1, 1, 1, 1]
+    assert op_key(*_node(padded, "ConvInteger")) == "ConvInteger.stem"
+    flat = bench.conv(3, 64, 64, 8).model
+    node = flat.graph.node[0]
+    next(a for a in node.attribute if a.name == "strides").ints[:] = [8, 8]
+    next(a for a in node.attribute if a.name == "pads").ints[:] = [0, 0, 0, 0]
+    assert op_key(*_node(flat, "Conv")) == "Conv.stem"
+
+
 def test_qlinear_conv_on_one_thread_is_one_call_per_image_all_groups_at_once() -> None:
     # onnxruntime's QLinearConv on one thread runs image by image (batch 2 takes 1.8–2.1× batch 1
     # here), its depthwise kernel all channels in one call: 96 depthwise channels, batch 2: 2 calls

@@ -127,7 +127,8 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = Fal
     element-wise op with a one-element operand, ".broadcast" for one that broadcasts another,
     ".masked" for a Softmax behind an additive mask (`masked`, see masked_softmaxes), the kernel
     its cost rule names where attributes choose one (".generic": a Transpose of several axes
-    moved), and for an integer kernel the signedness of activations and weights other than
+    moved; ".patch": an integer convolution of windows that neither overlap nor pad, which takes
+    no channel marks), and for an integer kernel the signedness of activations and weights other than
     uint8 × int8 (".s8s8", ".u8u8"): each runs another kernel."""
     op = _SAME_KERNEL.get(cost.op_type, cost.op_type)
     key = op if cost.domain in _PLAIN_DOMAINS else f"{cost.domain.rsplit('.', 1)[-1]}.{op}"
@@ -141,7 +142,7 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = Fal
                 key += ".narrow"
             if weight is not None and weight.shape is not None and _taps(weight.shape) > WIDE_DEPTHWISE_TAPS:
                 key += ".wide"
-        else:
+        elif cost.kernel != "patch":  # a patch embedding is one GEMM over C·k·k: no channel marks
             pointwise = _is_pointwise(cost, tensors)
             if pointwise:
                 key += ".1x1"

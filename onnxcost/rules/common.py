@@ -46,6 +46,20 @@ def numel(shape: tuple[Dim, ...]) -> Dim:
     return product(shape)
 
 
+def patch_kernel(view: NodeView, weight_index: int) -> str:
+    """ "patch" for an integer convolution of one group whose windows neither overlap nor pad (a
+    vision transformer's patch embedding: stride = kernel > 1): onnxruntime runs it as one integer
+    GEMM over C·k·k, whatever its few channels; else ""."""
+    kernel = spatial_kernel(view, weight_index)
+    strides = list(view.attr("strides", []) or [])
+    pads = list(view.attr("pads", []) or [])
+    tiles = len(strides) == len(kernel) and all(
+        isinstance(k, int) and k > 1 and int(s) == k for s, k in zip(strides, kernel, strict=True)
+    )
+    one_group = int(view.attr("group", 1)) == 1
+    return "patch" if tiles and one_group and not any(int(p) for p in pads) else ""
+
+
 def conv_kernel(view: NodeView, group: int) -> str:
     """The kernel a convolution runs where its attributes choose one: "strided" for a depthwise
     one of a stride over 1 (onnxruntime's generic kernel unfolds each group's whole input for a

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from onnxcost.dtypes import bits_of, nbytes_of
-from onnxcost.rules.common import spatial_kernel, tensor_bytes
+from onnxcost.rules.common import patch_kernel, spatial_kernel, tensor_bytes
 from onnxcost.rules.contrib import SOFTMAX_FLOPS
 from onnxcost.rules.contrib_norm import embedding_reads
 from onnxcost.rules.elementwise import UNARY_FLOPS
@@ -231,7 +231,8 @@ def qlinear_conv(view: NodeView) -> Work:
     macs = conv_macs(view.out_shape(0), spatial_kernel(view, 3), x[-1] if last else x[1], group)
     subs = _zero_point_subs(view, ((0, 2), (3, 5)))
     per_output = REQUANTIZE_FLOPS + _has(view, 8)
-    return Work(macs=macs, flops=2 * macs + subs + per_output * view.out_numel(0), dtype=_dtype(view))
+    flops = 2 * macs + subs + per_output * view.out_numel(0)
+    return Work(macs=macs, flops=flops, dtype=_dtype(view), kernel=patch_kernel(view, 3))
 
 
 @shape_rule("QLinearConv", domain=MS)
@@ -545,4 +546,3 @@ def _dq_lstm_shape(node, shapes, values):
     directions = 2 if node.attrs.get("direction") == "bidirectional" else 1
     state = (directions, x[1], hidden)
     return [(x[0], directions, x[1], hidden), state, state]
-

@@ -9,7 +9,7 @@ which scale an element uses, not how many operations it needs.
 
 from __future__ import annotations
 
-from onnxcost.rules.common import spatial_kernel
+from onnxcost.rules.common import patch_kernel, spatial_kernel
 from onnxcost.rules.kernels import conv_macs, matmul_macs
 from onnxcost.rules.registry import NodeView, rule
 from onnxcost.rules.shape_rules import matmul_shape, shape_rule
@@ -65,7 +65,7 @@ def conv_integer(view: NodeView) -> Work:
     group = int(view.attr("group"))
     macs = conv_macs(view.out_shape(0), spatial_kernel(view, 1), view.in_shape(0)[1], group)
     subs = _zero_point_subs(view, ((0, 2), (1, 3)))
-    return Work(macs=macs, flops=2 * macs + subs, dtype=_dtype(view))
+    return Work(macs=macs, flops=2 * macs + subs, dtype=_dtype(view), kernel=patch_kernel(view, 1))
 
 
 @rule("QLinearConv")
@@ -75,7 +75,8 @@ def qlinear_conv(view: NodeView) -> Work:
     macs = conv_macs(view.out_shape(0), spatial_kernel(view, 3), view.in_shape(0)[1], group)
     subs = _zero_point_subs(view, ((0, 2), (3, 5)))
     per_output = REQUANTIZE_FLOPS + int(view.has_input(8))
-    return Work(macs=macs, flops=2 * macs + subs + per_output * view.out_numel(0), dtype=_dtype(view))
+    flops = 2 * macs + subs + per_output * view.out_numel(0)
+    return Work(macs=macs, flops=flops, dtype=_dtype(view), kernel=patch_kernel(view, 3))
 
 
 @rule("QLinearMatMul")

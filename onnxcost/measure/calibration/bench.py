@@ -137,10 +137,18 @@ def conv_weights_as_inputs(c: int, size: int, m: int, k: int, group: int = 1, st
 
 
 def qlinear_conv(
-    c: int, size: int, m: int, k: int, group: int = 1, signed: bool = False, stride: int = 1
+    c: int,
+    size: int,
+    m: int,
+    k: int,
+    group: int = 1,
+    signed: bool = False,
+    stride: int = 1,
+    patch: bool = False,
 ) -> Bench:
     """QLinearConv on uint8 activations, or int8 ones (`signed`: what quantize_static's QDQ
-    default, QInt8 activations, runs as)."""
+    default, QInt8 activations, runs as); `patch`: of windows that neither overlap nor pad (a
+    vision transformer's patch embedding: its stride is its kernel)."""
     act, act_np = (T.INT8, np.int8) if signed else (T.UINT8, np.uint8)
     x = h.make_tensor_value_info("x", act, [1, c, size, size])
     node = h.make_node(
@@ -149,9 +157,9 @@ def qlinear_conv(
         ["q"],
         name="op",
         kernel_shape=[k, k],
-        pads=[k // 2] * 4,
+        pads=[0 if patch else k // 2] * 4,
         group=group,
-        strides=[stride] * 2,
+        strides=[k if patch else stride] * 2,
     )
     out = h.make_node("DequantizeLinear", ["q", "ys", "yz"], ["y"], name="out")
     zero = 0 if signed else 128
@@ -165,7 +173,8 @@ def qlinear_conv(
         _scalar("yz", zero, act_np),
         _weight("b", m, dtype=np.int32),
     ]
-    label = f"QLinearConv {c}→{m} {size}² k{k}{' dw' if group > 1 else ''}{' s8' if signed else ''}"
+    kind = f"{' dw' if group > 1 else ''}{' patch' if patch else ''}{' s8' if signed else ''}"
+    label = f"QLinearConv {c}→{m} {size}² k{k}{kind}"
     return Bench(label, _model([node, out], x, inits))
 
 
@@ -207,8 +216,16 @@ def integer_matmul(m: int, k: int, n: int, unsigned: bool = False) -> Bench:
 
 
 def integer_conv(
-    c: int, size: int, m: int, k: int, group: int = 1, unsigned: bool = False, stride: int = 1
+    c: int,
+    size: int,
+    m: int,
+    k: int,
+    group: int = 1,
+    unsigned: bool = False,
+    stride: int = 1,
+    patch: bool = False,
 ) -> Bench:
+    """ConvInteger (`patch`: see qlinear_conv)."""
     x = h.make_tensor_value_info("x", T.UINT8, [1, c, size, size])
     node = h.make_node(
         "ConvInteger",
@@ -216,13 +233,14 @@ def integer_conv(
         ["acc"],
         name="op",
         kernel_shape=[k, k],
-        pads=[k // 2] * 4,
+        pads=[0 if patch else k // 2] * 4,
         group=group,
-        strides=[stride] * 2,
+        strides=[k if patch else stride] * 2,
     )
     out = h.make_node("Cast", ["acc"], ["y"], name="out", to=T.FLOAT)
     inits = [*_integer_weight("w", unsigned, m, c // group, k, k), _scalar("xz", 128, np.uint8)]
     shape = f"{size}² k{k}{f' s{stride}' if stride > 1 else ''}{' dw' if group > 1 else ''}"
+    shape += " patch" if patch else ""
     label = f"ConvInteger {c}→{m} {shape}{' u8u8' if unsigned else ''}"
     return Bench(label, _model([node, out], x, inits))
 
@@ -510,6 +528,9 @@ _INTEGER_MATMULS = (
     (1, 256, 256), (64, 64, 64), (256, 64, 64), (256, 64, 256), (16, 512, 512), (256, 256, 64),
     (128, 768, 768), (128, 128, 128),
 )  # fmt: skip
+# Patch embeddings (channels, side, outputs, kernel = stride): ConvNeXt's and Swin's 4×4, a small
+# ViT's 8×8 on 64×64, ViT-B/16's.
+_PATCHES = ((3, 32, 192, 4), (3, 64, 64, 8), (3, 224, 96, 4), (3, 224, 768, 16))
 # 3×3 integer convolutions of 32 to 128 channels on small maps (channels, side, outputs, kernel)
 _DEEP_SMALL_CONVS = ((32, 28, 32, 3), (64, 14, 64, 3), (128, 7, 128, 3), (32, 56, 32, 3), (64, 7, 64, 3))
 # Stride-2 depthwise NCHWc convolutions (channels, side, kernel): .strided, .wide.strided
@@ -688,6 +709,10 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         # an image's first layer as ConvInteger (.stem)
         [integer_conv(*s, stride=2) for s in ((3, 224, 16, 7), (3, 224, 32, 3), (3, 112, 16, 3))],
         [qlinear_conv(c, size, c, 3, group=c) for c, size in (*_QLINEAR_DEPTHWISE, (8, 112))],
+        # a vision transformer's patch embedding (.patch): one GEMM over C·k·k, the stem's few
+        # channels notwithstanding
+        [qlinear_conv(*s, patch=True) for s in _PATCHES],
+        [integer_conv(*s, patch=True) for s in _PATCHES],
         # few output channels (.narrow) and a pointwise stem, as MobileNetV2's first blocks
         [
             qlinear_conv(*s)
