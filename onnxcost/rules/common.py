@@ -47,9 +47,9 @@ def numel(shape: tuple[Dim, ...]) -> Dim:
 
 
 def patch_kernel(view: NodeView, weight_index: int) -> str:
-    """ "patch" for an integer convolution of one group whose windows neither overlap nor pad (a
-    vision transformer's patch embedding: stride = kernel > 1): onnxruntime runs it as one integer
-    GEMM over C·k·k, whatever its few channels; else ""."""
+    """The kernel of an integer convolution of one group whose windows neither overlap nor pad (a
+    vision transformer's patch embedding: stride = kernel > 1), "patch": onnxruntime runs it as
+    one integer GEMM over C·k·k, whatever its few channels; else ""."""
     kernel = spatial_kernel(view, weight_index)
     strides = list(view.attr("strides", []) or [])
     pads = list(view.attr("pads", []) or [])
