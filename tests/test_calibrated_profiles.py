@@ -216,6 +216,32 @@ def test_an_epilogue_table_adds_the_activation_pass_to_its_convolution(tmp_path:
     assert times[1] - times[0] == pytest.approx(9.03168e-6)
 
 
+def test_a_recurrent_nodes_steps_and_projection_are_timed_apart(tmp_path: Path) -> None:
+    from onnxcost.api import prepare, report
+    from onnxcost.measure.calibration import bench
+
+    analysis = prepare(bench.recurrent("LSTM", 20, 1, 64, 64).model, runtime="onnxruntime-cpu")
+    lstm = next(cost for cost in analysis.costs if cost.op_type == "LSTM")
+    step_table = '[op_types."LSTM.steps"]\nops_per_s = [[1e3, 1e9], [1e6, 1e9]]\n\n'
+    steps = CALIBRATED.replace('[op_types."MatMul"]', step_table + '[op_types."MatMul"]').replace(
+        '"op_types.MatMul" = "test"', '"op_types.MatMul" = "test"\n"op_types.LSTM.steps" = "test"'
+    )
+    class_table = "[op_classes.recurrent]\nops_per_s = [[1e3, 4e9]]\n\n"
+    whole = CALIBRATED.replace("[op_classes.elementwise]", class_table + "[op_classes.elementwise]").replace(
+        '"op_classes.dense" = "test"', '"op_classes.dense" = "test"\n"op_classes.recurrent" = "test"'
+    )
+    times = []
+    for text, name in ((steps, "steps.toml"), (whole, "whole.toml")):
+        estimate = report(analysis, load_profile(write(tmp_path, text, name))).estimate
+        assert estimate is not None
+        times.append(next(node.compute_s for node in estimate.nodes if node.name == lstm.name))
+    # the steps' operations (all less the projection's 655,360) at 1e9/s, and the projection as one
+    # MatMul of 655,360 operations, under the MatMul table's smallest size: its rate, 2e10/s
+    assert times[0] == pytest.approx((lstm.flops - 655_360) / 1e9 + 655_360 / 2e10)
+    # a profile without a table of the steps times the whole node by its class, step by step
+    assert times[1] == pytest.approx(lstm.flops / 4e9)
+
+
 def test_a_batched_qlinear_conv_is_timed_image_by_image_on_one_thread_only(tmp_path: Path) -> None:
     import dataclasses
 

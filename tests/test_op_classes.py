@@ -13,6 +13,7 @@ from onnxcost.estimate.op_classes import (
     node_class,
     op_class,
     op_key,
+    projection_ops,
 )
 from onnxcost.measure.calibration import bench
 
@@ -60,7 +61,7 @@ def _node(model, op_type: str, runtime: str = ""):  # type: ignore[no-untyped-de
         ),
         (bench.shared_dynamic_matmul(16, 512, 512), "MatMulIntegerToFloat", "MatMulIntegerToFloat", "int8"),
         (bench.integer_matmul(256, 256, 64), "MatMulInteger", "MatMulInteger.narrow", "int8-raw"),
-        (bench.recurrent("LSTM", 20, 1, 64, 64), "LSTM", "LSTM", "recurrent"),
+        (bench.recurrent("LSTM", 20, 1, 64, 64), "LSTM", "LSTM.steps", "recurrent"),
         (bench.quantized_lstm(32, 1, 128, 128), "DynamicQuantizeLSTM", "DynamicQuantizeLSTM", "recurrent"),
         (bench.unary("Erf", 1000), "Erf", "Erf", "transcendental"),
         (bench.rows("Softmax", 16, 64), "Softmax", "Softmax", "normalization"),
@@ -245,6 +246,18 @@ def test_a_blocked_convolution_is_one_call_per_image() -> None:
     cost = next(c for c in analysis.costs if c.op_type == "Conv")
     assert cost.domain == "com.microsoft.nchwc"
     assert kernel_calls(cost, analysis.graph.tensors) == 2
+
+
+def test_a_float_recurrent_node_projects_its_input_in_one_gemm() -> None:
+    # LSTM 20 steps × batch 1, 64 inputs → 4 gates × 64 hidden: 2·20·1·1·256·64 = 655,360 operations
+    cost, tensors = _node(bench.recurrent("LSTM", 20, 1, 64, 64).model, "LSTM")
+    assert projection_ops(cost, tensors) == 655_360
+    # bidirectional GRU, 32 steps × batch 4, 64 → 3 × 64: 2·32·4·2·192·64 = 6,291,456
+    cost, tensors = _node(bench.recurrent("GRU", 32, 4, 64, 64, directions=2).model, "GRU")
+    assert projection_ops(cost, tensors) == 6_291_456
+    # quantize_dynamic's LSTM quantizes its input each step: timed whole
+    cost, tensors = _node(bench.quantized_lstm(32, 1, 128, 128).model, "DynamicQuantizeLSTM")
+    assert (projection_ops(cost, tensors), op_key(cost, tensors)) == (0, "DynamicQuantizeLSTM")
 
 
 def test_a_recurrent_node_is_one_call_per_step_and_direction() -> None:

@@ -557,7 +557,8 @@ def op_table_keys(op_type: str, kind: str) -> list[str]:
     """The op_types keys that may time an op, most specific first: "Conv.1x1.u8u8:dense",
     "Conv.1x1.u8u8", then the key without one of its marks, in this order: the few-channels ones
     (".stem", ".shallow", ".narrow"), the pointwise one, ".gemv", then the variants ".wide",
-    ".masked", ".broadcast", ".blocks", ".generic", ".strided" and ".patch" (the op's ordinary kernel)."""
+    ".masked", ".broadcast", ".blocks", ".generic", ".strided", ".patch" and ".steps" (the op's ordinary
+    kernel; a recurrent op's table of whole steps)."""
     keys = [f"{op_type}:{kind}", op_type]
     for shape in (
         ".stem",
@@ -572,6 +573,7 @@ def op_table_keys(op_type: str, kind: str) -> list[str]:
         ".generic",
         ".strided",
         ".patch",
+        ".steps",
     ):
         if shape in op_type:
             general = op_type.replace(shape, "", 1)

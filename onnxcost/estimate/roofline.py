@@ -32,7 +32,7 @@ from onnxcost.estimate.hardware import (
     normalize_dtype,
     peak_for,
 )
-from onnxcost.estimate.op_classes import MAC_CLASSES, epilogue, masked_softmaxes, node_class
+from onnxcost.estimate.op_classes import MAC_CLASSES, epilogue, masked_softmaxes, node_class, projection_ops
 from onnxcost.symbolic.formulas import evaluate, few, free_names, smaller
 from onnxcost.types import (
     MS_DOMAIN,
@@ -220,6 +220,7 @@ class _Figures:
     serial_calls: Dim = 1  # those on one thread (QLinearConv: one per image there)
     epilogue: str = ""  # the table key of its activation's own pass (op_classes.epilogue)
     epilogue_amount: Dim = 0  # the elements that pass runs over
+    projection: Dim = 0  # operations of a recurrent node's input projection (op_classes.projection_ops)
 
 
 def _figures(
@@ -232,7 +233,7 @@ def _figures(
     after, after_amount = epilogue(cost, tensors)
     return _Figures(cost.flops, tuple(cost.macs_by_dtype.items()), cost.dtype, cost.bytes_read_weights,
                     activations, name in fusion.fused, _is_view(cost), key, kind, amount, calls, serial,
-                    after, after_amount)  # fmt: skip
+                    after, after_amount, projection_ops(cost, tensors))  # fmt: skip
 
 
 def _bound_groups(
@@ -257,7 +258,7 @@ def _bound_groups(
 def _bound(figures: _Figures, node: str, bindings: Mapping[str, int]) -> _Figures:
     """The figures as numbers; a formula left over is an error naming its dims."""
     values = (figures.flops, figures.weights, figures.activations, figures.amount, figures.calls,
-              figures.serial_calls, figures.epilogue_amount,
+              figures.serial_calls, figures.epilogue_amount, figures.projection,
               *(v for _, v in figures.macs_by_dtype))  # fmt: skip
     if all(isinstance(v, int | float) for v in values):
         return figures
@@ -271,6 +272,7 @@ def _bound(figures: _Figures, node: str, bindings: Mapping[str, int]) -> _Figure
         calls=_number(figures.calls, node, "kernel calls", bindings),
         serial_calls=_number(figures.serial_calls, node, "kernel calls", bindings),
         epilogue_amount=_number(figures.epilogue_amount, node, "output elements", bindings),
+        projection=_number(figures.projection, node, "projection operations", bindings),
     )
 
 
@@ -408,13 +410,25 @@ def _activation_level(profile: HardwareProfile, working_set: float) -> MemoryLev
     return home
 
 
+def _calibrated_seconds(figures: _Figures, profile: HardwareProfile, calls: Dim) -> float | None:
+    """The node's time from the profile's tables (None: none times it). A recurrent node whose
+    steps have a table of their own (".steps") takes that table's time for its work less its input
+    projection, plus the projection's as one MatMul; by any other table, its whole work per step."""
+    own = figures.op_type in profile.op_types or f"{figures.op_type}:{figures.kind}" in profile.op_types
+    if not (figures.projection and own):
+        return class_seconds(profile, figures.op_type, figures.kind, figures.amount, calls)
+    steps = class_seconds(profile, figures.op_type, figures.kind, figures.amount - figures.projection, calls)
+    projection = class_seconds(profile, "MatMul", "dense", figures.projection)
+    return None if steps is None else steps + (projection or 0.0)
+
+
 def _node_estimate(figures: _Figures, profile: HardwareProfile) -> NodeEstimate:
     """One node on the profile: compute and memory time, overhead, verdict and energy (its name
     is left empty: one estimate serves every node with these figures)."""
     flops = figures.flops
     ops = _ops_by_dtype(figures, profile.tf32_matmul)
     calls = figures.serial_calls if profile.threads == 1 else figures.calls
-    calibrated = class_seconds(profile, figures.op_type, figures.kind, figures.amount, calls)
+    calibrated = _calibrated_seconds(figures, profile, calls)
     if calibrated is not None and figures.kind not in MAC_CLASSES:
         compute_s = calibrated  # measured per element, memory traffic included
     elif calibrated is not None:

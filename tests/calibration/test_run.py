@@ -36,3 +36,19 @@ def test_an_epilogue_without_a_plain_twin_is_no_sample() -> None:
     # nothing to subtract: neither the Clip's pass nor the fused node's time feeds a table
     _, clipped, analysis = _convs()
     assert node_samples(analysis.costs, analysis.graph.tensors, {clipped.name: 29e-6}) == ()
+
+
+def test_a_recurrent_node_is_a_sample_of_its_steps_less_its_projection_twin() -> None:
+    analysis = prepare(bench.recurrent("LSTM", 20, 1, 64, 64).model, runtime="onnxruntime-cpu")
+    lstm = next(cost for cost in analysis.costs if cost.op_type == "LSTM")
+    twin = next(cost for cost in analysis.costs if cost.op_type == "MatMul")
+    # the twin: [20, 64] × [64, 256], 2·20·64·256 = 655,360 operations, the LSTM's projection
+    assert twin.flops == 655_360
+    seconds = {lstm.name: 100e-6, twin.name: 30e-6}
+    found = node_samples(analysis.costs, analysis.graph.tensors, seconds)
+    steps = [sample for sample in found if sample.kind == "recurrent"]
+    # (100 − 30) µs over 20 steps = 3.5 µs a step, for the LSTM's operations less the projection's
+    assert steps == [Sample("LSTM.steps", "recurrent", (lstm.flops - 655_360) / 20, pytest.approx(3.5e-6))]
+    # without its twin's time, no sample of the steps
+    alone = node_samples(analysis.costs, analysis.graph.tensors, {lstm.name: 100e-6})
+    assert [s for s in alone if s.kind == "recurrent"] == []

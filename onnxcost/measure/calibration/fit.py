@@ -53,8 +53,9 @@ def table(samples: Sequence[Sample]) -> tuple[tuple[float, float], ...]:
 # (their sizes are spans, not nodes), or slow paths of their op (a masked Softmax, an
 # element-by-element Transpose) that would make the class's table, which times every op without
 # a table of its own, slower (a strided depthwise convolution's generic kernel among them), and
-# a fused activation's own pass (EPILOGUE: not a node of its own).
-_NOT_IN_CLASS_TABLES = (".broadcast", ".blocks", ".masked", ".generic", ".strided", EPILOGUE)
+# a fused activation's own pass (EPILOGUE: not a node of its own), and a recurrent node's steps
+# without its input projection (".steps": the class's table times whole steps).
+_NOT_IN_CLASS_TABLES = (".broadcast", ".blocks", ".masked", ".generic", ".strided", ".steps", EPILOGUE)
 
 
 def fit_tables(

@@ -18,6 +18,7 @@ from onnxcost.estimate.op_classes import (
     masked_softmaxes,
     op_class,
     op_key,
+    projection_ops,
 )
 from onnxcost.measure.calibration.bench import Bench, overhead
 from onnxcost.measure.calibration.fit import Sample
@@ -87,7 +88,10 @@ def node_samples(
     """A sample of each timed node (`seconds` by node name): of one kernel call, for a node of
     several on `threads` threads (see kernel_calls). A node whose fused activation runs as a pass
     of its own (see epilogue) is a sample of that pass only, its time less its plain twin's in the
-    same benchmark (same kernel and MACs, no activation), and no sample without such a twin."""
+    same benchmark (same kernel and MACs, no activation), and no sample without such a twin; a
+    recurrent node timed apart from its input projection (".steps", see projection_ops) is a
+    sample of its steps, its time less that of the projection's MatMul twin in the same benchmark
+    (bench.recurrent), and no sample without one."""
     masked = masked_softmaxes(costs, tensors)
     found: list[tuple[NodeCost, str, str, int, int, float]] = []
     for cost in costs:
@@ -97,8 +101,15 @@ def node_samples(
         if spent > 0 and isinstance(amount, int) and amount > 0 and isinstance(calls, int):
             found.append((cost, op_key(cost, tensors, cost.name in masked), kind, amount, calls, spent))
     plain = {(key, cost.macs): spent for cost, key, _, _, _, spent in found if not cost.epilogue}
+    matmuls = {cost.flops: spent for cost, key, _, _, _, spent in found if key == "MatMul"}
     samples = []
     for cost, key, kind, amount, calls, spent in found:
+        projection = projection_ops(cost, tensors)
+        if projection:
+            steps = spent - matmuls.get(projection, spent)
+            if projection in matmuls and steps > 0:
+                samples.append(Sample(key, kind, (amount - projection) / calls, steps / calls))
+            continue
         if not cost.epilogue:
             samples.append(Sample(key, kind, amount / calls, spent / calls))
             continue
