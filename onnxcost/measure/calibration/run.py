@@ -106,9 +106,9 @@ def node_samples(
     for cost, key, kind, amount, calls, spent in found:
         projection = projection_ops(cost, tensors)
         if projection:
-            steps = spent - matmuls.get(projection, spent)
-            if projection in matmuls and steps > 0:
-                samples.append(Sample(key, kind, (amount - projection) / calls, steps / calls))
+            twin_s = matmuls.get(projection)
+            if twin_s is not None and spent > twin_s:
+                samples.append(Sample(key, kind, (amount - projection) / calls, (spent - twin_s) / calls))
             continue
         if not cost.epilogue:
             samples.append(Sample(key, kind, amount / calls, spent / calls))
