@@ -372,8 +372,8 @@ def markdown(report: dict) -> str:
     for pair in report["pairs"]:
         ratios = pair.get("paired_ratios") or []
         tie = "" if pair["decided"] else ", a tie"
-        apart = f"; {pair['unpaired_ratio']:.2f}" if "unpaired_ratio" in pair else ""
-        spread = f" ({min(ratios):.2f}–{max(ratios):.2f}{apart}{tie})" if ratios else ""
+        apart = pair["unpaired_ratio"]
+        spread = f" ({min(ratios):.2f}–{max(ratios):.2f}; {apart:.2f}{tie})" if ratios else ""
         side = "yes" if pair["same_side"] else "**no**"
         lines.append(
             f"| {pair['threads']} | {pair['int8']} | {pair['float']} | "
