@@ -125,6 +125,18 @@ def qoperator(source: Path, inputs: dict[str, tuple[int, ...]], target: Path) ->
     return target
 
 
+def unpadded_feeds(path: Path, inputs: dict) -> dict | None:
+    """`validate`'s random feeds with every bool input (nn.TransformerEncoder's padding mask)
+    False: no token padded, as BERT's attention mask of ones attends every token (None for a model
+    without bool inputs). All True pads every key: NaN outputs, and a Softmax over masked scores
+    6–8× slower (exp underflows to subnormals, docs/validation.md)."""
+    proto = onnx.load(str(path), load_external_data=False)
+    if not any(v.type.tensor_type.elem_type == onnx.TensorProto.BOOL for v in proto.graph.input):
+        return None
+    feeds = random_feeds(session(str(path), 1), inputs)
+    return {name: np.zeros_like(value) if value.dtype == np.bool_ else value for name, value in feeds.items()}
+
+
 def models(cache: Path) -> list[dict]:
     """Every model: id, kind, path, inputs and the feeds to run it with."""
     paths = fetch()
@@ -141,9 +153,9 @@ def models(cache: Path) -> list[dict]:
     zoo_dir = Path(os.environ.get("ONNXCOST_ZOO_DIR") or Path.home() / ".cache" / "onnxcost-zoo")
     zoo = {m.id: m for m in build_zoo(zoo_dir)}
     for model_id, kind in ZOO:
-        found.append(
-            {"id": model_id, "kind": kind, "path": zoo[model_id].path, "inputs": zoo[model_id].inputs}
-        )
+        path, inputs = zoo[model_id].path, zoo[model_id].inputs
+        found.append({"id": model_id, "kind": kind, "path": path, "inputs": inputs,
+                      "feeds": unpadded_feeds(path, inputs)})  # fmt: skip
     for model_id, kind in QOPERATOR:
         path = qoperator(zoo[model_id].path, zoo[model_id].inputs, cache / f"{model_id}.qoperator.onnx")
         found.append(

@@ -7,8 +7,9 @@ import json
 import click
 
 from onnxcost.cli.options import emit, output_options, parse_dims, parse_inputs, shape_options
+from onnxcost.measure.profile import read_feeds
 from onnxcost.measure.validation import validate
-from onnxcost.report.validation import render_validation, validation_document
+from onnxcost.report.validation import nonfinite_note, render_validation, validation_document
 
 
 @click.command("validate")
@@ -20,6 +21,9 @@ from onnxcost.report.validation import render_validation, validation_document
               help="Timed runs after 3 warm-ups; the median is the measured latency.")  # fmt: skip
 @click.option("--threads", default=None, type=click.IntRange(min=1),
               help="onnxruntime's intra-op threads [default: the profile's].")  # fmt: skip
+@click.option("--feeds", "feeds_path", default=None, metavar="FILE.npz", type=click.Path(dir_okay=False),
+              help="Inputs to run the model on (numpy.savez, arrays by input name; their shapes bind "
+                   "the inputs); any input not in it gets random data.")  # fmt: skip
 @output_options(("table", "json"))
 def command(
     model: str,
@@ -29,12 +33,16 @@ def command(
     worst_case: bool,
     runs: int,
     threads: int | None,
+    feeds_path: str | None,
     fmt: str,
     output: str | None,
 ) -> None:
     """Run MODEL with onnxruntime (CPU) and compare the measured latency with the estimate, by op
     class and in total."""
-    result = validate(model, hw, parse_dims(dims), parse_inputs(input_shapes), threads, runs)
+    feeds = read_feeds(feeds_path) if feeds_path else None
+    result = validate(model, hw, parse_dims(dims), parse_inputs(input_shapes), threads, runs, feeds)
+    if result.nonfinite_outputs:
+        click.echo(f"warning: {nonfinite_note(result)}", err=True)
     if fmt == "json":
         emit(json.dumps(validation_document(result), indent=2), output)
     else:

@@ -31,6 +31,8 @@ class Measurement:
     node_s: Mapping[str, float]
     # Each profiled node's op type, in the order the nodes first ran.
     node_op: Mapping[str, str] = field(default_factory=dict)
+    # The float outputs that held NaN or infinity (inputs no real data looks like, often).
+    nonfinite_outputs: tuple[str, ...] = ()
 
 
 def session(model: str | bytes, threads: int, profile: bool = False):  # type: ignore[no-untyped-def]
@@ -57,11 +59,31 @@ _NUMPY = {"tensor(float)": np.float32, "tensor(double)": np.float64, "tensor(flo
           "tensor(uint8)": np.uint8, "tensor(bool)": np.bool_}  # fmt: skip
 
 
-def random_feeds(sess, shapes: Mapping[str, Sequence[int]], seed: int = 0) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-def]
-    """Inputs of the bound shapes: normal floats, integers of 1 (a valid index, mask or count)."""
+def read_feeds(path: str) -> dict[str, np.ndarray]:
+    """The arrays of a .npz file by name (numpy.savez), each an input's data."""
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            if not hasattr(archive, "files"):
+                raise ValueError("one array, not a .npz of arrays by input name")
+            return {name: archive[name] for name in archive.files}
+    except (OSError, ValueError, EOFError) as exc:
+        first = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+        message = f"--feeds {path}: cannot read it ({first}); give a .npz of arrays by input name"
+        raise OnnxcostError(message) from None
+
+
+def random_feeds(  # type: ignore[no-untyped-def]
+    sess, shapes: Mapping[str, Sequence[int]], seed: int = 0, given: Mapping[str, np.ndarray] | None = None
+) -> dict[str, np.ndarray]:
+    """Inputs of the bound shapes: `given` arrays where named, else normal floats and integers of
+    1 (a valid index, mask or count)."""
     rng = np.random.default_rng(seed)
+    given = dict(given or {})
     feeds = {}
     for value in sess.get_inputs():
+        if value.name in given:
+            feeds[value.name] = _checked(value, given[value.name])
+            continue
         shape = shapes.get(value.name)
         if shape is None:
             if not all(isinstance(d, int) for d in value.shape):
@@ -75,6 +97,32 @@ def random_feeds(sess, shapes: Mapping[str, Sequence[int]], seed: int = 0) -> di
         else:
             feeds[value.name] = np.ones(tuple(shape), dtype=dtype)
     return feeds
+
+
+def _checked(value, array: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """A given input array, refused (one line) where its type is not the input's (its name and
+    rank were checked where its shape bound the input)."""
+    dtype = _NUMPY.get(value.type)
+    if dtype is None or array.dtype != dtype:
+        raise OnnxcostError(f"--feeds: input {value.name!r} is {value.type}, the file's array {array.dtype}")
+    return array
+
+
+def nonfinite_outputs(sess, feeds: Mapping[str, np.ndarray]) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+    """The float outputs that hold NaN or infinity in a run on `feeds` (one line for a run that fails)."""
+    try:
+        outputs = sess.run(None, feeds)
+    except Exception as exc:  # onnxruntime's InvalidArgument, Fail...: a shape the graph refuses
+        first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise OnnxcostError(f"onnxruntime cannot run the model on these inputs: {first}") from None
+    names = [value.name for value in sess.get_outputs()]
+    return tuple(
+        name
+        for name, value in zip(names, outputs, strict=True)
+        if isinstance(value, np.ndarray)
+        and np.issubdtype(value.dtype, np.floating)
+        and not np.isfinite(value).all()
+    )
 
 
 def time_runs(sess, feeds: Mapping[str, np.ndarray], runs: int, warmup: int = 3) -> list[float]:  # type: ignore[no-untyped-def]
@@ -99,9 +147,10 @@ def measure(
 ) -> Measurement:
     """The model's median latency on this host and the median kernel time of each node;
     `budget_s`: fewer runs (5 at least) where `runs` would take longer than that; `feeds`: these
-    inputs instead of random ones of `shapes`."""
+    inputs instead of random ones of `shapes` (any not named, random)."""
     plain = session(model, threads)
-    feeds = dict(feeds) if feeds is not None else random_feeds(plain, shapes)
+    feeds = random_feeds(plain, shapes, given=feeds)
+    nonfinite = nonfinite_outputs(plain, feeds)
     if budget_s is not None:
         pilot = min(time_runs(plain, feeds, 2))
         runs = max(5, min(runs, int(budget_s / max(pilot, 1e-6))))
@@ -115,7 +164,7 @@ def measure(
     finally:
         os.remove(trace)
     return Measurement(statistics.median(samples), tuple(samples), threads, _kernel_medians(events, warmup=3),
-                       _kernel_ops(events))  # fmt: skip
+                       _kernel_ops(events), nonfinite)  # fmt: skip
 
 
 def _kernel_medians(events: Sequence[Mapping], warmup: int) -> dict[str, float]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from onnxcost.api import prepare, report
-from onnxcost.errors import OnnxcostError
+from onnxcost.errors import OnnxcostError, ShapeError
 from onnxcost.estimate.hardware import load_profile
 from onnxcost.estimate.op_classes import CLASSES, op_class
 from onnxcost.measure.profile import match_nodes, measure
@@ -53,6 +53,8 @@ class Validation:
     # The estimate's interval (the profile's error bars); None for a profile without bars.
     predicted_low_s: float | None = None
     predicted_high_s: float | None = None
+    # The float outputs that held NaN or infinity in the measured runs.
+    nonfinite_outputs: tuple[str, ...] = ()
 
     @property
     def covered(self) -> bool | None:
@@ -77,8 +79,8 @@ def validate(
     feeds: Mapping[str, np.ndarray] | None = None,
 ) -> Validation:
     """Predict the model on `hardware` as onnxruntime's CPU provider runs it, then run it with
-    random inputs of the bound shapes, or `feeds` (`runs` timed runs after 3 warm-ups, `threads`
-    threads)."""
+    `feeds` (their shapes bind their inputs) and random inputs of the bound shapes for the others
+    (`runs` timed runs after 3 warm-ups, `threads` threads)."""
     if not isinstance(model, str | os.PathLike) or not os.path.exists(model):
         raise OnnxcostError(f"{model}: validate needs a model file onnxruntime can open")
     profile = hardware if isinstance(hardware, HardwareProfile) else load_profile(hardware)
@@ -91,7 +93,15 @@ def validate(
     if threads < 1:
         raise OnnxcostError(f"--threads {threads}: at least 1")
     profile = replace(profile, threads=threads)
-    analysis = prepare(model, dims, inputs, runtime="onnxruntime-cpu", threads=threads)
+    told = dict(inputs or {})
+    inputs = _with_feed_shapes(told, feeds or {})
+    try:
+        analysis = prepare(model, dims, inputs, runtime="onnxruntime-cpu", threads=threads)
+    except ShapeError as exc:  # a shape only the file's arrays gave: say so, not --input
+        name = next((n for n in inputs if n not in told and str(exc).startswith(f"--input {n}")), None)
+        if name is None:
+            raise
+        raise ShapeError(f"--feeds: array {name!r}" + str(exc)[len(f"--input {name}") :]) from None
     predicted = report(analysis, profile)
     shapes = {}
     for tensor in predicted.model.inputs:
@@ -131,4 +141,18 @@ def validate(
         bindings=dict(predicted.bindings), predicted_latency_s=predicted.estimate.latency_s,
         measured_latency_s=measured_total, rows=tuple(table),
         predicted_low_s=span[0] if span else None, predicted_high_s=span[1] if span else None,
+        nonfinite_outputs=measured.nonfinite_outputs,
     )  # fmt: skip
+
+
+def _with_feed_shapes(
+    inputs: Mapping[str, Sequence[int]], feeds: Mapping[str, np.ndarray]
+) -> dict[str, tuple[int, ...]]:
+    """--input's shapes and those of the given arrays (one line where the two disagree)."""
+    shapes = {name: tuple(shape) for name, shape in inputs.items()}
+    for name, array in feeds.items():
+        given = shapes.setdefault(name, tuple(array.shape))
+        if given != tuple(array.shape):
+            told, held = "x".join(map(str, given)), "x".join(map(str, array.shape))
+            raise OnnxcostError(f"--feeds: input {name!r} is {held} in the file, {told} by --input")
+    return shapes

@@ -40,6 +40,14 @@ def render_validation(result: Validation, width: int = 120) -> str:
     return buffer.getvalue()
 
 
+def nonfinite_note(result: Validation) -> str:
+    """One line on outputs that held NaN or infinity: the run may not time what real data does."""
+    names = ", ".join(result.nonfinite_outputs)
+    return (f"the outputs {names} held NaN or infinity with these inputs (random data, integers and "
+            "bools of 1: a mask that hides every position does this); the measured time may not be "
+            "the model's on real data: give real inputs with --feeds")  # fmt: skip
+
+
 def _row(row: ClassRow) -> dict[str, Any]:
     return {"class": row.kind, "nodes": row.nodes, "predicted_s": row.predicted_s,
             "measured_s": row.measured_s, "error": row.error}  # fmt: skip
@@ -61,5 +69,6 @@ def validation_document(result: Validation) -> dict[str, Any]:
         "measured_latency_s": result.measured_latency_s,
         "covered": result.covered,
         "error": result.error,
+        "nonfinite_outputs": list(result.nonfinite_outputs),
         "classes": [_row(row) for row in result.rows],
     }

@@ -7,7 +7,12 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
+import onnx
 import pytest
+from onnx import TensorProto as T
+from onnx import helper as h
+from onnx import numpy_helper as nh
 
 from onnxcost.estimate.hardware import figure_keys, load_profile
 from onnxcost.measure.calibration.calibrate import output_paths
@@ -94,3 +99,77 @@ def test_validate_refuses_a_gpu_profile() -> None:
 def test_calibrate_refuses_a_missing_folder_before_measuring(tmp_path: Path) -> None:
     code, _, err = run("hardware", "calibrate", "-o", str(tmp_path / "no" / "host.toml"))
     assert code == 2 and "does not exist" in err and len(err.strip().splitlines()) == 1
+
+
+def _masked_attention(path: Path) -> str:
+    """Scores [batch, 8] and a padding mask (True: padded) → Softmax of the scores, −inf where padded."""
+    nodes = [h.make_node("Where", ["mask", "ninf", "scores"], ["masked"]),
+             h.make_node("Softmax", ["masked"], ["probs"], axis=-1)]  # fmt: skip
+    graph = h.make_graph(
+        nodes, "masked", [h.make_tensor_value_info("scores", T.FLOAT, ["batch", 8]),
+                          h.make_tensor_value_info("mask", T.BOOL, ["batch", 8])],
+        [h.make_tensor_value_info("probs", T.FLOAT, ["batch", 8])],
+        [nh.from_array(np.array(-np.inf, np.float32), "ninf")],
+    )  # fmt: skip
+    onnx.save(h.make_model(graph, opset_imports=[h.make_opsetid("", 17)]), str(path))
+    return str(path)
+
+
+def test_validate_warns_when_its_random_inputs_give_nan(tmp_path: Path) -> None:
+    model = _masked_attention(tmp_path / "masked.onnx")
+    # random bools are True: every position padded, softmax of all −inf is NaN
+    code, out, err = run("validate", model, "--input", "scores=2x8", "--input", "mask=2x8", "--runs", "3",
+                         "--format", "json")  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["nonfinite_outputs"] == ["probs"]
+    assert err.startswith("warning: the outputs probs held NaN") and "--feeds" in err
+    # the same run on a real mask (the last three positions padded), its shapes binding the inputs
+    feeds = tmp_path / "feeds.npz"
+    np.savez(feeds, scores=np.zeros((3, 8), np.float32), mask=np.arange(8)[None, :].repeat(3, 0) >= 5)
+    code, out, err = run("validate", model, "--feeds", str(feeds), "--runs", "3", "--format", "json")
+    assert code == 0, err
+    document = json.loads(out)
+    assert document["nonfinite_outputs"] == [] and not err
+    assert document["bindings"] == {"batch": 3}
+
+
+def test_validate_with_random_data_for_inputs_the_feeds_leave_out(tmp_path: Path) -> None:
+    model = _masked_attention(tmp_path / "masked.onnx")
+    feeds = tmp_path / "feeds.npz"
+    np.savez(feeds, mask=np.zeros((4, 8), bool))
+    code, out, err = run("validate", model, "--feeds", str(feeds), "--runs", "3", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["bindings"] == {"batch": 4} and not err
+
+
+@pytest.mark.parametrize(
+    ("arrays", "extra", "message"),
+    [
+        ({"scores": np.zeros((2, 8), np.float32), "labels": np.zeros(2, np.int64)}, (),
+         "--feeds: array 'labels': the model has no such input (inputs: scores, mask)"),
+        ({"scores": np.zeros((2, 8), np.float64), "mask": np.zeros((2, 8), bool)}, (),
+         "--feeds: input 'scores' is tensor(float), the file's array float64"),
+        ({"scores": np.zeros(8, np.float32), "mask": np.zeros(8, bool)}, (),
+         "--feeds: array 'scores': 1 dims given, the input has rank 2"),
+        ({"scores": np.zeros((2, 8), np.float32), "mask": np.zeros((2, 8), bool)}, ("--input", "scores=3x8"),
+         "--feeds: input 'scores' is 2x8 in the file, 3x8 by --input"),
+    ],
+)  # fmt: skip
+def test_validate_refuses_feeds_that_do_not_fit_the_model(
+    tmp_path: Path, arrays: dict, extra: tuple[str, ...], message: str
+) -> None:
+    model = _masked_attention(tmp_path / "masked.onnx")
+    feeds = tmp_path / "feeds.npz"
+    np.savez(feeds, **arrays)
+    code, _, err = run("validate", model, "--feeds", str(feeds), "--runs", "1", *extra)
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_validate_refuses_a_feeds_file_it_cannot_read(tmp_path: Path) -> None:
+    model = _masked_attention(tmp_path / "masked.onnx")
+    for path, text in ((tmp_path / "missing.npz", None), (tmp_path / "bad.npz", "not a zip")):
+        if text is not None:
+            path.write_text(text)
+        code, _, err = run("validate", model, "--feeds", str(path))
+        assert code == 2 and f"--feeds {path}: cannot read it" in err, err
+        assert len(err.strip().splitlines()) == 1

@@ -676,6 +676,12 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
                 (24, 16, 96, 1),
                 (16, 8, 16, 3),
                 (32, 16, 32, 3),
+                # pointwise over large maps (a detector at 800×480 exported with its weights as
+                # inputs): 59–102 GFLOPS against 132 at 256→256 on 14², its input packed each call
+                (24, 112, 144, 1),
+                (32, 64, 192, 1),
+                (144, 112, 24, 1),
+                (16, 224, 96, 1),
             )
         ],
         [
@@ -782,10 +788,12 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
             for column in (True, False)
             for count, width in ((64, 64), (1024, 128), (9600, 128))
         ],
+        # up to a message-passing GNN's 9,600 edges × 384 (14.7 MB of updates, 29 MB of indices, past
+        # every cache: 17–19 ns an element added, against 13 at 614,400 elements)
         [
             scatter_elements(r, w, u, red)
             for red in ("none", "add")
-            for r, w, u in ((480, 64, 9600), (60, 16, 480), (1000, 128, 4000))
+            for r, w, u in ((480, 64, 9600), (60, 16, 480), (1000, 128, 4000), (480, 384, 9600))
         ],
         [
             outer(op, left, right, span, full)
