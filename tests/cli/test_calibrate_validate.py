@@ -173,3 +173,30 @@ def test_validate_refuses_a_feeds_file_it_cannot_read(tmp_path: Path) -> None:
         code, _, err = run("validate", model, "--feeds", str(path))
         assert code == 2 and f"--feeds {path}: cannot read it" in err, err
         assert len(err.strip().splitlines()) == 1
+
+
+def test_validate_gives_a_branch_s_kernels_to_the_if_that_runs_them(tmp_path: Path) -> None:
+    # onnxruntime's profiler times an If and, beside it, every node of the branch it runs: the If's
+    # time holds theirs, so theirs are not kernels of their own (they were the "other" row, and
+    # counted twice before the kernels were scaled to fit the run)
+    weight = nh.from_array(np.full((64, 64), 0.01, np.float32), "w")
+    then_branch = h.make_graph(
+        [h.make_node("MatMul", ["x", "w"], ["a"], name="mm1"), h.make_node("Relu", ["a"], ["b"], name="relu"),
+         h.make_node("MatMul", ["b", "w"], ["t"], name="mm2")],
+        "then", [], [h.make_tensor_value_info("t", T.FLOAT, [64, 64])],
+    )  # fmt: skip
+    else_branch = h.make_graph([h.make_node("Identity", ["x"], ["e"], name="same")], "else", [],
+                               [h.make_tensor_value_info("e", T.FLOAT, [64, 64])])  # fmt: skip
+    graph = h.make_graph(
+        [h.make_node("If", ["cond"], ["y"], name="branch", then_branch=then_branch, else_branch=else_branch)],
+        "if",
+        [h.make_tensor_value_info("cond", T.BOOL, []), h.make_tensor_value_info("x", T.FLOAT, [64, 64])],
+        [h.make_tensor_value_info("y", T.FLOAT, [64, 64])], [weight],
+    )  # fmt: skip
+    path = tmp_path / "if.onnx"
+    onnx.save(h.make_model(graph, opset_imports=[h.make_opsetid("", 17)]), str(path))
+    code, out, err = run("validate", str(path), "--runs", "5", "--format", "json")  # random bool: True
+    assert code == 0, err
+    document = json.loads(out)
+    assert "other" not in [row["class"] for row in document["classes"]]
+    assert sum(r["measured_s"] for r in document["classes"]) == pytest.approx(document["measured_latency_s"])
