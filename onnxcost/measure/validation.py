@@ -14,7 +14,7 @@ from onnxcost.api import prepare, report
 from onnxcost.errors import OnnxcostError, ShapeError
 from onnxcost.estimate.hardware import load_profile
 from onnxcost.estimate.op_classes import CLASSES, op_class
-from onnxcost.measure.profile import match_nodes, measure
+from onnxcost.measure.profile import Measurement, match_nodes, measure
 from onnxcost.types import HardwareProfile
 
 # The rows that are not op classes: what a run costs beyond its kernels, and kernels the
@@ -110,10 +110,7 @@ def validate(
             raise OnnxcostError(f"input {tensor.name!r} has unbound dims: give its shape with --input")
         shapes[tensor.name] = tuple(tensor.shape)
     measured = measure(os.fspath(model), shapes, threads, runs, feeds=feeds)
-    # a control-flow node's kernel time holds its bodies' nodes, which the profiler times too
-    top = analysis.loaded.proto.graph
-    inner = _body_nodes(top) - {node.name for node in top.node}
-    measured = replace(measured, node_s={name: s for name, s in measured.node_s.items() if name not in inner})
+    measured = outer_kernels(measured, analysis.loaded.proto.graph)
     assert predicted.estimate is not None
     estimates = {node.name: node for node in predicted.estimate.nodes}
     kinds = {cost.name: op_class(cost, analysis.graph.tensors) for cost in predicted.nodes}
@@ -148,6 +145,18 @@ def validate(
         predicted_low_s=span[0] if span else None, predicted_high_s=span[1] if span else None,
         nonfinite_outputs=measured.nonfinite_outputs,
     )  # fmt: skip
+
+
+def outer_kernels(measured: Measurement, graph: onnx.GraphProto) -> Measurement:
+    """The measurement without the kernels of the graph's bodies: a control-flow node's kernel
+    time holds its bodies' nodes, which the profiler times too (neither their time nor their op
+    may go to another node)."""
+    inner = _body_nodes(graph) - {node.name for node in graph.node}
+    return replace(
+        measured,
+        node_s={name: s for name, s in measured.node_s.items() if name not in inner},
+        node_op={name: op for name, op in measured.node_op.items() if name not in inner},
+    )
 
 
 def _body_nodes(graph: onnx.GraphProto) -> frozenset[str]:

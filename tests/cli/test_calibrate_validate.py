@@ -16,6 +16,8 @@ from onnx import numpy_helper as nh
 
 from onnxcost.estimate.hardware import figure_keys, load_profile
 from onnxcost.measure.calibration.calibrate import output_paths
+from onnxcost.measure.profile import Measurement, match_nodes
+from onnxcost.measure.validation import outer_kernels
 from tests.cli.test_analyze import MODELS, run
 
 
@@ -200,3 +202,19 @@ def test_validate_gives_a_branch_s_kernels_to_the_if_that_runs_them(tmp_path: Pa
     document = json.loads(out)
     assert "other" not in [row["class"] for row in document["classes"]]
     assert sum(r["measured_s"] for r in document["classes"]) == pytest.approx(document["measured_latency_s"])
+
+
+def test_a_body_s_kernel_goes_to_no_other_node_by_its_op_type() -> None:
+    # the lowered graph's MatMul, unnamed in the profile, must not take the If branch's MatMul
+    # by op type: it keeps no time, the If its 50 µs, the branch's 30 µs go nowhere
+    branch = h.make_graph([h.make_node("MatMul", ["x", "w"], ["t"], name="mm_inside")], "then", [],
+                          [h.make_tensor_value_info("t", T.FLOAT, None)])  # fmt: skip
+    graph = h.make_graph(
+        [h.make_node("If", ["c"], ["y"], name="branch", then_branch=branch, else_branch=branch),
+         h.make_node("MatMul", ["y", "w"], ["z"], name="outside")], "g", [], [],
+    )  # fmt: skip
+    measured = Measurement(90e-6, (90e-6,), 1, {"branch": 50e-6, "mm_inside": 30e-6},
+                           {"branch": "If", "mm_inside": "MatMul"})  # fmt: skip
+    outer = outer_kernels(measured, graph)
+    assert outer.node_s == {"branch": 50e-6} and outer.node_op == {"branch": "If"}
+    assert match_nodes([("branch", "If"), ("outside", "MatMul")], outer) == {"branch": 50e-6}
