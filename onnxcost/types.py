@@ -120,6 +120,9 @@ class Work:
     # written it ("Clip" after an NCHWc convolution); "" where none, or where the kernel applies it
     # as it writes (Relu in an NCHWc convolution).
     epilogue: str = ""
+    # The bodies a control-flow node runs, each with how many times (If: its branch once; Loop:
+    # its body × trips), for an estimate that costs their nodes one by one.
+    runs: tuple[tuple[SubgraphCost, Dim], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +149,7 @@ class NodeCost:
     packed: Mapping[str, tuple[Dim, str]] = field(default_factory=dict)  # tensor -> (values, dtype)
     kernel: str = ""  # which of its op's kernels runs, where the attributes decide (Work.kernel)
     epilogue: str = ""  # a fused activation run as a pass of its own over the output (Work.epilogue)
+    runs: tuple[tuple[SubgraphCost, Dim], ...] = ()  # bodies run, with how many times (Work.runs)
 
     @property
     def bytes_read(self) -> Dim:
@@ -166,6 +170,9 @@ class SubgraphCost:
     bytes_written: Dim
     macs_by_dtype: Mapping[str, Dim]
     unsupported: Mapping[str, int]
+    nodes: tuple[NodeCost, ...] = ()  # the body's own node costs, in execution order
+    tensors: Mapping[str, TensorInfo] = field(default_factory=dict)  # the body's values
+    outputs: tuple[str, ...] = ()  # the body's outputs
 
 
 @dataclass(frozen=True, slots=True)

@@ -363,6 +363,56 @@ def test_totals_sum_the_nodes() -> None:
     assert "sequential" in result.assumptions["execution"]
 
 
+def _chain(name: str, ops: list[str], source: str = "x") -> tuple[list[onnx.NodeProto], str]:
+    """Unary nodes one after another on a [100] float tensor; returns them and the last output."""
+    nodes = []
+    for index, op in enumerate(ops):
+        nodes.append(h.make_node(op, [source], [f"{name}{index}"], name=f"{name}{index}"))
+        source = f"{name}{index}"
+    return nodes, source
+
+
+def test_a_branch_is_costed_node_by_node_plus_the_if_itself(tmp_path: Path) -> None:
+    # Relu and Neg on [100] floats, each: 100 FLOPs / (1 GFLOP/s × 0.5) = 0.2 µs of compute,
+    # 400 + 400 bytes in the 1 kB SRAM at 1 GB/s = 0.8 µs, overlapped: 0.8 µs + 1 µs launch = 1.8 µs.
+    # The If runs its costlier branch (Relu, Neg: 3.6 µs) and launches once itself: 4.6 µs. As one
+    # node of 200 FLOPs and 1,600 bytes (the branch summed) it would have spilled to DRAM at
+    # 100 MB/s: 16 µs + 1 µs.
+    x = h.make_tensor_value_info("x", T.FLOAT, [100])
+    branches = {}
+    for tag, ops in (("then", ["Relu", "Neg"]), ("else", ["Neg"])):
+        nodes, last = _chain(tag, ops)
+        branches[f"{tag}_branch"] = h.make_graph(
+            nodes, tag, [], [h.make_tensor_value_info(last, T.FLOAT, [100])]
+        )
+    graph = h.make_graph([h.make_node("If", ["c"], ["y"], name="if", **branches)], "g",
+                         [x, h.make_tensor_value_info("c", T.BOOL, [])],
+                         [h.make_tensor_value_info("y", T.FLOAT, [100])])  # fmt: skip
+    path = save(h.make_model(graph, opset_imports=[h.make_opsetid("", 17)]), tmp_path / "if.onnx")
+    assert onnxcost.analyze(path, hardware=toy_profile()).totals.latency_s == pytest.approx(4.6e-6)
+    nodes, last = _chain("flat", ["Relu", "Neg"])
+    flat = h.make_graph(nodes, "g", [x], [h.make_tensor_value_info(last, T.FLOAT, [100])])
+    flat_path = save(h.make_model(flat, opset_imports=[h.make_opsetid("", 17)]), tmp_path / "flat.onnx")
+    assert onnxcost.analyze(flat_path, hardware=toy_profile()).totals.latency_s == pytest.approx(3.6e-6)
+
+
+def test_a_loop_body_is_costed_node_by_node_times_its_trips(tmp_path: Path) -> None:
+    # The body above (Relu, Neg: 3.6 µs) run M = 3 times, and the Loop's own launch: 11.8 µs.
+    nodes, last = _chain("body", ["Relu", "Neg"], source="v")
+    body = h.make_graph(
+        nodes, "body",
+        [h.make_tensor_value_info("i", T.INT64, []), h.make_tensor_value_info("cond", T.BOOL, []),
+         h.make_tensor_value_info("v", T.FLOAT, [100])],
+        [h.make_tensor_value_info("cond", T.BOOL, []), h.make_tensor_value_info(last, T.FLOAT, [100])],
+    )  # fmt: skip
+    graph = h.make_graph([h.make_node("Loop", ["trips", "", "x"], ["y"], name="loop", body=body)], "g",
+                         [h.make_tensor_value_info("x", T.FLOAT, [100])],
+                         [h.make_tensor_value_info("y", T.FLOAT, [100])],
+                         [nh.from_array(np.array(3, np.int64), "trips")])  # fmt: skip
+    path = save(h.make_model(graph, opset_imports=[h.make_opsetid("", 17)]), tmp_path / "loop.onnx")
+    assert onnxcost.analyze(path, hardware=toy_profile()).totals.latency_s == pytest.approx(11.8e-6)
+
+
 # -------------------------------------------------------------------------------- API
 
 

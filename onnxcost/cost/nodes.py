@@ -137,6 +137,9 @@ def summarize(costs: tuple[NodeCost, ...], graph: Graph) -> SubgraphCost:
         bytes_written=total(c.bytes_written for c in costs),
         macs_by_dtype=macs_by_dtype(costs),
         unsupported=unsupported_census(costs),
+        nodes=costs,
+        tensors=graph.tensors,
+        outputs=graph.outputs,
     )
 
 
@@ -282,6 +285,7 @@ def _node_cost(
         packed=packed,
         kernel=work.kernel,
         epilogue=work.epilogue,
+        runs=work.runs,
     )
 
 

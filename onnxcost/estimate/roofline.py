@@ -42,6 +42,7 @@ from onnxcost.types import (
     MemoryLevel,
     NodeCost,
     NodeEstimate,
+    SubgraphCost,
     TensorInfo,
 )
 
@@ -221,6 +222,8 @@ class _Figures:
     epilogue: str = ""  # the table key of its activation's own pass (op_classes.epilogue)
     epilogue_amount: Dim = 0  # the elements that pass runs over
     projection: Dim = 0  # operations of a recurrent node's input projection (op_classes.projection_ops)
+    # a control-flow node's body nodes, each with how many times it runs (If, Loop, Scan)
+    body: tuple[tuple[_Figures, Dim], ...] = ()
 
 
 def _figures(
@@ -231,9 +234,18 @@ def _figures(
                    + cost.bytes_written - fusion.write_saved.get(name, 0))  # fmt: skip
     kind, key, amount, calls, serial = node_class(cost, tensors, masked)
     after, after_amount = epilogue(cost, tensors)
+    body = tuple((figures, times) for sub, times in cost.runs for figures in _body_figures(sub))
     return _Figures(cost.flops, tuple(cost.macs_by_dtype.items()), cost.dtype, cost.bytes_read_weights,
                     activations, name in fusion.fused, _is_view(cost), key, kind, amount, calls, serial,
-                    after, after_amount, projection_ops(cost, tensors))  # fmt: skip
+                    after, after_amount, projection_ops(cost, tensors), body)  # fmt: skip
+
+
+def _body_figures(body: SubgraphCost) -> tuple[_Figures, ...]:
+    """The figures of a body's nodes, fused as the body's own graph (its unsupported ones left out)."""
+    runnable = tuple(cost for cost in body.nodes if cost.status != "unsupported")
+    fusion = _plan_fusion(runnable, body.tensors, frozenset(body.outputs))
+    masked = masked_softmaxes(runnable, body.tensors)
+    return tuple(_figures(cost, fusion, body.tensors, cost.name in masked) for cost in runnable)
 
 
 def _bound_groups(
@@ -260,6 +272,8 @@ def _bound(figures: _Figures, node: str, bindings: Mapping[str, int]) -> _Figure
     values = (figures.flops, figures.weights, figures.activations, figures.amount, figures.calls,
               figures.serial_calls, figures.epilogue_amount, figures.projection,
               *(v for _, v in figures.macs_by_dtype))  # fmt: skip
+    if figures.body:
+        figures = replace(figures, body=_bound_body(figures.body, node, bindings))
     if all(isinstance(v, int | float) for v in values):
         return figures
     return replace(
@@ -274,6 +288,18 @@ def _bound(figures: _Figures, node: str, bindings: Mapping[str, int]) -> _Figure
         epilogue_amount=_number(figures.epilogue_amount, node, "output elements", bindings),
         projection=_number(figures.projection, node, "projection operations", bindings),
     )
+
+
+def _bound_body(
+    body: tuple[tuple[_Figures, Dim], ...], node: str, bindings: Mapping[str, int]
+) -> tuple[tuple[_Figures, Dim], ...]:
+    """A body's figures and run counts as numbers; none (the node costed by its summed work) where
+    a body's figures depend on values the bindings do not give (a shape that grows each trip)."""
+    try:
+        return tuple((_bound(figures, node, bindings), _number(times, node, "runs", bindings))
+                     for figures, times in body)  # fmt: skip
+    except OnnxcostError:
+        return ()
 
 
 def _number(value: Dim, node: str, figure: str, bindings: Mapping[str, int]) -> int | float:
@@ -425,6 +451,8 @@ def _calibrated_seconds(figures: _Figures, profile: HardwareProfile, calls: Dim)
 def _node_estimate(figures: _Figures, profile: HardwareProfile) -> NodeEstimate:
     """One node on the profile: compute and memory time, overhead, verdict and energy (its name
     is left empty: one estimate serves every node with these figures)."""
+    if figures.body:
+        return _control_estimate(figures, profile)
     flops = figures.flops
     ops = _ops_by_dtype(figures, profile.tf32_matmul)
     calls = figures.serial_calls if profile.threads == 1 else figures.calls
@@ -483,6 +511,34 @@ def _node_estimate(figures: _Figures, profile: HardwareProfile) -> NodeEstimate:
         intensity_flop_per_byte=float(intensity),
         attainable_flop_per_s=float(attainable),
         utilization=flops / latency / peak if latency > 0 else 0.0,
+        fused=figures.fused,
+    )
+
+
+def _control_estimate(figures: _Figures, profile: HardwareProfile) -> NodeEstimate:
+    """A control-flow node: Σ over its body's nodes of (their estimate × runs), plus its own
+    node's overhead (a runtime runs a body's nodes one by one, each with its overheads)."""
+    parts = [(_node_estimate(body, profile), times) for body, times in figures.body]
+    own_s = profile.kernel_overhead_s
+    compute_s = sum(part.compute_s * times for part, times in parts)
+    memory_s = sum(part.memory_s * times for part, times in parts)
+    latency = sum(part.latency_s * times for part, times in parts) + own_s
+    idle_w = profile.run_power_w if profile.energy_model == "power" else profile.idle_power_w
+    energy = sum(part.energy_j * times for part, times in parts) + idle_w * own_s
+    moved = figures.weights + figures.activations
+    peak = peak_for(profile, normalize_dtype(figures.dtype or "float32"))
+    busy = compute_s + memory_s
+    return NodeEstimate(
+        name="",
+        compute_s=compute_s,
+        memory_s=memory_s,
+        overhead_s=sum(part.overhead_s * times for part, times in parts) + own_s,
+        latency_s=latency,
+        energy_j=energy,
+        bound="compute" if compute_s > memory_s else "memory",
+        intensity_flop_per_byte=float(figures.flops / moved) if moved > 0 else 0.0,
+        attainable_flop_per_s=float(figures.flops / busy) if busy > 0 else 0.0,
+        utilization=figures.flops / latency / peak if latency > 0 and peak > 0 else 0.0,
         fused=figures.fused,
     )
 

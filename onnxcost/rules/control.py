@@ -26,6 +26,7 @@ def scaled_body(body: SubgraphCost, times: Dim, note: str, estimated: bool = Fal
         macs_by_dtype={k: normalize(v * times) for k, v in body.macs_by_dtype.items()},
         note=note,
         status="estimated" if body.unsupported or estimated else "ok",
+        runs=((body, times),),
     )
 
 
