@@ -61,6 +61,7 @@ CORPUS = [
     ("oww_melspectrogram", "audio"),
     ("oww_embedding", "CNN"),
     ("caustic_painn", "GNN"),
+    ("oww_silero_vad_v3", "RNN, control flow"),
 ]
 ZOO = [
     ("mobilenetv2.legacy", "CNN"),
@@ -147,9 +148,8 @@ def models(cache: Path) -> list[dict]:
         inputs = {k: tuple(v) for k, v in entry["inputs"].items()}
         proto = onnx.load(str(paths[model_id]), load_external_data=False)
         feeds = make_feeds(proto, inputs, entry.get("int_high", {}), entry.get("fill", {}))
-        found.append(
-            {"id": model_id, "kind": kind, "path": paths[model_id], "inputs": inputs, "feeds": feeds}
-        )
+        found.append({"id": model_id, "kind": kind, "path": paths[model_id], "inputs": inputs, "feeds": feeds,
+                      "if_branch": entry.get("if_branch", "max")})  # fmt: skip
     zoo_dir = Path(os.environ.get("ONNXCOST_ZOO_DIR") or Path.home() / ".cache" / "onnxcost-zoo")
     zoo = {m.id: m for m in build_zoo(zoo_dir)}
     for model_id, kind in ZOO:
@@ -183,7 +183,8 @@ def paired_ratio(int8: dict, base: dict, threads: int, runs: int, block: int = 5
 def predict(model: dict, profile: HardwareProfile, threads: int) -> tuple[float, float | None, float | None]:
     """The estimate of a model on a profile as onnxruntime's CPU provider runs it on `threads`, with
     its interval (None, None without error bars)."""
-    analysis = prepare(str(model["path"]), inputs=model["inputs"], runtime="onnxruntime-cpu", threads=threads)
+    analysis = prepare(str(model["path"]), inputs=model["inputs"], if_branch=model.get("if_branch", "max"),
+                       runtime="onnxruntime-cpu", threads=threads)  # fmt: skip
     estimate = report(analysis, replace(profile, threads=threads)).estimate
     assert estimate is not None
     low, high = estimate.latency_range_s or (None, None)

@@ -24,6 +24,9 @@ from onnxcost.report.validation import nonfinite_note, render_validation, valida
 @click.option("--feeds", "feeds_path", default=None, metavar="FILE.npz", type=click.Path(dir_okay=False),
               help="Inputs to run the model on (numpy.savez, arrays by input name; their shapes bind "
                    "the inputs); any input not in it gets random data.")  # fmt: skip
+@click.option("--if-branch", type=click.Choice(["max", "min", "then", "else"]), default="max",
+              show_default=True, help="Which branch an If node costs (max/min by FLOPs): the one its "
+                                      "inputs take in the run.")  # fmt: skip
 @output_options(("table", "json"))
 def command(
     model: str,
@@ -34,13 +37,16 @@ def command(
     runs: int,
     threads: int | None,
     feeds_path: str | None,
+    if_branch: str,
     fmt: str,
     output: str | None,
 ) -> None:
     """Run MODEL with onnxruntime (CPU) and compare the measured latency with the estimate, by op
     class and in total."""
     feeds = read_feeds(feeds_path) if feeds_path else None
-    result = validate(model, hw, parse_dims(dims), parse_inputs(input_shapes), threads, runs, feeds)
+    result = validate(
+        model, hw, parse_dims(dims), parse_inputs(input_shapes), threads, runs, feeds, if_branch
+    )
     if result.nonfinite_outputs:
         click.echo(f"warning: {nonfinite_note(result)}", err=True)
     if fmt == "json":

@@ -78,10 +78,11 @@ def validate(
     threads: int | None = None,
     runs: int = 20,
     feeds: Mapping[str, np.ndarray] | None = None,
+    if_branch: str = "max",
 ) -> Validation:
-    """Predict the model on `hardware` as onnxruntime's CPU provider runs it, then run it with
-    `feeds` (their shapes bind their inputs) and random inputs of the bound shapes for the others
-    (`runs` timed runs after 3 warm-ups, `threads` threads)."""
+    """Predict the model on `hardware` as onnxruntime's CPU provider runs it (each If by
+    `if_branch`), then run it with `feeds` (their shapes bind their inputs) and random inputs of
+    the bound shapes for the others (`runs` timed runs after 3 warm-ups, `threads` threads)."""
     if not isinstance(model, str | os.PathLike) or not os.path.exists(model):
         raise OnnxcostError(f"{model}: validate needs a model file onnxruntime can open")
     profile = hardware if isinstance(hardware, HardwareProfile) else load_profile(hardware)
@@ -97,7 +98,9 @@ def validate(
     told = dict(inputs or {})
     inputs = _with_feed_shapes(told, feeds or {})
     try:
-        analysis = prepare(model, dims, inputs, runtime="onnxruntime-cpu", threads=threads)
+        analysis = prepare(
+            model, dims, inputs, if_branch=if_branch, runtime="onnxruntime-cpu", threads=threads
+        )
     except ShapeError as exc:  # a shape only the file's arrays gave: say so, not --input
         name = next((n for n in inputs if n not in told and str(exc).startswith(f"--input {n}")), None)
         if name is None:

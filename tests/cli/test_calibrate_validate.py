@@ -204,6 +204,37 @@ def test_validate_gives_a_branch_s_kernels_to_the_if_that_runs_them(tmp_path: Pa
     assert sum(r["measured_s"] for r in document["classes"]) == pytest.approx(document["measured_latency_s"])
 
 
+def test_validate_costs_the_branch_its_if_branch_names(tmp_path: Path) -> None:
+    # the condition fed False runs the else branch (an Identity); the estimate costs the then
+    # branch (two 64×64×64 MatMuls, 1 MFLOP) unless --if-branch else says which one runs
+    weight = nh.from_array(np.full((64, 64), 0.01, np.float32), "w")
+    then_branch = h.make_graph(
+        [h.make_node("MatMul", ["x", "w"], ["a"], name="mm1"),
+         h.make_node("MatMul", ["a", "w"], ["t"], name="mm2")],
+        "then", [], [h.make_tensor_value_info("t", T.FLOAT, [64, 64])],
+    )  # fmt: skip
+    else_branch = h.make_graph([h.make_node("Identity", ["x"], ["e"], name="same")], "else", [],
+                               [h.make_tensor_value_info("e", T.FLOAT, [64, 64])])  # fmt: skip
+    graph = h.make_graph(
+        [h.make_node("If", ["cond"], ["y"], name="branch", then_branch=then_branch, else_branch=else_branch)],
+        "if",
+        [h.make_tensor_value_info("cond", T.BOOL, []), h.make_tensor_value_info("x", T.FLOAT, [64, 64])],
+        [h.make_tensor_value_info("y", T.FLOAT, [64, 64])], [weight],
+    )  # fmt: skip
+    path = tmp_path / "if.onnx"
+    onnx.save(h.make_model(graph, opset_imports=[h.make_opsetid("", 17)]), str(path))
+    feeds = tmp_path / "feeds.npz"
+    np.savez(feeds, cond=np.array(False))
+    predicted = {}
+    for branch in ("max", "else"):
+        code, out, err = run("validate", str(path), "--feeds", str(feeds), "--if-branch", branch,
+                             "--runs", "3", "--format", "json")  # fmt: skip
+        assert code == 0, err
+        predicted[branch] = json.loads(out)["predicted_latency_s"]
+    # generic-x86 at 1 thread: the MatMuls' 1 MFLOP take µs, an Identity only its launches
+    assert predicted["else"] < predicted["max"] / 2
+
+
 def test_a_body_s_kernel_goes_to_no_other_node_by_its_op_type() -> None:
     # the lowered graph's MatMul, unnamed in the profile, must not take the If branch's MatMul
     # by op type: it keeps no time, the If its 50 µs, the branch's 30 µs go nowhere
