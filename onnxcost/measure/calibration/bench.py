@@ -649,6 +649,17 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
             )
         ],
         [conv1d(c, n, c, 3, group=c) for c, n in ((64, 1000), (256, 500))],
+        # a streaming model's few frames a call (voice activity, keyword spotting): pointwise ones
+        # and a one-channel filter of 1,000 to 130,000 FLOPs, below which the tables' rates held
+        # and a call's fixed cost was lost (Silero VAD v3's 1x1 convolutions: 0.4 µs predicted),
+        # and depthwise ones of 4 to 32 frames, whose calls (one a channel) the tables reached only
+        # through a line through two sizes of 500 and 1,000 frames
+        [
+            conv1d(c, n, m, 1)
+            for c, n, m in ((16, 32, 16), (32, 8, 32), (64, 4, 64), (128, 16, 32), (256, 8, 16))
+        ],
+        [conv1d(1, n, m, k) for n, m, k in ((64, 1, 7), (400, 16, 5))],
+        [conv1d(c, n, c, 5, group=c) for c, n in ((256, 10), (32, 4), (64, 32))],
         # a spectrogram's STFT as a convolution: one channel, n_fft taps, frequency bins as filters
         [conv1d(1, n, bins, taps, stride=160) for n, bins, taps in ((1760, 257, 512), (16000, 201, 400))],
         [
