@@ -177,10 +177,9 @@ def test_validate_refuses_a_feeds_file_it_cannot_read(tmp_path: Path) -> None:
         assert len(err.strip().splitlines()) == 1
 
 
-def test_validate_gives_a_branch_s_kernels_to_the_if_that_runs_them(tmp_path: Path) -> None:
-    # onnxruntime's profiler times an If and, beside it, every node of the branch it runs: the If's
-    # time holds theirs, so theirs are not kernels of their own (they were the "other" row, and
-    # counted twice before the kernels were scaled to fit the run)
+def _branchy(path: Path) -> str:
+    """An If on an input `cond`: its then branch MatMul, Relu, MatMul on a 64×64 `x` (1 MFLOP),
+    its else branch an Identity."""
     weight = nh.from_array(np.full((64, 64), 0.01, np.float32), "w")
     then_branch = h.make_graph(
         [h.make_node("MatMul", ["x", "w"], ["a"], name="mm1"), h.make_node("Relu", ["a"], ["b"], name="relu"),
@@ -195,9 +194,16 @@ def test_validate_gives_a_branch_s_kernels_to_the_if_that_runs_them(tmp_path: Pa
         [h.make_tensor_value_info("cond", T.BOOL, []), h.make_tensor_value_info("x", T.FLOAT, [64, 64])],
         [h.make_tensor_value_info("y", T.FLOAT, [64, 64])], [weight],
     )  # fmt: skip
-    path = tmp_path / "if.onnx"
     onnx.save(h.make_model(graph, opset_imports=[h.make_opsetid("", 17)]), str(path))
-    code, out, err = run("validate", str(path), "--runs", "5", "--format", "json")  # random bool: True
+    return str(path)
+
+
+def test_validate_gives_a_branch_s_kernels_to_the_if_that_runs_them(tmp_path: Path) -> None:
+    # onnxruntime's profiler times an If and, beside it, every node of the branch it runs: the If's
+    # time holds theirs, so theirs are not kernels of their own (they were the "other" row, and
+    # counted twice before the kernels were scaled to fit the run)
+    path = _branchy(tmp_path / "if.onnx")
+    code, out, err = run("validate", path, "--runs", "5", "--format", "json")  # random bool: True
     assert code == 0, err
     document = json.loads(out)
     assert "other" not in [row["class"] for row in document["classes"]]
@@ -206,28 +212,13 @@ def test_validate_gives_a_branch_s_kernels_to_the_if_that_runs_them(tmp_path: Pa
 
 def test_validate_costs_the_branch_its_if_branch_names(tmp_path: Path) -> None:
     # the condition fed False runs the else branch (an Identity); the estimate costs the then
-    # branch (two 64×64×64 MatMuls, 1 MFLOP) unless --if-branch else says which one runs
-    weight = nh.from_array(np.full((64, 64), 0.01, np.float32), "w")
-    then_branch = h.make_graph(
-        [h.make_node("MatMul", ["x", "w"], ["a"], name="mm1"),
-         h.make_node("MatMul", ["a", "w"], ["t"], name="mm2")],
-        "then", [], [h.make_tensor_value_info("t", T.FLOAT, [64, 64])],
-    )  # fmt: skip
-    else_branch = h.make_graph([h.make_node("Identity", ["x"], ["e"], name="same")], "else", [],
-                               [h.make_tensor_value_info("e", T.FLOAT, [64, 64])])  # fmt: skip
-    graph = h.make_graph(
-        [h.make_node("If", ["cond"], ["y"], name="branch", then_branch=then_branch, else_branch=else_branch)],
-        "if",
-        [h.make_tensor_value_info("cond", T.BOOL, []), h.make_tensor_value_info("x", T.FLOAT, [64, 64])],
-        [h.make_tensor_value_info("y", T.FLOAT, [64, 64])], [weight],
-    )  # fmt: skip
-    path = tmp_path / "if.onnx"
-    onnx.save(h.make_model(graph, opset_imports=[h.make_opsetid("", 17)]), str(path))
+    # branch (1 MFLOP of MatMuls) unless --if-branch else says which one runs
+    path = _branchy(tmp_path / "if.onnx")
     feeds = tmp_path / "feeds.npz"
     np.savez(feeds, cond=np.array(False))
     predicted = {}
     for branch in ("max", "else"):
-        code, out, err = run("validate", str(path), "--feeds", str(feeds), "--if-branch", branch,
+        code, out, err = run("validate", path, "--feeds", str(feeds), "--if-branch", branch,
                              "--runs", "3", "--format", "json")  # fmt: skip
         assert code == 0, err
         predicted[branch] = json.loads(out)["predicted_latency_s"]
