@@ -16,8 +16,10 @@ IF_BRANCHES = ("max", "min", "then", "else")
 
 def scaled_body(body: SubgraphCost, times: Dim, note: str, estimated: bool = False) -> Work:
     """A body's cost × `times` runs (estimated when the body has unsupported ops or the caller
-    says the count is an assumption)."""
+    says the count is an assumption), in the dtype of the body's costliest node by FLOPs."""
+    costliest = max(body.nodes, key=lambda cost: _rank(cost.flops), default=None)
     return Work(
+        dtype=costliest.dtype if costliest is not None and costliest.dtype else None,
         macs=normalize(body.macs * times),
         flops=normalize(body.flops * times),
         bytes_read_weights=normalize(body.bytes_read_weights * times),

@@ -105,6 +105,14 @@ def test_rule(case: Case) -> None:
         check(case)
 
 
+def test_a_control_node_computes_in_its_body_s_dtype() -> None:
+    # the If's first input is its bool condition, the Loop's its int64 trip count: the work is
+    # the bodies' float32 MatMuls
+    report = onnxcost.analyze(_outer_x_model(CASES[0]))
+    assert [node.dtype for node in report.nodes] == ["float32"]
+    assert [node.dtype for node in onnxcost.analyze(build(CASES[1])).nodes] == ["float32"]
+
+
 @pytest.mark.parametrize(("branch", "macs"), [("max", 16_384), ("min", 8_192),
                                                ("then", 16_384), ("else", 8_192)])  # fmt: skip
 def test_if_branch_choice(branch: str, macs: int) -> None:
