@@ -18,7 +18,7 @@ import onnxcost
 from onnxcost.cli import main
 from onnxcost.errors import OnnxcostError
 from onnxcost.estimate.hardware import ProfileError, load_profile, ridge_point
-from onnxcost.estimate.roofline import estimate
+from onnxcost.estimate.roofline import body_nodes, estimate
 from onnxcost.report.document import report_document
 from onnxcost.symbolic.formulas import symbol
 from onnxcost.types import EfficiencyStep, HardwareProfile, MemoryLevel, NodeCost
@@ -410,7 +410,12 @@ def test_a_loop_body_is_costed_node_by_node_times_its_trips(tmp_path: Path) -> N
                          [h.make_tensor_value_info("y", T.FLOAT, [100])],
                          [nh.from_array(np.array(3, np.int64), "trips")])  # fmt: skip
     path = save(h.make_model(graph, opset_imports=[h.make_opsetid("", 17)]), tmp_path / "loop.onnx")
-    assert onnxcost.analyze(path, hardware=toy_profile()).totals.latency_s == pytest.approx(11.8e-6)
+    report = onnxcost.analyze(path, hardware=toy_profile())
+    assert report.totals.latency_s == pytest.approx(11.8e-6)
+    # what validate splits it into: each body node's 1.8 µs, 3 times
+    parts = body_nodes(report.nodes[0], toy_profile())
+    assert [(p.cost.op_type, p.estimate.latency_s, p.times) for p in parts] == [
+        ("Relu", pytest.approx(1.8e-6), 3), ("Neg", pytest.approx(1.8e-6), 3)]  # fmt: skip
 
 
 # -------------------------------------------------------------------------------- API

@@ -248,6 +248,39 @@ def _body_figures(body: SubgraphCost) -> tuple[_Figures, ...]:
     return tuple(_figures(cost, fusion, body.tensors, cost.name in masked) for cost in runnable)
 
 
+@dataclass(frozen=True, slots=True)
+class BodyNode:
+    """A node a control-flow node runs (at any depth), its body's values, its estimate and how
+    many times it runs in one run of the model; a control node's own estimate is its launch."""
+
+    cost: NodeCost
+    tensors: Mapping[str, TensorInfo]
+    estimate: NodeEstimate
+    times: float
+
+
+def body_nodes(cost: NodeCost, profile: HardwareProfile, times: float = 1.0) -> tuple[BodyNode, ...]:
+    """The nodes the bodies `cost` runs execute, each estimated on `profile` (none where a body's
+    figures are formulas: the node is then timed whole)."""
+    found: list[BodyNode] = []
+    for sub, runs in cost.runs:
+        runnable = tuple(node for node in sub.nodes if node.status != "unsupported")
+        try:
+            count = times * _number(runs, cost.name, "runs", {})
+            figures = [_bound(f, node.name, {}) for f, node in zip(_body_figures(sub), runnable, strict=True)]
+        except OnnxcostError:
+            return ()
+        for node, bound in zip(runnable, figures, strict=True):
+            if node.runs:
+                inner = body_nodes(node, profile, count)
+                if not inner:
+                    return ()
+                found += [BodyNode(node, sub.tensors, _launch(profile), count), *inner]
+            else:
+                found.append(BodyNode(node, sub.tensors, _node_estimate(bound, profile), count))
+    return tuple(found)
+
+
 def _bound_groups(
     plan: EstimatePlan, bindings: Mapping[str, int]
 ) -> tuple[list[tuple[_Figures, int]], list[int]]:
@@ -515,16 +548,25 @@ def _node_estimate(figures: _Figures, profile: HardwareProfile) -> NodeEstimate:
     )
 
 
+def _launch(profile: HardwareProfile) -> NodeEstimate:
+    """A control-flow node's own part: its launch, at idle power (at run power on a profile that
+    times energy by power)."""
+    own_s = profile.kernel_overhead_s
+    idle_w = profile.run_power_w if profile.energy_model == "power" else profile.idle_power_w
+    return NodeEstimate(name="", compute_s=0.0, memory_s=0.0, overhead_s=own_s, latency_s=own_s,
+                        energy_j=idle_w * own_s, bound="memory", intensity_flop_per_byte=0.0,
+                        attainable_flop_per_s=0.0, utilization=0.0)  # fmt: skip
+
+
 def _control_estimate(figures: _Figures, profile: HardwareProfile) -> NodeEstimate:
     """A control-flow node: Σ over its body's nodes of (their estimate × runs), plus its own
-    node's overhead (a runtime runs a body's nodes one by one, each with its overheads)."""
+    node's launch (a runtime runs a body's nodes one by one, each with its overheads)."""
     parts = [(_node_estimate(body, profile), times) for body, times in figures.body]
-    own_s = profile.kernel_overhead_s
+    parts.append((_launch(profile), 1))
     compute_s = sum(part.compute_s * times for part, times in parts)
     memory_s = sum(part.memory_s * times for part, times in parts)
-    latency = sum(part.latency_s * times for part, times in parts) + own_s
-    idle_w = profile.run_power_w if profile.energy_model == "power" else profile.idle_power_w
-    energy = sum(part.energy_j * times for part, times in parts) + idle_w * own_s
+    latency = sum(part.latency_s * times for part, times in parts)
+    energy = sum(part.energy_j * times for part, times in parts)
     moved = figures.weights + figures.activations
     peak = peak_for(profile, normalize_dtype(figures.dtype or "float32"))
     busy = compute_s + memory_s
@@ -532,7 +574,7 @@ def _control_estimate(figures: _Figures, profile: HardwareProfile) -> NodeEstima
         name="",
         compute_s=compute_s,
         memory_s=memory_s,
-        overhead_s=sum(part.overhead_s * times for part, times in parts) + own_s,
+        overhead_s=sum(part.overhead_s * times for part, times in parts),
         latency_s=latency,
         energy_j=energy,
         bound="compute" if compute_s > memory_s else "memory",

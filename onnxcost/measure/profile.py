@@ -9,6 +9,7 @@ onnxcost.model.lower gives. This module runs the model: only `validate` and `cal
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import statistics
@@ -168,13 +169,26 @@ def measure(
 
 
 def _kernel_medians(events: Sequence[Mapping], warmup: int) -> dict[str, float]:
-    """Median kernel time per node name over the profiled runs after the first `warmup`."""
+    """Median over the profiled runs after the first `warmup` of each node's kernel time in a run:
+    the sum of its kernels there (a Loop body's node runs once a trip)."""
+    runs = sorted((float(e["ts"]), float(e["ts"]) + float(e["dur"]))
+                  for e in events if e.get("cat") == "Session" and e.get("name") == "model_run")  # fmt: skip
+    starts = [start for start, _ in runs]
+    per_run: list[dict[str, float]] = [{} for _ in runs]
     durations: dict[str, list[float]] = {}
     for event in events:
         name = str(event.get("name", ""))
-        if event.get("cat") == "Node" and name.endswith("_kernel_time"):
-            durations.setdefault(name[: -len("_kernel_time")], []).append(float(event["dur"]) * 1e-6)
-    return {name: statistics.median(values[warmup:] or values) for name, values in durations.items()}
+        if event.get("cat") != "Node" or not name.endswith("_kernel_time"):
+            continue
+        node, seconds = name[: -len("_kernel_time")], float(event["dur"]) * 1e-6
+        durations.setdefault(node, []).append(seconds)
+        index = bisect.bisect_right(starts, float(event["ts"])) - 1
+        if index >= 0 and float(event["ts"]) <= runs[index][1]:
+            per_run[index][node] = per_run[index].get(node, 0.0) + seconds
+    if not runs:  # a trace without its runs: each kernel call counts alone
+        return {name: statistics.median(values[warmup:] or values) for name, values in durations.items()}
+    counted = per_run[warmup:] or per_run
+    return {name: statistics.median(run.get(name, 0.0) for run in counted) for name in durations}
 
 
 def _kernel_ops(events: Sequence[Mapping]) -> dict[str, str]:

@@ -14,6 +14,7 @@ from onnxcost.api import prepare, report
 from onnxcost.errors import OnnxcostError, ShapeError
 from onnxcost.estimate.hardware import load_profile
 from onnxcost.estimate.op_classes import CLASSES, op_class
+from onnxcost.estimate.roofline import BodyNode, body_nodes
 from onnxcost.measure.profile import Measurement, match_nodes, measure
 from onnxcost.types import HardwareProfile
 
@@ -112,32 +113,50 @@ def validate(
         if tensor.shape is None or not all(isinstance(d, int) for d in tensor.shape):
             raise OnnxcostError(f"input {tensor.name!r} has unbound dims: give its shape with --input")
         shapes[tensor.name] = tuple(tensor.shape)
-    measured = measure(os.fspath(model), shapes, threads, runs, feeds=feeds)
-    measured = outer_kernels(measured, analysis.loaded.proto.graph)
+    everything = measure(os.fspath(model), shapes, threads, runs, feeds=feeds)
+    measured = outer_kernels(everything, analysis.loaded.proto.graph)
     assert predicted.estimate is not None
     estimates = {node.name: node for node in predicted.estimate.nodes}
-    kinds = {cost.name: op_class(cost, analysis.graph.tensors) for cost in predicted.nodes}
     node_s = match_nodes([(cost.name, cost.op_type) for cost in predicted.nodes], measured)
     kernels = sum(measured.node_s.values())
     # The profiler rounds each kernel to a microsecond and adds time of its own: where its kernels
     # add up to more than the median run, they are scaled down to fit it.
     scale = min(1.0, measured.latency_s / kernels) if kernels > 0 else 1.0
     rows: dict[str, list] = {kind: [0, 0.0, 0.0] for kind in CLASSES}
-    overhead = profile.run_overhead_s
+    overhead, beyond = profile.run_overhead_s, 0.0
     for cost in predicted.nodes:
-        row = rows[kinds[cost.name]]
         estimate = estimates.get(cost.name)
-        row[0] += 1
-        if estimate is not None:
-            row[1] += estimate.latency_s - estimate.overhead_s
-            overhead += estimate.overhead_s
-        row[2] += node_s.get(cost.name, 0.0) * scale
+        inner = body_nodes(cost, profile) if cost.runs and estimate is not None else ()
+        if not inner:
+            row = rows[op_class(cost, analysis.graph.tensors)]
+            row[0] += 1
+            if estimate is not None:
+                row[1] += estimate.latency_s - estimate.overhead_s
+                overhead += estimate.overhead_s
+            row[2] += node_s.get(cost.name, 0.0) * scale
+            continue
+        # a control-flow node: its body's nodes by their classes, its own launch an overhead
+        overhead += estimate.latency_s - sum(part.estimate.latency_s * part.times for part in inner)
+        leaves = [part for part in inner if not part.cost.runs]
+        taken = _body_kernels(leaves, everything, analysis.loaded.proto.graph)
+        # the node's kernel time holds its body's kernels and what the profiler adds to each: it is
+        # shared out over them (its own launch is a microsecond or two)
+        whole = node_s.get(cost.name, 0.0)
+        share = whole / sum(taken.values()) if sum(taken.values()) > 0 else 0.0
+        for part in leaves:
+            row = rows[op_class(part.cost, part.tensors)]
+            row[0] += 1
+            row[1] += (part.estimate.latency_s - part.estimate.overhead_s) * part.times
+            row[2] += taken.get(part.cost.name, 0.0) * share * scale
+        overhead += sum((part.estimate.overhead_s * part.times for part in leaves), 0.0)
+        if not taken:  # no kernel of its body found: the node keeps its time
+            beyond += whole * scale
     unmatched = (kernels - sum(node_s.values())) * scale
     table = [ClassRow(kind, *values) for kind, values in rows.items() if values[0]]
     if unmatched > 0:
         table.append(ClassRow(OTHER, 0, 0.0, unmatched))
     # where the kernels were scaled to fit the run, what is left is rounding: no overhead measured
-    beyond = measured.latency_s - kernels * scale
+    beyond += measured.latency_s - kernels * scale
     table.append(ClassRow(OVERHEAD, 0, overhead, beyond if beyond > ROUNDING_S else 0.0))
     span = predicted.estimate.latency_range_s
     measured_total = sum(row.measured_s for row in table)  # the median run
@@ -148,6 +167,20 @@ def validate(
         predicted_low_s=span[0] if span else None, predicted_high_s=span[1] if span else None,
         nonfinite_outputs=measured.nonfinite_outputs,
     )  # fmt: skip
+
+
+def _body_kernels(
+    leaves: Sequence[BodyNode], measured: Measurement, graph: onnx.GraphProto
+) -> dict[str, float]:
+    """{body node: its kernels' seconds in a run}: by name among the bodies' kernels, then the rest
+    by op type (onnxruntime fuses inside a body too)."""
+    inner = _body_nodes(graph) - {node.name for node in graph.node}
+    bodies = replace(
+        measured,
+        node_s={name: s for name, s in measured.node_s.items() if name in inner},
+        node_op={name: op for name, op in measured.node_op.items() if name in inner},
+    )
+    return match_nodes([(part.cost.name, part.cost.op_type) for part in leaves], bodies)
 
 
 def outer_kernels(measured: Measurement, graph: onnx.GraphProto) -> Measurement:

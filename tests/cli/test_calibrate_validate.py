@@ -16,7 +16,7 @@ from onnx import numpy_helper as nh
 
 from onnxcost.estimate.hardware import figure_keys, load_profile
 from onnxcost.measure.calibration.calibrate import output_paths
-from onnxcost.measure.profile import Measurement, match_nodes
+from onnxcost.measure.profile import Measurement, _kernel_medians, match_nodes
 from onnxcost.measure.validation import outer_kernels
 from tests.cli.test_analyze import MODELS, run
 
@@ -206,8 +206,14 @@ def test_validate_gives_a_branch_s_kernels_to_the_if_that_runs_them(tmp_path: Pa
     code, out, err = run("validate", path, "--runs", "5", "--format", "json")  # random bool: True
     assert code == 0, err
     document = json.loads(out)
-    assert "other" not in [row["class"] for row in document["classes"]]
+    # the If's time is its branch's, by their classes: two MatMuls, a Relu
+    assert {row["class"]: row["nodes"] for row in document["classes"]} == {
+        "dense": 2, "elementwise": 1, "overhead": 0}  # fmt: skip
+    assert all(row["measured_s"] > 0 for row in document["classes"] if row["class"] != "overhead")
     assert sum(r["measured_s"] for r in document["classes"]) == pytest.approx(document["measured_latency_s"])
+    assert sum(r["predicted_s"] for r in document["classes"]) == pytest.approx(
+        document["predicted_latency_s"]
+    )
 
 
 def test_validate_costs_the_branch_its_if_branch_names(tmp_path: Path) -> None:
@@ -224,6 +230,21 @@ def test_validate_costs_the_branch_its_if_branch_names(tmp_path: Path) -> None:
         predicted[branch] = json.loads(out)["predicted_latency_s"]
     # generic-x86 at 1 thread: the MatMuls' 1 MFLOP take µs, an Identity only its launches
     assert predicted["else"] < predicted["max"] / 2
+
+
+def test_a_node_s_kernel_time_is_its_kernels_summed_over_a_run() -> None:
+    # a Loop body's node runs once a trip: run 1 (a warm-up, not counted) 1 µs; run 2 3 + 4 µs,
+    # run 3 5 + 6, run 4 9 + 9: the median run's sum, 11 µs; "once" 2, 2 and 8 µs: 2
+    def kernel(name: str, ts: float, dur: float) -> dict:
+        return {"cat": "Node", "name": f"{name}_kernel_time", "ts": ts, "dur": dur}
+
+    events = [{"cat": "Session", "name": "model_run", "ts": 100.0 * k, "dur": 50.0} for k in range(4)]
+    events += [kernel("body", 1, 1), kernel("once", 2, 3),
+               kernel("body", 101, 3), kernel("body", 110, 4), kernel("once", 120, 2),
+               kernel("body", 201, 5), kernel("body", 210, 6), kernel("once", 220, 2),
+               kernel("body", 301, 9), kernel("body", 310, 9), kernel("once", 320, 8)]  # fmt: skip
+    medians = _kernel_medians(events, warmup=1)
+    assert medians == pytest.approx({"body": 11e-6, "once": 2e-6})
 
 
 def test_a_body_s_kernel_goes_to_no_other_node_by_its_op_type() -> None:
