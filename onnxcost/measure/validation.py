@@ -135,10 +135,11 @@ def validate(
                 overhead += estimate.overhead_s
             row[2] += node_s.get(cost.name, 0.0) * scale
             continue
-        # a control-flow node: its body's nodes by their classes, its own launch an overhead
-        overhead += estimate.latency_s - sum(part.estimate.latency_s * part.times for part in inner)
+        # a control-flow node: its body's nodes by their classes; its own launch and those of the
+        # control nodes inside it, an overhead
         leaves = [part for part in inner if not part.cost.runs]
-        taken = _body_kernels(leaves, everything, analysis.loaded.proto.graph)
+        overhead += estimate.latency_s - sum(part.estimate.latency_s * part.times for part in leaves)
+        taken = _body_kernels(leaves, everything, analysis.loaded.proto.graph, cost.name)
         # the node's kernel time holds its body's kernels and what the profiler adds to each: it is
         # shared out over them (its own launch is a microsecond or two)
         whole = node_s.get(cost.name, 0.0)
@@ -170,11 +171,11 @@ def validate(
 
 
 def _body_kernels(
-    leaves: Sequence[BodyNode], measured: Measurement, graph: onnx.GraphProto
+    leaves: Sequence[BodyNode], measured: Measurement, graph: onnx.GraphProto, owner: str
 ) -> dict[str, float]:
-    """{body node: its kernels' seconds in a run}: by name among the bodies' kernels, then the rest
-    by op type (onnxruntime fuses inside a body too)."""
-    inner = _body_nodes(graph) - {node.name for node in graph.node}
+    """{body node: its kernels' seconds in a run}: by name among the kernels of the bodies of the
+    graph's node `owner`, then the rest by op type (onnxruntime fuses inside a body too)."""
+    inner = _body_nodes(graph, owner) - {node.name for node in graph.node}
     bodies = replace(
         measured,
         node_s={name: s for name, s in measured.node_s.items() if name in inner},
@@ -195,10 +196,13 @@ def outer_kernels(measured: Measurement, graph: onnx.GraphProto) -> Measurement:
     )
 
 
-def _body_nodes(graph: onnx.GraphProto) -> frozenset[str]:
-    """The names of the nodes in the graph's If branches and Loop and Scan bodies, at any depth."""
+def _body_nodes(graph: onnx.GraphProto, only: str | None = None) -> frozenset[str]:
+    """The names of the nodes in the graph's If branches and Loop and Scan bodies (of its node
+    `only`), at any depth."""
     found: set[str] = set()
     for node in graph.node:
+        if only is not None and node.name != only:
+            continue
         for attribute in node.attribute:
             bodies = [attribute.g] if attribute.type == onnx.AttributeProto.GRAPH else list(attribute.graphs)
             for body in bodies:

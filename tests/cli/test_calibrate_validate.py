@@ -216,6 +216,43 @@ def test_validate_gives_a_branch_s_kernels_to_the_if_that_runs_them(tmp_path: Pa
     )
 
 
+def test_an_if_inside_a_branch_keeps_the_rows_summing_to_the_totals(tmp_path: Path) -> None:
+    # the outer If's branch: a Relu, then an If on the same condition whose branch is a MatMul;
+    # the inner If's launch is an overhead like the outer one's
+    weight = nh.from_array(np.full((64, 64), 0.01, np.float32), "w")
+    product = h.make_graph([h.make_node("MatMul", ["r", "w"], ["m"], name="mm")], "inner_then", [],
+                           [h.make_tensor_value_info("m", T.FLOAT, [64, 64])])  # fmt: skip
+    same = h.make_graph([h.make_node("Identity", ["r"], ["i"], name="pass")], "inner_else", [],
+                        [h.make_tensor_value_info("i", T.FLOAT, [64, 64])])  # fmt: skip
+    outer_then = h.make_graph(
+        [h.make_node("Relu", ["x"], ["r"], name="relu"),
+         h.make_node("If", ["cond"], ["t"], name="inner", then_branch=product, else_branch=same)],
+        "then", [], [h.make_tensor_value_info("t", T.FLOAT, [64, 64])],
+    )  # fmt: skip
+    outer_else = h.make_graph([h.make_node("Identity", ["x"], ["e"], name="same")], "else", [],
+                              [h.make_tensor_value_info("e", T.FLOAT, [64, 64])])  # fmt: skip
+    graph = h.make_graph(
+        [h.make_node("If", ["cond"], ["y"], name="outer", then_branch=outer_then, else_branch=outer_else)],
+        "nested",
+        [h.make_tensor_value_info("cond", T.BOOL, []), h.make_tensor_value_info("x", T.FLOAT, [64, 64])],
+        [h.make_tensor_value_info("y", T.FLOAT, [64, 64])], [weight],
+    )  # fmt: skip
+    path = tmp_path / "nested.onnx"
+    onnx.save(h.make_model(graph, opset_imports=[h.make_opsetid("", 17)]), str(path))
+    feeds = tmp_path / "feeds.npz"
+    np.savez(feeds, cond=np.array(True))
+    code, out, err = run("validate", str(path), "--feeds", str(feeds), "--if-branch", "then", "--runs", "3",
+                         "--format", "json")  # fmt: skip
+    assert code == 0, err
+    document = json.loads(out)
+    assert {row["class"]: row["nodes"] for row in document["classes"]} == {
+        "dense": 1, "elementwise": 1, "overhead": 0}  # fmt: skip
+    assert sum(r["predicted_s"] for r in document["classes"]) == pytest.approx(
+        document["predicted_latency_s"]
+    )
+    assert sum(r["measured_s"] for r in document["classes"]) == pytest.approx(document["measured_latency_s"])
+
+
 def test_validate_costs_the_branch_its_if_branch_names(tmp_path: Path) -> None:
     # the condition fed False runs the else branch (an Identity); the estimate costs the then
     # branch (1 MFLOP of MatMuls) unless --if-branch else says which one runs
