@@ -138,19 +138,18 @@ def validate(
         # a control-flow node: its body's nodes by their classes; its own launch and those of the
         # control nodes inside it, an overhead
         leaves = [part for part in inner if not part.cost.runs]
-        overhead += estimate.latency_s - sum(part.estimate.latency_s * part.times for part in leaves)
+        busy = [(part.estimate.latency_s - part.estimate.overhead_s) * part.times for part in leaves]
+        overhead += estimate.latency_s - sum(busy)
         taken = _body_kernels(leaves, everything, analysis.loaded.proto.graph, cost.name)
         # the node's kernel time holds its body's kernels and what the profiler adds to each: it is
         # shared out over them (its own launch is a microsecond or two)
-        whole = node_s.get(cost.name, 0.0)
-        share = whole / sum(taken.values()) if sum(taken.values()) > 0 else 0.0
-        for part in leaves:
+        whole, found = node_s.get(cost.name, 0.0), sum(taken.values())
+        for part, seconds in zip(leaves, busy, strict=True):
             row = rows[op_class(part.cost, part.tensors)]
             row[0] += 1
-            row[1] += (part.estimate.latency_s - part.estimate.overhead_s) * part.times
-            row[2] += taken.get(part.cost.name, 0.0) * share * scale
-        overhead += sum((part.estimate.overhead_s * part.times for part in leaves), 0.0)
-        if not taken:  # no kernel of its body found: the node keeps its time
+            row[1] += seconds
+            row[2] += taken.get(part.cost.name, 0.0) * (whole / found) * scale if found > 0 else 0.0
+        if found == 0:  # no kernel of its body found: the node keeps its time
             beyond += whole * scale
     unmatched = (kernels - sum(node_s.values())) * scale
     table = [ClassRow(kind, *values) for kind, values in rows.items() if values[0]]
@@ -176,24 +175,23 @@ def _body_kernels(
     """{body node: its kernels' seconds in a run}: by name among the kernels of the bodies of the
     graph's node `owner`, then the rest by op type (onnxruntime fuses inside a body too)."""
     inner = _body_nodes(graph, owner) - {node.name for node in graph.node}
-    bodies = replace(
+    return match_nodes([(part.cost.name, part.cost.op_type) for part in leaves], _kept(measured, inner))
+
+
+def _kept(measured: Measurement, names: frozenset[str], inside: bool = True) -> Measurement:
+    """The measurement of the nodes in `names` only (`inside`), or of all others."""
+    return replace(
         measured,
-        node_s={name: s for name, s in measured.node_s.items() if name in inner},
-        node_op={name: op for name, op in measured.node_op.items() if name in inner},
+        node_s={name: s for name, s in measured.node_s.items() if (name in names) == inside},
+        node_op={name: op for name, op in measured.node_op.items() if (name in names) == inside},
     )
-    return match_nodes([(part.cost.name, part.cost.op_type) for part in leaves], bodies)
 
 
 def outer_kernels(measured: Measurement, graph: onnx.GraphProto) -> Measurement:
     """The measurement without the kernels of the graph's bodies: a control-flow node's kernel
     time holds its bodies' nodes, which the profiler times too (neither their time nor their op
     may go to another node)."""
-    inner = _body_nodes(graph) - {node.name for node in graph.node}
-    return replace(
-        measured,
-        node_s={name: s for name, s in measured.node_s.items() if name not in inner},
-        node_op={name: op for name, op in measured.node_op.items() if name not in inner},
-    )
+    return _kept(measured, _body_nodes(graph) - {node.name for node in graph.node}, inside=False)
 
 
 def _body_nodes(graph: onnx.GraphProto, only: str | None = None) -> frozenset[str]:

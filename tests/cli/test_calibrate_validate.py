@@ -177,17 +177,15 @@ def test_validate_refuses_a_feeds_file_it_cannot_read(tmp_path: Path) -> None:
         assert len(err.strip().splitlines()) == 1
 
 
-def _branchy(path: Path) -> str:
-    """An If on an input `cond`: its then branch MatMul, Relu, MatMul on a 64×64 `x` (1 MFLOP),
-    its else branch an Identity."""
+def _branch(name: str, nodes: list[onnx.NodeProto], output: str) -> onnx.GraphProto:
+    """A body graph of `nodes` with one 64×64 float output (its inputs come from outside)."""
+    return h.make_graph(nodes, name, [], [h.make_tensor_value_info(output, T.FLOAT, [64, 64])])
+
+
+def _if_model(path: Path, then_branch: onnx.GraphProto) -> str:
+    """An If on an input `cond` over a 64×64 `x` and a weight `w`: `then_branch`, else an Identity."""
     weight = nh.from_array(np.full((64, 64), 0.01, np.float32), "w")
-    then_branch = h.make_graph(
-        [h.make_node("MatMul", ["x", "w"], ["a"], name="mm1"), h.make_node("Relu", ["a"], ["b"], name="relu"),
-         h.make_node("MatMul", ["b", "w"], ["t"], name="mm2")],
-        "then", [], [h.make_tensor_value_info("t", T.FLOAT, [64, 64])],
-    )  # fmt: skip
-    else_branch = h.make_graph([h.make_node("Identity", ["x"], ["e"], name="same")], "else", [],
-                               [h.make_tensor_value_info("e", T.FLOAT, [64, 64])])  # fmt: skip
+    else_branch = _branch("else", [h.make_node("Identity", ["x"], ["e"], name="same")], "e")
     graph = h.make_graph(
         [h.make_node("If", ["cond"], ["y"], name="branch", then_branch=then_branch, else_branch=else_branch)],
         "if",
@@ -196,6 +194,14 @@ def _branchy(path: Path) -> str:
     )  # fmt: skip
     onnx.save(h.make_model(graph, opset_imports=[h.make_opsetid("", 17)]), str(path))
     return str(path)
+
+
+def _branchy(path: Path) -> str:
+    """An If whose then branch is MatMul, Relu, MatMul on `x` (1 MFLOP), its else an Identity."""
+    nodes = [h.make_node("MatMul", ["x", "w"], ["a"], name="mm1"),
+             h.make_node("Relu", ["a"], ["b"], name="relu"),
+             h.make_node("MatMul", ["b", "w"], ["t"], name="mm2")]  # fmt: skip
+    return _if_model(path, _branch("then", nodes, "t"))
 
 
 def test_validate_gives_a_branch_s_kernels_to_the_if_that_runs_them(tmp_path: Path) -> None:
@@ -219,29 +225,15 @@ def test_validate_gives_a_branch_s_kernels_to_the_if_that_runs_them(tmp_path: Pa
 def test_an_if_inside_a_branch_keeps_the_rows_summing_to_the_totals(tmp_path: Path) -> None:
     # the outer If's branch: a Relu, then an If on the same condition whose branch is a MatMul;
     # the inner If's launch is an overhead like the outer one's
-    weight = nh.from_array(np.full((64, 64), 0.01, np.float32), "w")
-    product = h.make_graph([h.make_node("MatMul", ["r", "w"], ["m"], name="mm")], "inner_then", [],
-                           [h.make_tensor_value_info("m", T.FLOAT, [64, 64])])  # fmt: skip
-    same = h.make_graph([h.make_node("Identity", ["r"], ["i"], name="pass")], "inner_else", [],
-                        [h.make_tensor_value_info("i", T.FLOAT, [64, 64])])  # fmt: skip
-    outer_then = h.make_graph(
-        [h.make_node("Relu", ["x"], ["r"], name="relu"),
-         h.make_node("If", ["cond"], ["t"], name="inner", then_branch=product, else_branch=same)],
-        "then", [], [h.make_tensor_value_info("t", T.FLOAT, [64, 64])],
-    )  # fmt: skip
-    outer_else = h.make_graph([h.make_node("Identity", ["x"], ["e"], name="same")], "else", [],
-                              [h.make_tensor_value_info("e", T.FLOAT, [64, 64])])  # fmt: skip
-    graph = h.make_graph(
-        [h.make_node("If", ["cond"], ["y"], name="outer", then_branch=outer_then, else_branch=outer_else)],
-        "nested",
-        [h.make_tensor_value_info("cond", T.BOOL, []), h.make_tensor_value_info("x", T.FLOAT, [64, 64])],
-        [h.make_tensor_value_info("y", T.FLOAT, [64, 64])], [weight],
-    )  # fmt: skip
-    path = tmp_path / "nested.onnx"
-    onnx.save(h.make_model(graph, opset_imports=[h.make_opsetid("", 17)]), str(path))
+    product = _branch("inner_then", [h.make_node("MatMul", ["r", "w"], ["m"], name="mm")], "m")
+    same = _branch("inner_else", [h.make_node("Identity", ["r"], ["i"], name="pass")], "i")
+    outer_then = _branch("then", [h.make_node("Relu", ["x"], ["r"], name="relu"),
+                                  h.make_node("If", ["cond"], ["t"], name="inner", then_branch=product,
+                                              else_branch=same)], "t")  # fmt: skip
+    path = _if_model(tmp_path / "nested.onnx", outer_then)
     feeds = tmp_path / "feeds.npz"
     np.savez(feeds, cond=np.array(True))
-    code, out, err = run("validate", str(path), "--feeds", str(feeds), "--if-branch", "then", "--runs", "3",
+    code, out, err = run("validate", path, "--feeds", str(feeds), "--if-branch", "then", "--runs", "3",
                          "--format", "json")  # fmt: skip
     assert code == 0, err
     document = json.loads(out)
