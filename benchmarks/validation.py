@@ -3,12 +3,13 @@ calibrated here (`onnxcost hardware calibrate`), over real models run by onnxrun
 provider at 1 and 2 threads. Writes docs/validation-data.json and docs/validation.png and prints
 the tables docs/validation.md quotes.
 
-    python benchmarks/validation.py [--profiles DIR] [--runs 20] [--threads 1,2]
+    python benchmarks/validation.py [--profiles DIR] [--runs 20] [--sweeps 2] [--threads 1,2]
 
 --profiles: a folder holding host-t1.toml, host-t2.toml... (else this host is calibrated, into
-benchmarks/results/, and the models are measured after each of calibration's three passes, so
-that both sample the machine over the same minutes). The models are held out: calibration runs
-only one-op benchmark graphs.
+benchmarks/results/, and the models are measured in `--sweeps` sweeps after each of
+calibration's three passes, so that both sample the machine over the same minutes; each model
+keeps its median undisturbed measurement, as each benchmark keeps its median undisturbed pass).
+The models are held out: calibration runs only one-op benchmark graphs.
 Run on a quiet machine: anything else running changes the measurements.
 """
 
@@ -33,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from onnxcost.api import prepare, report  # noqa: E402
 from onnxcost.estimate.hardware import load_profile  # noqa: E402
 from onnxcost.measure.calibration.calibrate import calibrate  # noqa: E402
-from onnxcost.measure.profile import random_feeds, session, time_runs  # noqa: E402
+from onnxcost.measure.profile import random_feeds, session, time_runs, undisturbed_pass  # noqa: E402
 from onnxcost.measure.validation import Validation, validate  # noqa: E402
 from onnxcost.types import HardwareProfile  # noqa: E402
 from tests.corpus.fetch import fetch, load_models  # noqa: E402
@@ -231,6 +232,13 @@ def main() -> None:
         help="with --profiles: measure every model this many times, minutes apart, and keep the "
         "median pass (calibrating, the models are measured after each of calibration's passes)",
     )
+    parser.add_argument(
+        "--sweeps",
+        type=int,
+        default=2,
+        help="sweeps over the models in each pass: each model is measured passes × sweeps times, "
+        "a minute or more apart, and keeps its median undisturbed measurement",
+    )
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--only", default="", help="comma-separated model ids (a quick look)")
     parser.add_argument(
@@ -258,12 +266,13 @@ def main() -> None:
         """Run every model at every thread count once (what is measured does not depend on the
         profile: generic-x86 stands in, the predictions come after)."""
         for threads in counts:
-            for model in chosen:
-                own = validate(str(model["path"]), generic, inputs=model["inputs"], threads=threads,
-                               runs=args.runs, feeds=model.get("feeds"))  # fmt: skip
-                passes.setdefault((model["id"], threads), []).append(own)
-                print(f"pass {number}: {threads}t {model['id']} {own.measured_latency_s * 1e3:.3f} ms",
-                      file=sys.stderr)  # fmt: skip
+            for sweep in range(args.sweeps):
+                for model in chosen:
+                    own = validate(str(model["path"]), generic, inputs=model["inputs"], threads=threads,
+                                   runs=args.runs, feeds=model.get("feeds"))  # fmt: skip
+                    passes.setdefault((model["id"], threads), []).append(own)
+                    print(f"pass {number}.{sweep + 1}: {threads}t {model['id']} "
+                          f"{own.measured_latency_s * 1e3:.3f} ms", file=sys.stderr)  # fmt: skip
             for int8, base in PAIRS:
                 if int8 in by_id and base in by_id:
                     ratio = paired_ratio(by_id[int8], by_id[base], threads, args.runs * 2)
@@ -281,10 +290,11 @@ def main() -> None:
         for number in range(1, args.passes + 1):
             measure_pass(number)
     calibrated = {t: load_profile((folder or results) / f"host-t{t}.toml") for t in counts}
-    # of each model, its median pass (by measured latency)
+    # of each model, its median undisturbed measurement (by measured latency), as calibration keeps
+    # a benchmark's
     measured_runs = {}
     for key, runs in passes.items():
-        measured_runs[key] = sorted(runs, key=lambda own: own.measured_latency_s)[len(runs) // 2]
+        measured_runs[key] = runs[undisturbed_pass([own.measured_latency_s for own in runs])]
     rows = []
     for threads in counts:
         for model in chosen:

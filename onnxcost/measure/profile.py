@@ -126,6 +126,20 @@ def nonfinite_outputs(sess, feeds: Mapping[str, np.ndarray]) -> tuple[str, ...]:
     )
 
 
+# A pass this much slower than the fastest of its kind was slowed by other work on the machine
+# (on a shared 2-vCPU VM, bursts of a neighbour's work take a core for a second or more and slow
+# every kernel in that time 1.3–1.7×; undisturbed passes agree within a few percent).
+DISTURBED = 1.2
+
+
+def undisturbed_pass(latencies_s: Sequence[float]) -> int:
+    """Index of the (upper) median of the passes within DISTURBED × the fastest: the median pass
+    when no pass was disturbed, the fastest when the others all were."""
+    fastest = min(latencies_s)
+    quiet = sorted((s, i) for i, s in enumerate(latencies_s) if s <= fastest * DISTURBED)
+    return quiet[len(quiet) // 2][1]
+
+
 def time_runs(sess, feeds: Mapping[str, np.ndarray], runs: int, warmup: int = 3) -> list[float]:  # type: ignore[no-untyped-def]
     """Wall time of each of `runs` runs after `warmup` runs."""
     for _ in range(warmup):

@@ -8,7 +8,8 @@ import pytest
 from onnxcost.api import prepare
 from onnxcost.measure.calibration import bench
 from onnxcost.measure.calibration.fit import Sample
-from onnxcost.measure.calibration.run import node_samples
+from onnxcost.measure.calibration.run import Overheads, combine, node_samples
+from onnxcost.measure.profile import undisturbed_pass
 
 
 def _convs():  # type: ignore[no-untyped-def]
@@ -52,3 +53,37 @@ def test_a_recurrent_node_is_a_sample_of_its_steps_less_its_projection_twin() ->
     # without its twin's time, no sample of the steps
     alone = node_samples(analysis.costs, analysis.graph.tensors, {lstm.name: 100e-6})
     assert [s for s in alone if s.kind == "recurrent"] == []
+
+
+@pytest.mark.parametrize(
+    ("latencies_s", "chosen"),
+    [
+        # none disturbed (all within 1.2× of 1.00): the median, 1.02
+        ((1.02, 1.00, 1.04), 0),
+        # 1.60 > 1.2 × 1.00: left out; of 1.00 and 1.05 the upper median
+        ((1.60, 1.00, 1.05), 2),
+        # a burst over two passes (1.5 and 1.7 both > 1.2): the fastest
+        ((1.50, 1.70, 1.00), 2),
+        ((2.0,), 0),
+    ],
+)
+def test_the_pass_kept_is_the_median_of_the_undisturbed(latencies_s: tuple[float, ...], chosen: int) -> None:
+    assert undisturbed_pass(latencies_s) == chosen
+
+
+def test_combine_keeps_each_benchmarks_undisturbed_pass() -> None:
+    # two benchmarks over three passes; the first's second pass was slowed 1.5× by another
+    # tenant, the second's passes agree: the first keeps the upper median of 100 and 104 µs (its
+    # third pass), the second its median (its first)
+    def sample(seconds: float) -> tuple[Sample, ...]:
+        return (Sample("MatMul", "dense", 1_000_000, seconds),)
+
+    costs = Overheads(5e-6, 1e-6)
+    passes = [
+        (costs, [(100e-6, sample(100e-6)), (51e-6, sample(51e-6))]),
+        (costs, [(150e-6, sample(150e-6)), (50e-6, sample(50e-6))]),
+        (costs, [(104e-6, sample(104e-6)), (52e-6, sample(52e-6))]),
+    ]
+    chosen = [bench.overhead(1), bench.overhead(2)]
+    kept = combine(1, chosen, passes)
+    assert [s.seconds for s in kept.samples] == [104e-6, 51e-6]

@@ -22,7 +22,7 @@ from onnxcost.estimate.op_classes import (
 )
 from onnxcost.measure.calibration.bench import Bench, overhead
 from onnxcost.measure.calibration.fit import Sample
-from onnxcost.measure.profile import Measurement, measure
+from onnxcost.measure.profile import Measurement, measure, undisturbed_pass
 from onnxcost.types import NodeCost, TensorInfo
 
 # Each benchmark's timed runs stop at this many seconds (5 runs at least, RUNS at most).
@@ -30,10 +30,11 @@ BUDGET_S = 0.4
 RUNS = 40
 # The chain whose extra nodes give the cost of a node beyond its kernel.
 CHAIN_NODES = 64
-# Passes over the benchmarks (1 with --quick): each benchmark keeps its median pass (by its run's
-# median wall time), so a burst of another tenant's work on a shared machine spoils one pass, not
-# the fit. (The fastest pass was biased: a small kernel's share of a few-µs run, less the
-# overheads, came out faster than the GEMM peak in some passes.)
+# Passes over the benchmarks (1 with --quick): each benchmark keeps the median of its undisturbed
+# passes (by its run's median wall time, profile.undisturbed_pass), so a burst of another tenant's
+# work on a shared machine spoils no table unless it spans every pass. (The fastest pass alone was
+# biased: a small kernel's share of a few-µs run, less the overheads, came out faster than the
+# GEMM peak in some passes.)
 PASSES = 3
 
 
@@ -154,15 +155,15 @@ def run_pass(
 
 
 def combine(threads: int, chosen: Sequence[Bench], runs: Sequence[Pass]) -> Measured:
-    """Of several passes: each benchmark's median pass (by its run's median wall time), the
-    overheads' medians."""
+    """Of several passes: each benchmark's median undisturbed pass (by its run's median wall time),
+    the overheads' medians."""
     costs = Overheads(
         statistics.median(c.run_s for c, _ in runs), statistics.median(c.node_s for c, _ in runs)
     )
     kept = []
     for index in range(len(chosen)):
-        of_bench = sorted((found[index] for _, found in runs), key=lambda entry: entry[0])
-        kept.append(of_bench[len(of_bench) // 2][1])
+        of_bench = [found[index] for _, found in runs]
+        kept.append(of_bench[undisturbed_pass([latency_s for latency_s, _ in of_bench])][1])
     samples = tuple(sample for pass_samples in kept for sample in pass_samples)
     return Measured(threads, costs, samples, tuple(bench.label for bench in chosen))
 
