@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from onnxcost.estimate.error_bars import interval
+from onnxcost.estimate.error_bars import RUN_TO_RUN, interval
 
 
 def test_no_bars_no_interval() -> None:
@@ -36,3 +36,12 @@ def test_the_any_bar_scales_unbarred_classes_and_overheads_as_one_term() -> None
 
 def test_the_low_end_is_not_negative() -> None:
     assert interval({"dense": 1.0}, 1.0, {"*": (0.01, 1.0)})[0] >= 0.0
+
+
+def test_the_run_to_run_bar_scales_the_whole_total_as_one_more_term() -> None:
+    # dense 8 ms at ±10%, overheads 2 ms without a bar; the host's runs vary up to 1.5×:
+    # below √(0.8²) = 0.8 ms → 9.2 ms; above √(0.8² + (10 · 0.5)²) = √25.64 = 5.0636 ms → 15.0636 ms
+    bars = {"dense": (0.9, 1.1), RUN_TO_RUN: (1.0, 1.5)}
+    low, high = interval({"dense": 8e-3}, 10e-3, bars)  # type: ignore[misc]
+    assert low == pytest.approx(9.2e-3)
+    assert high == pytest.approx(15.0636e-3, rel=1e-4)

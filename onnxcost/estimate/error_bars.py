@@ -5,7 +5,9 @@ profile, its own held-out fit).
 A class's own bar scales that class's time: within a class the error is taken as systematic (one
 factor for all its nodes) and classes as independent, so their deviations add in quadrature. The
 "*" bar, a model-level spread (validated totals), scales as one term the time of every class
-without a bar of its own and the overheads:
+without a bar of its own and the overheads; the "run-to-run" bar, the host's own variation
+between runs of the same graph (a calibrated profile's passes), scales the whole total T as one
+more term:
   low  = T − √Σ_terms (t·(1 − low))²,  high = T + √Σ_terms (t·(high − 1))²
 A profile without bars gives no interval.
 """
@@ -16,6 +18,7 @@ import math
 from collections.abc import Mapping
 
 ANY_CLASS = "*"
+RUN_TO_RUN = "run-to-run"
 
 
 def interval(
@@ -34,6 +37,8 @@ def interval(
     if ANY_CLASS in bars:
         shared += max(total_s - sum(class_seconds.values()), 0.0)  # the overheads: validated in totals
         terms.append((shared, bars[ANY_CLASS]))
+    if RUN_TO_RUN in bars:
+        terms.append((total_s, bars[RUN_TO_RUN]))
     below = math.sqrt(sum((seconds * (1 - low)) ** 2 for seconds, (low, _) in terms))
     above = math.sqrt(sum((seconds * (high - 1)) ** 2 for seconds, (_, high) in terms))
     return max(total_s - below, 0.0), total_s + above

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from onnxcost.measure.calibration.fit import Sample, error_bars, fit_tables, quantile, speedups, table
+from onnxcost.measure.calibration.fit import (
+    Sample,
+    error_bars,
+    fit_tables,
+    quantile,
+    run_to_run_bar,
+    speedups,
+    table,
+)
 
 
 def test_mac_samples_become_rates_and_bins_are_a_factor_root_ten_wide() -> None:
@@ -76,3 +84,11 @@ def test_an_epilogue_stays_out_of_its_class_and_one_size_makes_its_table() -> No
     assert ops["epilogue.Clip"] == ((301_056, pytest.approx(36e-6 / 301_056)),)
     # and it is no sample of the class's speed-up
     assert speedups(samples, [Sample("epilogue.Clip", "elementwise", 301_056, 18e-6)]) == {}
+
+
+def test_the_run_to_run_bar_is_the_central_80_percent_of_the_pass_ratios() -> None:
+    # ten ratios, eight at 1.0, then 1.5 and 1.6: the 10% quantile at position 0.9 is 1.0, the 90%
+    # at position 8.1 is 1.5 + 0.1 · (1.6 − 1.5) = 1.51
+    low, high = run_to_run_bar([1.0] * 8 + [1.5, 1.6])  # type: ignore[misc]
+    assert (low, high) == (1.0, pytest.approx(1.51))
+    assert run_to_run_bar([]) is None

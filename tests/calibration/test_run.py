@@ -87,3 +87,5 @@ def test_combine_keeps_each_benchmarks_undisturbed_pass() -> None:
     chosen = [bench.overhead(1), bench.overhead(2)]
     kept = combine(1, chosen, passes)
     assert [s.seconds for s in kept.samples] == [104e-6, 51e-6]
+    # every pass's run ÷ the kept one's: 100/104, 150/104, 1; 1, 50/51, 52/51
+    assert kept.pass_ratios == pytest.approx((100 / 104, 150 / 104, 1.0, 1.0, 50 / 51, 52 / 51))

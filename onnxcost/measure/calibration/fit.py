@@ -135,3 +135,15 @@ def error_bars(
         if len(ratios) >= 3:
             bars[kind] = (min(quantile(ratios, tail), 1.0), max(quantile(ratios, 1 - tail), 1.0))
     return bars
+
+
+def run_to_run_bar(
+    pass_ratios: Sequence[float], coverage: float = BAR_COVERAGE
+) -> tuple[float, float] | None:
+    """The central `coverage` of each pass's wall time ÷ its benchmark's kept pass's, as (low, high)
+    factors (widened to hold 1); None without passes to compare."""
+    if not pass_ratios:
+        return None
+    tail = (1 - coverage) / 2
+    ordered = sorted(pass_ratios)
+    return min(quantile(ordered, tail), 1.0), max(quantile(ordered, 1 - tail), 1.0)

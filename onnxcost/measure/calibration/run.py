@@ -59,6 +59,9 @@ class Measured:
     overheads: Overheads
     samples: tuple[Sample, ...]
     labels: tuple[str, ...]
+    # each pass's run wall time ÷ the kept pass's, of every benchmark (none with one pass): how
+    # much the host itself varies between runs of the same graph
+    pass_ratios: tuple[float, ...] = ()
 
 
 def _run(
@@ -160,12 +163,16 @@ def combine(threads: int, chosen: Sequence[Bench], runs: Sequence[Pass]) -> Meas
     costs = Overheads(
         statistics.median(c.run_s for c, _ in runs), statistics.median(c.node_s for c, _ in runs)
     )
-    kept = []
+    kept, ratios = [], []
     for index in range(len(chosen)):
         of_bench = [found[index] for _, found in runs]
-        kept.append(of_bench[undisturbed_pass([latency_s for latency_s, _ in of_bench])][1])
+        latencies_s = [latency_s for latency_s, _ in of_bench]
+        chosen_pass = undisturbed_pass(latencies_s)
+        kept.append(of_bench[chosen_pass][1])
+        if len(runs) > 1 and latencies_s[chosen_pass] > 0:
+            ratios += [latency_s / latencies_s[chosen_pass] for latency_s in latencies_s]
     samples = tuple(sample for pass_samples in kept for sample in pass_samples)
-    return Measured(threads, costs, samples, tuple(bench.label for bench in chosen))
+    return Measured(threads, costs, samples, tuple(bench.label for bench in chosen), tuple(ratios))
 
 
 def pass_label(number: int, count: int) -> str:

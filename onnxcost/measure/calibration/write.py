@@ -8,8 +8,9 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from onnxcost.estimate.error_bars import RUN_TO_RUN
 from onnxcost.estimate.op_classes import MAC_CLASSES
-from onnxcost.measure.calibration.fit import Sample, error_bars, fit_tables, speedups
+from onnxcost.measure.calibration.fit import Sample, error_bars, fit_tables, run_to_run_bar, speedups
 from onnxcost.measure.calibration.host import Host
 from onnxcost.measure.calibration.run import Measured
 
@@ -85,6 +86,9 @@ def profile_toml(
     sizes = {cache.name: cache.size_bytes for cache in host.caches}
     sizes["DRAM"] = host.memory_bytes or 1
     bars = error_bars(samples)
+    spread = run_to_run_bar(measured.pass_ratios)
+    if spread is not None:
+        bars[RUN_TO_RUN] = spread
     gen_sources = generic["sources"]
     lines = [
         f"# Calibrated by `{run}` on {where.date}: {host.cpu}, onnxruntime {where.onnxruntime}, "
@@ -172,7 +176,9 @@ def profile_toml(
         sources["parallel_speedup"] = f"{stamp}: median one-thread ÷ {measured.threads}-thread time per class"
     if bars:
         sources["error_bars"] = (f"{stamp}: central 80% of measured ÷ predicted over the benchmark nodes, "
-                                 "each predicted by tables fitted without it")  # fmt: skip
+                                 "each predicted by tables fitted without it"
+                                 + ("; run-to-run: central 80% of each pass's wall time ÷ its benchmark's "
+                                    "kept pass's" if RUN_TO_RUN in bars else ""))  # fmt: skip
     lines += ["", "[sources]"] + [f"{_q(key)} = {_q(text)}" for key, text in sources.items()]
     return "\n".join(lines) + "\n"
 
