@@ -229,8 +229,9 @@ def main() -> None:
         "--passes",
         type=int,
         default=3,
-        help="with --profiles: measure every model this many times, minutes apart, and keep the "
-        "median pass (calibrating, the models are measured after each of calibration's passes)",
+        help="with --profiles: measure every model in this many passes, minutes apart, and keep its "
+        "median undisturbed measurement (calibrating, the models are measured after each of "
+        "calibration's passes)",
     )
     parser.add_argument(
         "--sweeps",

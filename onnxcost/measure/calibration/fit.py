@@ -128,13 +128,18 @@ def error_bars(
 ) -> dict[str, tuple[float, float]]:
     """Per class: the central `coverage` of measured ÷ predicted over held-out samples of at least
     `min_seconds`, as (low, high) factors on a predicted time (widened to hold 1)."""
-    tail = (1 - coverage) / 2
     bars = {}
     kept = [s for s in samples if s.seconds >= min_seconds]
     for kind, ratios in sorted(held_out_ratios(kept).items()):
         if len(ratios) >= 3:
-            bars[kind] = (min(quantile(ratios, tail), 1.0), max(quantile(ratios, 1 - tail), 1.0))
+            bars[kind] = central(ratios, coverage)
     return bars
+
+
+def central(ratios: Sequence[float], coverage: float) -> tuple[float, float]:
+    """The central `coverage` of `ratios` as (low, high) factors, widened to hold 1."""
+    tail = (1 - coverage) / 2
+    return min(quantile(ratios, tail), 1.0), max(quantile(ratios, 1 - tail), 1.0)
 
 
 def run_to_run_bar(
@@ -142,8 +147,4 @@ def run_to_run_bar(
 ) -> tuple[float, float] | None:
     """The central `coverage` of each pass's wall time ÷ its benchmark's kept pass's, as (low, high)
     factors (widened to hold 1); None without passes to compare."""
-    if not pass_ratios:
-        return None
-    tail = (1 - coverage) / 2
-    ordered = sorted(pass_ratios)
-    return min(quantile(ordered, tail), 1.0), max(quantile(ordered, 1 - tail), 1.0)
+    return central(pass_ratios, coverage) if pass_ratios else None
