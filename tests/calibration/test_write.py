@@ -1,0 +1,38 @@
+"""The profile calibration writes (onnxcost.measure.calibration.write.profile_toml), from samples
+and pass timings given by hand: its run-to-run bar, and that it loads."""
+
+from __future__ import annotations
+
+import pytest
+import tomllib
+
+from onnxcost.estimate.hardware import bundled_text, parse_profile
+from onnxcost.measure.calibration.fit import Sample
+from onnxcost.measure.calibration.host import Host
+from onnxcost.measure.calibration.run import Measured, Overheads
+from onnxcost.measure.calibration.write import Provenance, profile_toml
+
+_WHERE = Provenance(Host("test CPU", 2, 2e9, (), 8 << 30), "2026-12-07", "1.32.0", False)
+# three GEMMs of 1 MFLOP at 100 GFLOP/s (10 µs), one Add over 1 Mi elements (12 MiB in 1 ms)
+_SAMPLES = (
+    *(Sample("MatMul", "dense", 1e6, 10e-6) for _ in range(3)),
+    Sample("Add", "elementwise", 1 << 20, 1e-3),
+)
+
+
+def _profile(pass_ratios: tuple[float, ...]):  # type: ignore[no-untyped-def]
+    measured = Measured(1, Overheads(5e-6, 2e-7), _SAMPLES, ("bench",), pass_ratios)
+    text = profile_toml("host", measured, _WHERE, tomllib.loads(bundled_text("generic-x86")), measured)
+    return parse_profile(tomllib.loads(text), "host.toml")
+
+
+def test_a_profile_of_several_passes_carries_their_run_to_run_bar() -> None:
+    # ten ratios, eight at 1.0, then 1.3 and 1.5: the 10% quantile at position 0.9 is 1.0, the 90%
+    # at position 8.1 is 1.3 + 0.1 · (1.5 − 1.3) = 1.32
+    profile = _profile((1.0,) * 8 + (1.3, 1.5))
+    low, high = profile.error_bars["run-to-run"]
+    assert (low, high) == (1.0, pytest.approx(1.32))
+
+
+def test_a_profile_of_one_pass_has_no_run_to_run_bar() -> None:
+    assert "run-to-run" not in _profile(()).error_bars
