@@ -137,6 +137,12 @@ def test_narrow_and_masked_keys_fall_back_to_the_general_kernel() -> None:
     assert op_table_keys("nchwc.Conv.narrow", "dense") == [
         "nchwc.Conv.narrow:dense", "nchwc.Conv.narrow", "nchwc.Conv:dense", "nchwc.Conv",
     ]  # fmt: skip
+    # a narrow stem falls back on the stems' table before the narrow kernels' (its input is as shallow)
+    assert op_table_keys("nchwc.Conv.stem.narrow", "dense") == [
+        "nchwc.Conv.stem.narrow:dense", "nchwc.Conv.stem.narrow",
+        "nchwc.Conv.stem:dense", "nchwc.Conv.stem",
+        "nchwc.Conv.narrow:dense", "nchwc.Conv.narrow",
+    ]  # fmt: skip
     assert op_table_keys("Softmax.masked", "normalization") == [
         "Softmax.masked:normalization", "Softmax.masked", "Softmax:normalization", "Softmax",
     ]  # fmt: skip

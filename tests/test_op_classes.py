@@ -187,6 +187,12 @@ def test_a_blocked_convolution_of_few_channels_is_a_narrow_kernel() -> None:
     assert key(bench.conv(64, 64, 16, 1).model) == "nchwc.Conv.1x1.narrow"
     # 32→64: neither under 32, an ordinary convolution
     assert key(bench.conv(32, 56, 64, 1).model) == "nchwc.Conv.1x1"
+    # RGB stems: 3→16 (16 < 32 outputs) is a narrow one, 3→32 and 3→64 are not; a pointwise stem
+    # takes no narrow mark
+    assert key(bench.conv(3, 224, 16, 7, 2).model) == "nchwc.Conv.stem.narrow"
+    assert key(bench.conv(3, 224, 32, 3, 2).model) == "nchwc.Conv.stem"
+    assert key(bench.conv(3, 224, 64, 7, 2).model) == "nchwc.Conv.stem"
+    assert key(bench.conv(8, 56, 16, 1).model) == "nchwc.Conv.1x1.stem"
     # the graph as written (no NCHWc kernel): no narrow mark
     cost, tensors = _node(bench.conv(16, 128, 16, 3).model, "Conv")
     assert op_key(cost, tensors) == "Conv"

@@ -556,14 +556,15 @@ SMALL_CALL = 1e5
 def op_table_keys(op_type: str, kind: str) -> list[str]:
     """The op_types keys that may time an op, most specific first: "Conv.1x1.u8u8:dense",
     "Conv.1x1.u8u8", then the key without one of its marks, in this order: the few-channels ones
-    (".stem", ".shallow", ".narrow"), the pointwise one, ".gemv", then the variants ".wide",
-    ".masked", ".broadcast", ".blocks", ".generic", ".strided", ".patch" and ".steps" (the op's ordinary
-    kernel; a recurrent op's table of whole steps)."""
+    (".narrow", ".stem", ".shallow": a narrow stem falls back on the stems), the pointwise one,
+    ".gemv", then the variants ".wide", ".masked", ".broadcast", ".blocks", ".generic",
+    ".strided", ".patch" and ".steps" (the op's ordinary kernel; a recurrent op's table of whole
+    steps)."""
     keys = [f"{op_type}:{kind}", op_type]
     for shape in (
+        ".narrow",
         ".stem",
         ".shallow",
-        ".narrow",
         ".1x1",
         ".gemv",
         ".wide",

@@ -121,21 +121,21 @@ _MASK_HOPS = 12
 
 
 def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = False) -> str:
-    """The name a calibrated profile's op_types table knows a node's kernel by: its op type, after
-    the last part of its domain where that is a runtime's own layout domain ("nchwc.Conv"), with
-    ".1d" for a one-dimensional convolution, ".dw" for a depthwise one, ".1x1" for a pointwise one,
-    ".stem" for one of few input channels (an image's first layer; an integer pointwise one of
-    fewer than 32), ".shallow" for another QLinearConv of fewer than 32, ".wide" for a depthwise
-    one of more than 9 taps (5×5), ".narrow" for one of few channels otherwise (NCHWc and integer
-    kernels, an integer depthwise one of fewer than 32, an integer matrix product of a weight under
-    128 deep or wide), ".gemv" for a matrix product of one row, ".scalar" for a two-operand
-    element-wise op with a one-element operand, ".broadcast" for one that broadcasts another,
-    ".masked" for a Softmax behind an additive mask (`masked`, see masked_softmaxes), ".steps" for
-    a float LSTM, GRU or RNN (its steps, timed apart from its input projection: projection_ops), the kernel
-    its cost rule names where attributes choose one (".generic": a Transpose of several axes
-    moved; ".patch": an integer convolution of windows that neither overlap nor pad, which takes
-    no channel marks), and for an integer kernel the signedness of activations and weights other than
-    uint8 × int8 (".s8s8", ".u8u8"): each runs another kernel."""
+    """The name a calibrated profile's op_types table knows a node's kernel by: its op type, after the
+    last part of its domain where that is a runtime's own layout domain ("nchwc.Conv"), with ".1d" for a
+    one-dimensional convolution, ".dw" for a depthwise one, ".1x1" for a pointwise one, ".stem" for one of
+    few input channels (an image's first layer; an integer pointwise one of fewer than 32; ".stem.narrow"
+    an NCHWc one, not pointwise, of few outputs too), ".shallow" for another QLinearConv of fewer than 32,
+    ".wide" for a depthwise one of more than 9 taps (5×5), ".narrow" for one of few channels otherwise
+    (NCHWc and integer kernels, an integer depthwise one of fewer than 32, an integer matrix product of a
+    weight under 128 deep or wide), ".gemv" for a matrix product of one row, ".scalar" for a two-operand
+    element-wise op with a one-element operand, ".broadcast" for one that broadcasts another, ".masked"
+    for a Softmax behind an additive mask (`masked`, see masked_softmaxes), ".steps" for a float LSTM, GRU
+    or RNN (its steps, timed apart from its input projection: projection_ops), the kernel its cost rule
+    names where attributes choose one (".generic": a Transpose of several axes moved; ".patch": an integer
+    convolution of windows that neither overlap nor pad, which takes no channel marks), and for an integer
+    kernel the signedness of activations and weights other than uint8 × int8 (".s8s8", ".u8u8"): each runs
+    another kernel."""
     op = _SAME_KERNEL.get(cost.op_type, cost.op_type)
     key = op if cost.domain in _PLAIN_DOMAINS else f"{cost.domain.rsplit('.', 1)[-1]}.{op}"
     if op in _CONVS:
@@ -154,6 +154,8 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = Fal
                 key += ".1x1"
             if _channels_below(weight, 1, STEM_CHANNELS):
                 key += ".stem"
+                if not pointwise and _is_narrow_stem(op, cost.domain, weight):
+                    key += ".narrow"
             elif _is_narrow(op, cost.domain, weight):
                 key += ".narrow"
             elif pointwise and op in _INTEGER_CONVS and _channels_below(weight, 1, INTEGER_SHALLOW_CHANNELS):
@@ -263,6 +265,14 @@ def _is_narrow(op: str, domain: str, weight: TensorInfo | None) -> bool:
     if op == "Conv" and domain.endswith("nchwc"):
         return any(isinstance(d, int) and d < NARROW_CHANNELS for d in (outputs, inputs))
     return op in _INTEGER_CONVS and isinstance(outputs, int) and outputs < INTEGER_NARROW_OUTPUTS
+
+
+def _is_narrow_stem(op: str, domain: str, weight: TensorInfo | None) -> bool:
+    """An NCHWc stem, not pointwise, whose weight [M, C, k...] has fewer than NARROW_CHANNELS
+    outputs: it fills the kernel's register block of output channels partly, as a narrow
+    convolution does (measured here, one thread: 3→16 7×7 of stride 2 on 224×224 at 140 GFLOP/s,
+    3→64 at 206)."""
+    return op == "Conv" and domain.endswith("nchwc") and _channels_below(weight, 0, NARROW_CHANNELS)
 
 
 def masked_softmaxes(costs: Sequence[NodeCost], tensors: Mapping[str, TensorInfo]) -> frozenset[str]:

@@ -586,6 +586,10 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
             conv(*s)
             for s in (
                 (3, 224, 64, 7, 2),
+                # stems of 16 outputs (.stem.narrow): ResNet-18's 7×7 at a quarter of its width,
+                # MobileNetV2's 3×3
+                (3, 224, 16, 7, 2),
+                (3, 224, 16, 3, 2),
                 (3, 112, 16, 3, 1),
                 (1, 64, 32, 3, 1),
                 (8, 112, 48, 1, 1),
