@@ -3,9 +3,9 @@ the evidence behind docs/validation.md's account of dynamic int8 BERT's miss.
 
     python benchmarks/amx_effect.py [--runs 300]
 
-1. After a burst of AMX tile multiplies, how much slower plain code runs, in windows of time
-   after the burst, with the bursts 0.1 ms and 1 ms apart (a C probe: a chain of dependent
-   integer multiplies timed by the TSC).
+1. After a burst of AMX tile multiplies (or of AVX-512 FMAs, or VNNI dot products), how much
+   slower plain code runs, in windows of time after the burst, with the bursts 0.1 ms and 1 ms
+   apart (a C probe: a chain of dependent integer multiplies timed by the TSC).
 2. The zoo's BERT and its dynamically quantized file at 1 thread, each in a process of its own
    with AMX allowed and with AMX denied (an LD_PRELOAD shim refuses the `arch_prctl` request for
    the tile state, so MLAS runs its AVX-512 VNNI kernels): wall time of each file, the int8 ÷
@@ -67,6 +67,23 @@ static void amx(int multiplies) {
     for (int k = 0; k < multiplies; k++) _tile_dpbssd(0, 1, 2);
     _tile_stored(0, C, 64); _tile_release();
 }
+/* 8 independent 512-bit FMAs, or 4 VNNI dot products, a step */
+static void fma512(int steps) {
+    for (int k = 0; k < steps; k++)
+        __asm__ volatile(
+            "vfmadd231ps %%zmm1, %%zmm2, %%zmm3\n\tvfmadd231ps %%zmm1, %%zmm2, %%zmm4\n\t"
+            "vfmadd231ps %%zmm1, %%zmm2, %%zmm5\n\tvfmadd231ps %%zmm1, %%zmm2, %%zmm6\n\t"
+            "vfmadd231ps %%zmm1, %%zmm2, %%zmm7\n\tvfmadd231ps %%zmm1, %%zmm2, %%zmm8\n\t"
+            "vfmadd231ps %%zmm1, %%zmm2, %%zmm9\n\tvfmadd231ps %%zmm1, %%zmm2, %%zmm10\n\t"
+            ::: "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10");
+}
+static void vnni(int steps) {
+    for (int k = 0; k < steps; k++)
+        __asm__ volatile(
+            "vpdpbusd %%zmm1, %%zmm2, %%zmm3\n\tvpdpbusd %%zmm1, %%zmm2, %%zmm4\n\t"
+            "vpdpbusd %%zmm1, %%zmm2, %%zmm5\n\tvpdpbusd %%zmm1, %%zmm2, %%zmm6\n\t"
+            ::: "xmm3", "xmm4", "xmm5", "xmm6");
+}
 /* 300 dependent integer multiplies: 900 core cycles at any clock */
 static unsigned long long probe(void) {
     unsigned long long t = __rdtsc(); long x = 3;
@@ -75,11 +92,14 @@ static unsigned long long probe(void) {
 }
 int main(int argc, char **argv) {
     if (syscall(SYS_arch_prctl, 0x1023, 18) != 0) { printf("no AMX\n"); return 1; }
-    int multiplies = atoi(argv[1]), probes = atoi(argv[2]), rounds = atoi(argv[3]);
+    const char *kind = argv[1];
+    int multiplies = atoi(argv[2]), probes = atoi(argv[3]), rounds = atoi(argv[4]);
     double *sum = calloc(probes, sizeof *sum), base = 1e30;
     for (int i = 0; i < 20000; i++) { double t = probe(); if (t < base) base = t; }
     for (int r = 0; r < rounds; r++) {
-        if (multiplies) amx(multiplies);
+        if (!strcmp(kind, "AMX")) amx(multiplies);
+        else if (!strcmp(kind, "FMA")) fma512(multiplies);
+        else if (!strcmp(kind, "VNNI")) vnni(multiplies);
         for (int p = 0; p < probes; p++) sum[p] += probe();
     }
     /* each probe's mean time over the rounds, as a multiple of the fastest probe without AMX */
@@ -93,9 +113,11 @@ int main(int argc, char **argv) {
 PAIR = r"""
 import collections, json, statistics, sys, time
 import numpy as np, onnxruntime as ort
-float_path, int8_path, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+import os
+float_path, int8_path, runs, prefix = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 def session(path, profile=False):
     options = ort.SessionOptions(); options.intra_op_num_threads = 1; options.enable_profiling = profile
+    options.profile_file_prefix = prefix
     return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
 def feeds(s):
     return {i.name: np.ones((2, 128), np.int64) for i in s.get_inputs()}
@@ -114,7 +136,10 @@ for turn in range(6):  # the two files in turn, so that the host's drift falls o
 profiled = session(int8_path, profile=True)
 f = feeds(profiled)
 for _ in range(runs // 3): profiled.run(None, f)
-events = json.load(open(profiled.end_profiling()))
+trace = profiled.end_profiling()
+with open(trace) as handle:
+    events = json.load(handle)
+os.remove(trace)
 per_node = collections.defaultdict(list); op_of = {}
 for e in events:
     if e.get("cat") == "Node" and e["name"].endswith("_kernel_time"):
@@ -140,30 +165,36 @@ def build(work: Path) -> tuple[Path, Path]:
     (work / "after_amx.c").write_text(AFTER_AMX)
     shim, probe = work / "deny_amx.so", work / "after_amx"
     subprocess.run(["cc", "-O2", "-shared", "-fPIC", "-o", shim, work / "deny_amx.c", "-ldl"], check=True)
-    subprocess.run(["cc", "-O2", "-mamx-tile", "-mamx-int8", "-o", probe, work / "after_amx.c"], check=True)
+    flags = ["-mamx-tile", "-mamx-int8", "-mavx512f", "-mavx512vnni"]
+    subprocess.run(["cc", "-O2", *flags, "-o", probe, work / "after_amx.c"], check=True)
     return shim, probe
 
 
 def after_bursts(probe: Path) -> None:
-    """Part 1: plain code's slowdown in windows after each AMX burst."""
-    print("## Plain code after an AMX burst (mean time of a 900-cycle probe ÷ its fastest without AMX)\n")
+    """Part 1: plain code's slowdown in windows after each burst of AMX (or AVX-512) work."""
+    print("## Plain code after a burst of 512-bit work (a 900-cycle probe's mean time ÷ its fastest)\n")
     windows = ((0, 1), (1, 16), (16, 64), (64, 256), (256, 400), (400, 4000))
     heads = " | ".join(f"probes {a}–{b - 1}" for a, b in windows)
-    print(f"| bursts apart | multiplies a burst | {heads} |")
+    print(f"| bursts apart | burst | {heads} |")
     print("|---|---|" + "---|" * len(windows))
+    # a burst: 1,000 tile multiplies (about 5 µs), or 1,000 steps of 8 FMAs or of 4 VNNI products
     for probes, rounds, label in ((400, 3000, "0.1 ms"), (4000, 400, "1 ms")):
-        for multiplies in (0, 1000):
-            out = subprocess.run([probe, str(multiplies), str(probes), str(rounds)], capture_output=True,
-                                 text=True, check=True).stdout.split()  # fmt: skip
-            ratios = [float(v) for v in out[1:]]
+        for kind in ("none", "FMA", "VNNI", "AMX"):
+            command = [probe, kind, "1000", str(probes), str(rounds)]
+            ratios = [
+                float(v)
+                for v in subprocess.run(command, capture_output=True, text=True, check=True).stdout.split()[
+                    1:
+                ]
+            ]
             cells = [
                 f"{statistics.mean(ratios[a : min(b, probes)]):.3f}" if a < probes else "" for a, b in windows
             ]
-            print(f"| {label} | {multiplies} | " + " | ".join(cells) + " |")
+            print(f"| {label} | {kind} | " + " | ".join(cells) + " |")
     print()
 
 
-def bert_pair(shim: Path, runs: int) -> None:
+def bert_pair(shim: Path, runs: int, work: Path) -> None:
     """Part 2: the zoo's BERT float and dynamic int8 files, with AMX and without."""
     from tests.user_exports.zoo import build_zoo
 
@@ -173,7 +204,7 @@ def bert_pair(shim: Path, runs: int) -> None:
     results = {}
     for _ in range(2):
         for label, env in (("AMX", {}), ("no AMX", {"LD_PRELOAD": str(shim)})):
-            command = [sys.executable, "-c", PAIR, *paths, str(runs)]
+            command = [sys.executable, "-c", PAIR, *paths, str(runs), str(work / "trace")]
             environment = {**os.environ, **env}
             out = subprocess.run(command, capture_output=True, text=True, check=True, env=environment)
             results.setdefault(label, []).append(json.loads(out.stdout.strip().splitlines()[-1]))
@@ -205,7 +236,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work:
         shim, probe = build(Path(work))
         after_bursts(probe)
-        bert_pair(shim, args.runs)
+        bert_pair(shim, args.runs, Path(work))
 
 
 if __name__ == "__main__":
