@@ -236,6 +236,9 @@ class HardwareProfile:
     # Whether float32 MatMul/Gemm/Conv MACs run as TF32 on tensor cores (the profile's tf32 peak),
     # as onnxruntime's CUDA provider and TensorRT do by default on Ampere and newer GPUs.
     tf32_matmul: bool = False
+    # How much longer a light node (element-wise, movement, normalization) takes among a model's heavy
+    # kernels (MAC classes) than alone: measured by calibration, 1.0 where nothing says otherwise.
+    light_after_heavy: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -277,3 +277,31 @@ def test_a_batched_qlinear_conv_is_timed_image_by_image_on_one_thread_only(tmp_p
     n = conv.flops
     half_rate = 1e10 + 9e10 * math.log10(n / 2 / 1e7) / 2
     assert compute[1] / compute[2] == pytest.approx(1 + 9e10 * math.log10(2) / 2 / half_rate)
+
+
+def test_a_light_node_among_heavy_kernels_takes_the_light_after_heavy_factor(tmp_path: Path) -> None:
+    from onnxcost.api import prepare, report
+    from onnxcost.measure.calibration import bench
+
+    factor = "run_overhead_s = 4e-6\nlight_after_heavy = 1.25\n"
+    among = CALIBRATED.replace("run_overhead_s = 4e-6\n", factor).replace(
+        '"run_overhead_s" = "test"', '"run_overhead_s" = "test"\n"light_after_heavy" = "test"'
+    )
+    plain, factored = (load_profile(write(tmp_path, text, name)) for text, name in
+                       ((CALIBRATED, "plain.toml"), (among, "among.toml")))  # fmt: skip
+    assert (plain.light_after_heavy, factored.light_after_heavy) == (1.0, 1.25)
+
+    def compute_s(model, profile) -> dict[str, float]:  # type: ignore[no-untyped-def]
+        estimate = report(prepare(model, runtime="onnxruntime-cpu"), profile).estimate
+        assert estimate is not None
+        return {node.name: node.compute_s for node in estimate.nodes}
+
+    both = bench.context(light=True, heavy=True).model
+    with_plain, with_factor = compute_s(both, plain), compute_s(both, factored)
+    # each block's Mul, after the block's MatMul: 1.25 × its elementwise table's time
+    assert with_factor["scale0"] == pytest.approx(1.25 * with_plain["scale0"])
+    # the heavy kernels themselves keep their tables' time
+    assert with_factor["heavy0"] == pytest.approx(with_plain["heavy0"])
+    # the light blocks alone: no heavy kernel before any of them, no factor
+    light = bench.context(light=True, heavy=False).model
+    assert compute_s(light, factored)["scale0"] == pytest.approx(compute_s(light, plain)["scale0"])

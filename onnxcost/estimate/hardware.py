@@ -98,6 +98,7 @@ _OPTIONAL = (
     "parallel_speedup",
     "error_bars",
     "tf32_matmul",
+    "light_after_heavy",
 )
 # The runtimes a profile may name; onnxcost.model.lower rewrites the graph as the first one runs it.
 RUNTIMES: tuple[str, ...] = ("onnxruntime-cpu", "onnxruntime-cuda", "tensorrt", "tflite-micro", "x-cube-ai")
@@ -286,6 +287,7 @@ def figure_keys(profile: HardwareProfile) -> list[str]:
     keys += ["parallel_speedup"] if profile.parallel_speedup else []
     keys += ["error_bars"] if profile.error_bars else []
     keys += ["tf32_matmul"] if profile.tf32_matmul else []
+    keys += ["light_after_heavy"] if profile.light_after_heavy != 1.0 else []
     keys += ["compute_efficiency", "memory_efficiency"]
     keys += [f"peak_ops_per_s.{dtype}" for dtype in profile.peak_ops_per_s]
     keys += [f"energy_pj_per_op.{dtype}" for dtype in profile.energy_pj_per_op]
@@ -360,6 +362,7 @@ def parse_profile(data: Mapping[str, Any], where: str = "<profile>") -> Hardware
         parallel_speedup=_factors(where, "parallel_speedup", data.get("parallel_speedup", {})),
         error_bars=_bars(where, "error_bars", data.get("error_bars", {})),
         tf32_matmul=_tf32(where, data.get("tf32_matmul", False), peaks),
+        light_after_heavy=_number(where, "light_after_heavy", data.get("light_after_heavy", 1.0)),
     )
     needed = figure_keys(profile)
     for key in needed:

@@ -47,6 +47,12 @@ from onnxcost.types import (
 )
 
 FUSABLE_QDQ: frozenset[str] = frozenset({"QuantizeLinear", "DequantizeLinear"})
+# Light classes: their one-op benchmarks run with no heavy kernel beside them; in a model, among
+# heavy kernels (the MAC classes), they take the profile's light_after_heavy × that time (a core
+# that runs 512-bit or AMX work every few tens of µs runs the code between slower).
+LIGHT_CLASSES = frozenset({"elementwise", "movement", "normalization"})
+# A light node counts as among heavy kernels when one of the nodes run this many before it is one.
+HEAVY_REACH_NODES = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,8 +136,12 @@ def plan_estimate(
     groups: list[list] = []
     group_of = []
     masked = masked_softmaxes(runnable, tensors or {})
+    since_heavy = HEAVY_REACH_NODES + 1  # nodes run since the last heavy kernel
     for cost in runnable:
         figures = _figures(cost, fusion, tensors or {}, cost.name in masked)
+        if figures.kind in LIGHT_CLASSES and since_heavy <= HEAVY_REACH_NODES:
+            figures = replace(figures, among_heavy=True)
+        since_heavy = 1 if figures.kind in MAC_CLASSES else since_heavy + 1
         index = index_of.get(figures)
         if index is None:
             index = index_of[figures] = len(groups)
@@ -224,6 +234,7 @@ class _Figures:
     projection: Dim = 0  # operations of a recurrent node's input projection (op_classes.projection_ops)
     # a control-flow node's body nodes, each with how many times it runs (If, Loop, Scan)
     body: tuple[tuple[_Figures, Dim], ...] = ()
+    among_heavy: bool = False  # a light node with a heavy kernel among the HEAVY_REACH_NODES before it
 
 
 def _figures(
@@ -492,6 +503,8 @@ def _node_estimate(figures: _Figures, profile: HardwareProfile) -> NodeEstimate:
     calibrated = _calibrated_seconds(figures, profile, calls)
     if calibrated is not None and figures.kind not in MAC_CLASSES:
         compute_s = calibrated  # measured per element, memory traffic included
+        if figures.among_heavy:
+            compute_s *= profile.light_after_heavy
     elif calibrated is not None:
         compute_s = calibrated
     else:

@@ -1,5 +1,5 @@
 """The profile calibration writes (onnxcost.measure.calibration.write.profile_toml), from samples
-and pass timings given by hand: its run-to-run bar, and that it loads."""
+and pass timings given by hand: its run-to-run bar, its light_after_heavy factor, and that it loads."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ _SAMPLES = (
 )
 
 
-def _profile(pass_ratios: tuple[float, ...]):  # type: ignore[no-untyped-def]
-    measured = Measured(1, Overheads(5e-6, 2e-7), _SAMPLES, ("bench",), pass_ratios)
+def _profile(pass_ratios: tuple[float, ...], light_after_heavy: float = 1.0):  # type: ignore[no-untyped-def]
+    measured = Measured(1, Overheads(5e-6, 2e-7, light_after_heavy), _SAMPLES, ("bench",), pass_ratios)
     text = profile_toml("host", measured, _WHERE, tomllib.loads(bundled_text("generic-x86")), measured)
     return parse_profile(tomllib.loads(text), "host.toml")
 
@@ -36,3 +36,16 @@ def test_a_profile_of_several_passes_carries_their_run_to_run_bar() -> None:
 
 def test_a_profile_of_one_pass_has_no_run_to_run_bar() -> None:
     assert "run-to-run" not in _profile(()).error_bars
+
+
+def test_a_measured_light_after_heavy_factor_is_written_with_its_source() -> None:
+    profile = _profile((), 1.2)
+    assert profile.light_after_heavy == 1.2
+    assert "MatMuls alone" in profile.sources["light_after_heavy"]
+
+
+def test_a_factor_of_one_is_no_figure() -> None:
+    # within 4 significant digits of 1: written as nothing, loaded as the default 1.0
+    profile = _profile((), 1.00001)
+    assert profile.light_after_heavy == 1.0
+    assert "light_after_heavy" not in profile.sources

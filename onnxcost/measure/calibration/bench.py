@@ -532,6 +532,42 @@ def overhead(nodes: int) -> Bench:
     return Bench(f"overhead {nodes} nodes", _model(chain, x, []))
 
 
+# The light block that light_after_heavy times: a transformer's rows × hidden size, blocks of it.
+CONTEXT_ROWS, CONTEXT_WIDTH, CONTEXT_BLOCKS = 256, 64, 16
+
+
+def context(light: bool, heavy: bool) -> Bench:
+    """CONTEXT_BLOCKS blocks on [CONTEXT_ROWS, CONTEXT_WIDTH], each a heavy kernel (a float MatMul of
+    the width) and/or a light block after it (LayerNormalization, Mul, a head split's Transpose, a
+    residual Add), none of which onnxruntime fuses with the MatMul: light_after_heavy is
+    (both − heavy alone) ÷ (light alone − a run's overhead), by wall time."""
+    rows, width = CONTEXT_ROWS, CONTEXT_WIDTH
+    heads = width // 16
+    inits = [_weight("g", width), _weight("b", width), _weight("s", width),
+             nh.from_array(np.array([rows // 128, 128, heads, 16], np.int64), "split"),
+             nh.from_array(np.array([rows, width], np.int64), "join")]  # fmt: skip
+    nodes, x = [], "x"
+    for i in range(CONTEXT_BLOCKS):
+        if heavy:
+            inits.append(_weight(f"w{i}", width, width))
+            nodes.append(h.make_node("MatMul", [x, f"w{i}"], [f"m{i}"], name=f"heavy{i}"))
+            x = f"m{i}"
+        if light:
+            nodes += [
+                h.make_node("LayerNormalization", [x, "g", "b"], [f"n{i}"], name=f"norm{i}", axis=-1),
+                h.make_node("Mul", [f"n{i}", "s"], [f"s{i}"], name=f"scale{i}"),
+                h.make_node("Reshape", [f"s{i}", "split"], [f"r{i}"], name=f"split{i}"),
+                h.make_node("Transpose", [f"r{i}"], [f"t{i}"], name=f"move{i}", perm=[0, 2, 1, 3]),
+                h.make_node("Reshape", [f"t{i}", "join"], [f"j{i}"], name=f"join{i}"),
+                h.make_node("Add", [f"j{i}", x], [f"a{i}"], name=f"add{i}"),
+            ]
+            x = f"a{i}"
+    nodes[-1].output[0] = "y"
+    label = " + ".join(part for part, on in (("heavy", heavy), ("light", light)) if on)
+    x_info = h.make_tensor_value_info("x", T.FLOAT, [rows, width])
+    return Bench(f"context: {label}", _model(nodes, x_info, inits))
+
+
 # Integer MatMuls (rows, depth, width), of MatMulInteger and dynamically quantized float ones: the
 # float MatMul's transformer shapes too, rows of a sequence and a narrow hidden size (at 8.4
 # MOPS here: 256×64×256 at 289 GOPS, 16×512×512 at 486).

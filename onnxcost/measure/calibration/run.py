@@ -20,9 +20,9 @@ from onnxcost.estimate.op_classes import (
     op_key,
     projection_ops,
 )
-from onnxcost.measure.calibration.bench import Bench, overhead
+from onnxcost.measure.calibration.bench import Bench, context, overhead
 from onnxcost.measure.calibration.fit import Sample
-from onnxcost.measure.profile import Measurement, measure, undisturbed_pass
+from onnxcost.measure.profile import Measurement, measure, random_feeds, session, time_runs, undisturbed_pass
 from onnxcost.types import NodeCost, TensorInfo
 
 # Each benchmark's timed runs stop at this many seconds (5 runs at least, RUNS at most).
@@ -45,10 +45,12 @@ def passes(quick: bool) -> int:
 
 @dataclass(frozen=True)
 class Overheads:
-    """Seconds a run costs beyond its kernels, and a node beyond its kernel."""
+    """Seconds a run costs beyond its kernels, and a node beyond its kernel; how much longer light
+    nodes take among heavy kernels than alone (bench.context)."""
 
     run_s: float
     node_s: float
+    light_after_heavy: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -127,11 +129,27 @@ def node_samples(
 def overheads(threads: int, folder: str) -> Overheads:
     """From the wall times of a chain of one Neg node and of CHAIN_NODES on one element: a node
     costs the difference ÷ (CHAIN_NODES − 1) (its one-element kernel included), and the run what
-    the one-node chain takes beyond its node."""
+    the one-node chain takes beyond its node; then light_after_heavy (context_factor)."""
     one, _ = _run(overhead(1), threads, folder)
     many, _ = _run(overhead(CHAIN_NODES), threads, folder)
     node_s = max((many.latency_s - one.latency_s) / (CHAIN_NODES - 1), 0.0)
-    return Overheads(max(one.latency_s - node_s, 0.0), node_s)
+    run_s = max(one.latency_s - node_s, 0.0)
+    return Overheads(run_s, node_s, context_factor(threads, folder, run_s))
+
+
+def context_factor(threads: int, folder: str, run_s: float) -> float:
+    """(wall time of heavy kernels with light blocks between them − that of the heavy kernels
+    alone) ÷ (that of the light blocks alone − a run's overhead): how much longer a light node
+    takes among heavy kernels than alone (at least 1)."""
+    median_s = {}
+    for light, heavy in ((True, False), (False, True), (True, True)):
+        path = os.path.join(folder, "context.onnx")
+        onnx.save(context(light, heavy).model, path)
+        sess = session(path, threads)
+        median_s[light, heavy] = statistics.median(time_runs(sess, random_feeds(sess, {}), RUNS))
+    alone = median_s[True, False] - run_s
+    among = median_s[True, True] - median_s[False, True]
+    return max(among / alone, 1.0) if alone > 0 else 1.0
 
 
 # One pass over the benchmarks: the overheads measured first, then each benchmark's run median
@@ -161,7 +179,9 @@ def combine(threads: int, chosen: Sequence[Bench], runs: Sequence[Pass]) -> Meas
     """Of several passes: each benchmark's median undisturbed pass (by its run's median wall time),
     the overheads' medians."""
     costs = Overheads(
-        statistics.median(c.run_s for c, _ in runs), statistics.median(c.node_s for c, _ in runs)
+        statistics.median(c.run_s for c, _ in runs),
+        statistics.median(c.node_s for c, _ in runs),
+        statistics.median(c.light_after_heavy for c, _ in runs),
     )
     kept, ratios = [], []
     for index in range(len(chosen)):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from onnxcost.estimate.error_bars import RUN_TO_RUN
 from onnxcost.estimate.op_classes import MAC_CLASSES
+from onnxcost.measure.calibration.bench import CONTEXT_BLOCKS, CONTEXT_ROWS, CONTEXT_WIDTH
 from onnxcost.measure.calibration.fit import Sample, error_bars, fit_tables, run_to_run_bar, speedups
 from onnxcost.measure.calibration.host import Host
 from onnxcost.measure.calibration.run import Measured
@@ -89,6 +90,7 @@ def profile_toml(
     spread = run_to_run_bar(measured.pass_ratios)
     if spread is not None:
         bars[RUN_TO_RUN] = spread
+    context = float(_q(measured.overheads.light_after_heavy))  # as written: 1.0 is no figure
     gen_sources = generic["sources"]
     lines = [
         f"# Calibrated by `{run}` on {where.date}: {host.cpu}, onnxruntime {where.onnxruntime}, "
@@ -104,6 +106,7 @@ def profile_toml(
         'activations_level = "DRAM"',
         f"kernel_overhead_s = {_q(measured.overheads.node_s)}",
         f"run_overhead_s = {_q(measured.overheads.run_s)}",
+        *([f"light_after_heavy = {_q(context)}"] if context != 1.0 else []),
         f"run_power_w = {_q(generic['run_power_w'])}",
         f"idle_power_w = {_q(generic['idle_power_w'])}",
         "overlap = true",
@@ -140,6 +143,10 @@ def profile_toml(
         "threads": f"{stamp}",
         "kernel_overhead_s": f"{stamp}: (wall time of a chain of 64 one-element Neg nodes - that of 1) / 63",
         "run_overhead_s": f"{stamp}: wall time of a run of one one-element Neg node, less one node",
+        **({"light_after_heavy": f"{stamp}: (wall time of {CONTEXT_BLOCKS} float MatMuls {CONTEXT_ROWS}×"
+            f"{CONTEXT_WIDTH}×{CONTEXT_WIDTH} each followed by a LayerNormalization, Mul, Transpose and Add "
+            "block - that of the MatMuls alone) / (that of the blocks alone - a run's overhead)"}
+           if context != 1.0 else {}),
         "run_power_w": f"copied from the bundled {_ENERGY_FROM} profile: {gen_sources['run_power_w']}",
         "idle_power_w": f"copied from the bundled {_ENERGY_FROM} profile: {gen_sources['idle_power_w']}",
         "overlap": "assumption: out-of-order cores overlap memory traffic with compute (roofline max)",
