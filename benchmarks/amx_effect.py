@@ -12,7 +12,8 @@ the evidence behind docs/validation.md's account of dynamic int8 BERT's miss.
    float ratio, and the int8 file's kernel time by op type from onnxruntime's profiler.
 
 It needs a C compiler (`cc`) and a CPU with AMX (`amx_tile` in /proc/cpuinfo); without them it
-says so and stops.
+says so and stops. Part 2 builds the torch export zoo (tests/user_exports) if its cache
+($ONNXCOST_ZOO_DIR, else ~/.cache/onnxcost-zoo) lacks it, as benchmarks/validation.py does.
 """
 
 from __future__ import annotations
@@ -68,7 +69,17 @@ static void amx(int multiplies) {
     _tile_stored(0, C, 64); _tile_release();
 }
 /* 8 independent 512-bit FMAs, or 4 VNNI dot products, a step */
+static void zero_vectors(void) {
+    /* the operands and accumulators start at 0: no denormal ever slows an FMA */
+    __asm__ volatile("vpxord %%zmm1, %%zmm1, %%zmm1\n\tvpxord %%zmm2, %%zmm2, %%zmm2\n\t"
+                     "vpxord %%zmm3, %%zmm3, %%zmm3\n\tvpxord %%zmm4, %%zmm4, %%zmm4\n\t"
+                     "vpxord %%zmm5, %%zmm5, %%zmm5\n\tvpxord %%zmm6, %%zmm6, %%zmm6\n\t"
+                     "vpxord %%zmm7, %%zmm7, %%zmm7\n\tvpxord %%zmm8, %%zmm8, %%zmm8\n\t"
+                     "vpxord %%zmm9, %%zmm9, %%zmm9\n\tvpxord %%zmm10, %%zmm10, %%zmm10\n\t"
+                     ::: "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10");
+}
 static void fma512(int steps) {
+    zero_vectors();
     for (int k = 0; k < steps; k++)
         __asm__ volatile(
             "vfmadd231ps %%zmm1, %%zmm2, %%zmm3\n\tvfmadd231ps %%zmm1, %%zmm2, %%zmm4\n\t"
@@ -78,6 +89,7 @@ static void fma512(int steps) {
             ::: "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10");
 }
 static void vnni(int steps) {
+    zero_vectors();
     for (int k = 0; k < steps; k++)
         __asm__ volatile(
             "vpdpbusd %%zmm1, %%zmm2, %%zmm3\n\tvpdpbusd %%zmm1, %%zmm2, %%zmm4\n\t"
@@ -153,6 +165,7 @@ print(json.dumps({**medians, "by_op": by_op}))
 
 
 def has_amx() -> bool:
+    """Whether this CPU reports AMX's tiles (`amx_tile` in /proc/cpuinfo)."""
     try:
         return " amx_tile" in Path("/proc/cpuinfo").read_text()
     except OSError:
@@ -228,14 +241,20 @@ def bert_pair(shim: Path, runs: int, work: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=300, help="timed runs of each file in each process")
+    parser.add_argument("--runs", type=int, default=300, help="timed runs of each file in each process (18+)")
     args = parser.parse_args()
+    if args.runs < 18:
+        parser.error("--runs: at least 18 (six turns of 3 runs, and 6 profiled runs past the first 5)")
     if shutil.which("cc") is None or not has_amx():
         print("amx_effect: needs a C compiler (cc) and a CPU with AMX (amx_tile); this host lacks one")
         return
     with tempfile.TemporaryDirectory() as work:
         shim, probe = build(Path(work))
-        after_bursts(probe)
+        try:
+            after_bursts(probe)
+        except subprocess.CalledProcessError:
+            print("amx_effect: the kernel refused AMX's tile state to this process (Linux 5.16+ grants it)")
+            return
         bert_pair(shim, args.runs, Path(work))
 
 

@@ -268,10 +268,10 @@ def _is_narrow(op: str, domain: str, weight: TensorInfo | None) -> bool:
 
 
 def _is_narrow_stem(op: str, domain: str, weight: TensorInfo | None) -> bool:
-    """An NCHWc stem, not pointwise, whose weight [M, C, k...] has fewer than NARROW_CHANNELS
-    outputs: it fills the kernel's register block of output channels partly, as a narrow
-    convolution does (measured here, one thread: 3→16 7×7 of stride 2 on 224×224 at 140 GFLOP/s,
-    3→64 at 206)."""
+    """An NCHWc convolution whose weight [M, C, k...] has fewer than NARROW_CHANNELS outputs (of a
+    stem that is not pointwise, the caller's test): it fills the kernel's register block of output
+    channels partly, as a narrow convolution does (measured here, one thread: 3→16 7×7 of stride
+    2 on 224×224 at 140 GFLOP/s, 3→64 at 206)."""
     return op == "Conv" and domain.endswith("nchwc") and _channels_below(weight, 0, NARROW_CHANNELS)
 
 

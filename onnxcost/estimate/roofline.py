@@ -51,7 +51,9 @@ FUSABLE_QDQ: frozenset[str] = frozenset({"QuantizeLinear", "DequantizeLinear"})
 # heavy kernels (the MAC classes), they take the profile's light_after_heavy × that time (a core
 # that runs 512-bit or AMX work every few tens of µs runs the code between slower).
 LIGHT_CLASSES = frozenset({"elementwise", "movement", "normalization"})
-# A light node counts as among heavy kernels when one of the nodes run this many before it is one.
+# A light node counts as among heavy kernels when one of the nodes run this many before it is one
+# (views and fused nodes counted). Transcendental ops, themselves 512-bit work, and pooling are
+# left out, as are a control-flow body's nodes: the factor was measured on none of them.
 HEAVY_REACH_NODES = 8
 
 

@@ -89,3 +89,32 @@ def test_combine_keeps_each_benchmarks_undisturbed_pass() -> None:
     assert [s.seconds for s in kept.samples] == [104e-6, 51e-6]
     # every pass's run ÷ the kept one's: 100/104, 150/104, 1; 1, 50/51, 52/51
     assert kept.pass_ratios == pytest.approx((100 / 104, 150 / 104, 1.0, 1.0, 50 / 51, 52 / 51))
+
+
+@pytest.mark.parametrize(
+    ("both_us", "factor"),
+    [
+        # light blocks alone 413.6 µs − a run's 4 µs − 96 light nodes × 0.1 µs = 400 µs of kernels;
+        # among the MatMuls 669.6 − 180 (the MatMuls alone) − 9.6 = 480: 480 / 400 = 1.2
+        (669.6, 1.2),
+        # faster among them than alone (noise): no factor below 1
+        (500.0, 1.0),
+    ],
+)
+def test_the_context_factor_is_light_kernels_among_heavy_ones_over_alone(
+    monkeypatch: pytest.MonkeyPatch, tmp_path, both_us: float, factor: float
+) -> None:
+    import onnx
+
+    from onnxcost.measure.calibration import run
+
+    # the three graphs by their node counts: 16 blocks of 6 light nodes, 16 MatMuls, both
+    wall_us = {96: 413.6, 16: 180.0, 112: both_us}
+    monkeypatch.setattr(run, "session", lambda path, threads: path)
+    monkeypatch.setattr(run, "random_feeds", lambda sess, shapes: {})
+
+    def time_runs(sess: str, feeds: dict, runs: int) -> list[float]:
+        return [wall_us[len(onnx.load(sess).graph.node)] * 1e-6]
+
+    monkeypatch.setattr(run, "time_runs", time_runs)
+    assert run.context_factor(1, str(tmp_path), 4e-6, 0.1e-6) == pytest.approx(factor)

@@ -538,9 +538,9 @@ CONTEXT_ROWS, CONTEXT_WIDTH, CONTEXT_BLOCKS = 256, 64, 16
 
 def context(light: bool, heavy: bool) -> Bench:
     """CONTEXT_BLOCKS blocks on [CONTEXT_ROWS, CONTEXT_WIDTH], each a heavy kernel (a float MatMul of
-    the width) and/or a light block after it (LayerNormalization, Mul, a head split's Transpose, a
-    residual Add), none of which onnxruntime fuses with the MatMul: light_after_heavy is
-    (both − heavy alone) ÷ (light alone − a run's overhead), by wall time."""
+    the width) and/or a light block after it (LayerNormalization, Mul, a head split's Reshape,
+    Transpose and Reshape, a residual Add), none of which onnxruntime fuses with the MatMul:
+    light_after_heavy is (both − heavy alone) ÷ (light alone − a run's overhead), by wall time."""
     rows, width = CONTEXT_ROWS, CONTEXT_WIDTH
     heads = width // 16
     inits = [_weight("g", width), _weight("b", width), _weight("s", width),

@@ -134,21 +134,23 @@ def overheads(threads: int, folder: str) -> Overheads:
     many, _ = _run(overhead(CHAIN_NODES), threads, folder)
     node_s = max((many.latency_s - one.latency_s) / (CHAIN_NODES - 1), 0.0)
     run_s = max(one.latency_s - node_s, 0.0)
-    return Overheads(run_s, node_s, context_factor(threads, folder, run_s))
+    return Overheads(run_s, node_s, context_factor(threads, folder, run_s, node_s))
 
 
-def context_factor(threads: int, folder: str, run_s: float) -> float:
+def context_factor(threads: int, folder: str, run_s: float, node_s: float) -> float:
     """(wall time of heavy kernels with light blocks between them − that of the heavy kernels
-    alone) ÷ (that of the light blocks alone − a run's overhead): how much longer a light node
-    takes among heavy kernels than alone (at least 1)."""
+    alone) ÷ (that of the light blocks alone − a run's overhead), each less its light nodes'
+    per-node overhead, as the tables are: how much longer a light node's kernel takes among heavy
+    kernels than alone (at least 1)."""
     median_s = {}
     for light, heavy in ((True, False), (False, True), (True, True)):
         path = os.path.join(folder, "context.onnx")
         onnx.save(context(light, heavy).model, path)
         sess = session(path, threads)
         median_s[light, heavy] = statistics.median(time_runs(sess, random_feeds(sess, {}), RUNS))
-    alone = median_s[True, False] - run_s
-    among = median_s[True, True] - median_s[False, True]
+    launches = len(context(light=True, heavy=False).model.graph.node) * node_s
+    alone = median_s[True, False] - run_s - launches
+    among = median_s[True, True] - median_s[False, True] - launches
     return max(among / alone, 1.0) if alone > 0 else 1.0
 
 

@@ -144,8 +144,9 @@ def profile_toml(
         "kernel_overhead_s": f"{stamp}: (wall time of a chain of 64 one-element Neg nodes - that of 1) / 63",
         "run_overhead_s": f"{stamp}: wall time of a run of one one-element Neg node, less one node",
         **({"light_after_heavy": f"{stamp}: (wall time of {CONTEXT_BLOCKS} float MatMuls {CONTEXT_ROWS}×"
-            f"{CONTEXT_WIDTH}×{CONTEXT_WIDTH} each followed by a LayerNormalization, Mul, Transpose and Add "
-            "block - that of the MatMuls alone) / (that of the blocks alone - a run's overhead)"}
+            f"{CONTEXT_WIDTH}×{CONTEXT_WIDTH} each followed by a LayerNormalization, Mul, Reshape-Transpose-"
+            "Reshape and Add block - that of the MatMuls alone) / (that of the blocks alone - a run's "
+            "overhead), each less the blocks' per-node overheads"}
            if context != 1.0 else {}),
         "run_power_w": f"copied from the bundled {_ENERGY_FROM} profile: {gen_sources['run_power_w']}",
         "idle_power_w": f"copied from the bundled {_ENERGY_FROM} profile: {gen_sources['idle_power_w']}",
