@@ -142,13 +142,15 @@ def context_factor(threads: int, folder: str, run_s: float, node_s: float) -> fl
     alone) ÷ (that of the light blocks alone − a run's overhead), each less its light nodes'
     per-node overhead, as the tables are: how much longer a light node's kernel takes among heavy
     kernels than alone (at least 1)."""
+    kinds = ((True, False), (False, True), (True, True))  # (light, heavy)
+    graphs = {(light, heavy): context(light, heavy).model for light, heavy in kinds}
     median_s = {}
-    for light, heavy in ((True, False), (False, True), (True, True)):
+    for which, model in graphs.items():
         path = os.path.join(folder, "context.onnx")
-        onnx.save(context(light, heavy).model, path)
+        onnx.save(model, path)
         sess = session(path, threads)
-        median_s[light, heavy] = statistics.median(time_runs(sess, random_feeds(sess, {}), RUNS))
-    launches = len(context(light=True, heavy=False).model.graph.node) * node_s
+        median_s[which] = statistics.median(time_runs(sess, random_feeds(sess, {}), RUNS))
+    launches = len(graphs[True, False].graph.node) * node_s
     alone = median_s[True, False] - run_s - launches
     among = median_s[True, True] - median_s[False, True] - launches
     return max(among / alone, 1.0) if alone > 0 else 1.0
