@@ -305,3 +305,47 @@ def test_a_light_node_among_heavy_kernels_takes_the_light_after_heavy_factor(tmp
     # the light blocks alone: no heavy kernel before any of them, no factor
     light = bench.context(light=True, heavy=False).model
     assert compute_s(light, factored)["scale0"] == pytest.approx(compute_s(light, plain)["scale0"])
+
+
+def _cold_profile(tmp_path: Path, seconds: str = "5e-6"):  # type: ignore[no-untyped-def]
+    text = CALIBRATED.replace(
+        "[error_bars]", f'[cold_start_s]\n"MatMul" = {seconds}\n\n[error_bars]'
+    ).replace('"error_bars" = "test"', '"error_bars" = "test"\n"cold_start_s" = "test"')
+    return load_profile(write(tmp_path, text, "cold.toml"))
+
+
+def test_a_run_larger_than_the_cache_adds_the_cold_start_to_each_kernel_call(tmp_path: Path) -> None:
+    from onnxcost.api import prepare, report
+    from onnxcost.measure.calibration import bench
+
+    plain, cold = load_profile(write(tmp_path, CALIBRATED)), _cold_profile(tmp_path)
+    assert cold.cold_start_s == {"MatMul": 5e-6}
+
+    def compute_s(model, profile) -> dict[str, float]:  # type: ignore[no-untyped-def]
+        estimate = report(prepare(model, runtime="onnxruntime-cpu"), profile).estimate
+        assert estimate is not None
+        return {node.name: node.compute_s for node in estimate.nodes}
+
+    # 16 float MatMuls 256×64×64: each reads 256·64·4 = 64 KiB, its weight 64·64·4 = 16 KiB, and
+    # writes 64 KiB, 144 KiB in all, within the 256 KiB SRAM (the profile's innermost level); the
+    # run's 16 × 144 KiB = 2.25 MiB overflow it: each MatMul, one kernel call, takes 5 µs more
+    chain = bench.context(light=False, heavy=True).model
+    warm, evicted = compute_s(chain, plain), compute_s(chain, cold)
+    assert evicted["heavy3"] - warm["heavy3"] == pytest.approx(5e-6)
+    # one such MatMul alone: its 144 KiB run stays in the SRAM, nothing is added
+    single = bench.matmul(256, 64, 64).model
+    assert compute_s(single, cold) == pytest.approx(compute_s(single, plain))
+
+
+def test_a_negative_cold_start_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ProfileError, match=r"cold_start_s\.MatMul"):
+        _cold_profile(tmp_path, "-1e-6")
+
+
+def test_a_variant_finds_the_cold_start_of_its_plain_op(tmp_path: Path) -> None:
+    from onnxcost.estimate.hardware import cold_start_seconds
+
+    cold = _cold_profile(tmp_path)
+    # "MatMul.gemv" has no figure of its own: op_table_keys falls back on "MatMul"
+    assert cold_start_seconds(cold, "MatMul.gemv", "dense") == 5e-6
+    assert cold_start_seconds(cold, "Gemm", "dense") == 0.0

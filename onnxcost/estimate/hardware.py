@@ -99,6 +99,7 @@ _OPTIONAL = (
     "error_bars",
     "tf32_matmul",
     "light_after_heavy",
+    "cold_start_s",
 )
 # The runtimes a profile may name; onnxcost.model.lower rewrites the graph as the first one runs it.
 RUNTIMES: tuple[str, ...] = ("onnxruntime-cpu", "onnxruntime-cuda", "tensorrt", "tflite-micro", "x-cube-ai")
@@ -288,6 +289,7 @@ def figure_keys(profile: HardwareProfile) -> list[str]:
     keys += ["error_bars"] if profile.error_bars else []
     keys += ["tf32_matmul"] if profile.tf32_matmul else []
     keys += ["light_after_heavy"] if profile.light_after_heavy != 1.0 else []
+    keys += ["cold_start_s"] if profile.cold_start_s else []
     keys += ["compute_efficiency", "memory_efficiency"]
     keys += [f"peak_ops_per_s.{dtype}" for dtype in profile.peak_ops_per_s]
     keys += [f"energy_pj_per_op.{dtype}" for dtype in profile.energy_pj_per_op]
@@ -363,6 +365,10 @@ def parse_profile(data: Mapping[str, Any], where: str = "<profile>") -> Hardware
         error_bars=_bars(where, "error_bars", data.get("error_bars", {})),
         tf32_matmul=_tf32(where, data.get("tf32_matmul", False), peaks),
         light_after_heavy=_number(where, "light_after_heavy", data.get("light_after_heavy", 1.0)),
+        cold_start_s={
+            key: _number(where, f"cold_start_s.{key}", value, allow_zero=True)
+            for key, value in _table(where, "cold_start_s", data.get("cold_start_s", {})).items()
+        },
     )
     needed = figure_keys(profile)
     for key in needed:
@@ -554,6 +560,16 @@ PER_SPAN_MARKS = (".broadcast", ".blocks")
 # A table whose smallest size is at most this (operations or elements) measured calls small
 # enough to show their fixed cost; below a larger smallest size the rate is held instead.
 SMALL_CALL = 1e5
+
+
+# The memory level whose overflow makes a run cold (cold_start_s): the per-core cache
+COLD_LEVEL = "L2"
+
+
+def cold_start_seconds(profile: HardwareProfile, op_type: str, kind: str) -> float:
+    """The profile's cold_start_s of the first of op_table_keys(op_type, kind) it has, else 0."""
+    key = next((key for key in op_table_keys(op_type, kind) if key in profile.cold_start_s), None)
+    return profile.cold_start_s[key] if key is not None else 0.0
 
 
 def op_table_keys(op_type: str, kind: str) -> list[str]:

@@ -24,7 +24,9 @@ from onnxcost.cost.fusion import CONV_HEADS, FUSABLE_ACTIVATIONS, FUSABLE_WITH_C
 from onnxcost.errors import OnnxcostError
 from onnxcost.estimate.error_bars import interval
 from onnxcost.estimate.hardware import (
+    COLD_LEVEL,
     class_seconds,
+    cold_start_seconds,
     efficiency,
     energy_per_op_pj,
     main_memory,
@@ -175,8 +177,10 @@ def estimate_plan(
             ops[dtype] = ops.get(dtype, 0) + found * count
     dominant = max(ops, key=lambda dtype: ops[dtype]) if ops else "float32"
     found = []
+    run_bytes = sum((figures.weights + figures.activations) * count for figures, count in groups)
     for profile in profiles:
-        distinct = [_node_estimate(figures, profile) for figures, _ in groups]
+        cache_bytes = cold_cache_bytes(profile, run_bytes)
+        distinct = [_node_estimate(figures, profile, cache_bytes) for figures, _ in groups]
         # Σ over distinct nodes of (figure × how many): the same totals with or without per-node rows
         latency = sum(node.latency_s * count for node, (_, count) in zip(distinct, groups, strict=True))
         latency += profile.run_overhead_s
@@ -494,9 +498,23 @@ def _calibrated_seconds(figures: _Figures, profile: HardwareProfile, calls: Dim)
     return None if steps is None else steps + (projection or 0.0)
 
 
-def _node_estimate(figures: _Figures, profile: HardwareProfile) -> NodeEstimate:
+def cold_cache_bytes(profile: HardwareProfile, run_bytes: float) -> float:
+    """The COLD_LEVEL memory level's capacity (else the innermost's) when a run moving `run_bytes`
+    overflows it and the profile has cold_start_s figures (its nodes' operands are evicted between
+    runs), else 0."""
+    if not profile.cold_start_s or not profile.memory:
+        return 0.0
+    capacity = next(
+        (level for level in profile.memory if level.name == COLD_LEVEL), profile.memory[0]
+    ).capacity_bytes
+    return float(capacity) if run_bytes > capacity else 0.0
+
+
+def _node_estimate(figures: _Figures, profile: HardwareProfile, cache_bytes: float = 0.0) -> NodeEstimate:
     """One node on the profile: compute and memory time, overhead, verdict and energy (its name
-    is left empty: one estimate serves every node with these figures)."""
+    is left empty: one estimate serves every node with these figures). In a run that overflows
+    the cache (`cache_bytes` its capacity, 0 for none), a table-timed node whose own bytes
+    fit in it takes its op's cold_start_s per kernel call on top: its table was timed warm."""
     if figures.body:
         return _control_estimate(figures, profile)
     flops = figures.flops
@@ -512,6 +530,8 @@ def _node_estimate(figures: _Figures, profile: HardwareProfile) -> NodeEstimate:
     else:
         compute_eff = efficiency(profile.compute_efficiency, flops)
         compute_s = sum(count / peak_for(profile, dtype) for dtype, count in ops.items()) / compute_eff
+    if calibrated is not None and 0 < figures.weights + figures.activations < cache_bytes:
+        compute_s += calls * cold_start_seconds(profile, figures.op_type, figures.kind)
     if calibrated is not None and figures.epilogue in profile.op_types:
         # the activation's pass over the output follows the kernel
         compute_s += class_seconds(profile, figures.epilogue, "elementwise", figures.epilogue_amount) or 0.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import onnx.numpy_helper
+
 from onnxcost.measure.calibration.bench import benchmarks
 from onnxcost.measure.calibration.fit import MIN_SIZES_FOR_OP_TABLE
 
@@ -25,3 +27,25 @@ def test_batch_normalization_is_benchmarked_at_sizes_enough_for_a_table_of_its_o
     # 16·56² = 64·28² = 256·14² = 50,176; 64·56² = 200,704; 32·112² = 401,408; 32·240² = 1,843,200
     assert _sizes("BatchNormalization", quick=False) == {50_176, 200_704, 401_408, 1_843_200}
     assert len(_sizes("BatchNormalization", quick=True)) >= MIN_SIZES_FOR_OP_TABLE
+
+
+def test_an_evicted_benchmark_tiles_its_input_past_the_size_first() -> None:
+    import numpy as np
+    import onnxruntime as ort
+
+    from onnxcost.measure.calibration.bench import EVICT_PREFIX, dynamic_matmul, evicted
+
+    plain = dynamic_matmul(256, 64, 64)
+    cold = evicted(plain, 4 << 20)
+    # it runs, and gives the benchmark's output shape
+    feeds = {"x": np.ones((256, 64), np.float32)}
+    outputs = [ort.InferenceSession(b.model.SerializeToString()).run(None, feeds)[0] for b in (plain, cold)]
+    assert outputs[0].shape == outputs[1].shape == (256, 64)
+    # a 256×64 float input is 64 KiB: 64 copies make the 4 MiB
+    copies = next(t for t in cold.model.graph.initializer if t.name == f"{EVICT_PREFIX}copies")
+    assert list(onnx.numpy_helper.to_array(copies)) == [64, 1]
+    assert [n.op_type for n in cold.model.graph.node[:3]] == ["Tile", "ReduceMax", "Add"]
+    # the benchmark's own nodes read the input through the prefix; the original is left as it was
+    quantize = next(n for n in cold.model.graph.node if n.name == "quantize")
+    assert list(quantize.input) == [f"{EVICT_PREFIX}x"]
+    assert len(plain.model.graph.node) == len(cold.model.graph.node) - 3

@@ -118,3 +118,49 @@ def test_the_context_factor_is_light_kernels_among_heavy_ones_over_alone(
 
     monkeypatch.setattr(run, "time_runs", time_runs)
     assert run.context_factor(1, str(tmp_path), 4e-6, 0.1e-6) == pytest.approx(factor)
+
+
+def test_a_cold_start_is_the_median_evicted_less_warm_time_of_its_key(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    from onnxcost.measure.calibration import run
+
+    benches = [bench.Bench("a", bench.overhead(1).model), bench.Bench("b", bench.overhead(1).model)]
+    sizes = []
+
+    def evicted(which: bench.Bench, evict_bytes: int) -> bench.Bench:
+        sizes.append(evict_bytes)
+        return bench.Bench(f"{which.label} evicted", which.model)
+
+    # per kernel call, warm and evicted
+    samples = {
+        "a": (Sample("DynamicQuantizeMatMul.narrow", "int8", 1e6, 30e-6),),
+        "a evicted": (Sample("DynamicQuantizeMatMul.narrow", "int8", 1e6, 42e-6),),
+        "b": (
+            Sample("DynamicQuantizeMatMul", "int8", 2e6, 20e-6),
+            Sample("MatMulIntegerToFloat", "int8", 1e6, 8e-6),
+        ),
+        "b evicted": (
+            Sample("DynamicQuantizeMatMul", "int8", 2e6, 24e-6),
+            Sample("MatMulIntegerToFloat", "int8", 1e6, 7e-6),
+        ),
+    }
+    monkeypatch.setattr(run, "cold_benchmarks", lambda: benches)
+    monkeypatch.setattr(run, "evicted", evicted)
+    monkeypatch.setattr(run, "_run", lambda which, threads, folder, costs=None: (None, samples[which.label]))
+    found = dict(run.cold_starts(1, str(tmp_path), Overheads(4e-6, 1e-7), 2 << 20))
+    # .narrow: 42 − 30 = 12 µs; the plain op takes it too, with b's 24 − 20 = 4: median 8 µs;
+    # MatMulIntegerToFloat ran faster evicted (7 − 8): no cold start below 0
+    assert found == pytest.approx(
+        {"DynamicQuantizeMatMul.narrow": 12e-6, "DynamicQuantizeMatMul": 8e-6, "MatMulIntegerToFloat": 0.0}
+    )
+    # every benchmark's input tiled to twice the 2 MiB cache
+    assert sizes == [4 << 20, 4 << 20]
+
+
+def test_cold_starts_of_several_passes_keep_each_keys_median() -> None:
+    from onnxcost.measure.calibration.run import cold_medians
+
+    # A in three passes (1, 3, 2 µs: median 2), B in one (3 µs)
+    found = cold_medians([{"A": 1e-6, "B": 3e-6}, {"A": 3e-6}, {"A": 2e-6}])
+    assert found == (("A", 2e-6), ("B", 3e-6))

@@ -568,6 +568,56 @@ def context(light: bool, heavy: bool) -> Bench:
     return Bench(f"context: {label}", _model(nodes, x_info, inits))
 
 
+# Node names of the eviction prefix (evicted): none of them is a sample of the benchmark.
+EVICT_PREFIX = "evict_"
+
+
+def evicted(bench: Bench, evict_bytes: int) -> Bench:
+    """`bench` with its input first tiled to at least `evict_bytes` and reduced (Tile, ReduceMax,
+    an Add of the maximum back into the input): every run then finds the benchmark's own weights
+    and buffers evicted from a cache of half that size, as a model larger than the cache does."""
+    model = onnx.ModelProto()
+    model.CopyFrom(bench.model)
+    graph = model.graph
+    source = graph.input[0]
+    dims = [d.dim_value for d in source.type.tensor_type.shape.dim]
+    elements = int(np.prod(dims)) if dims else 1
+    copies = max(1, -(-evict_bytes // (4 * elements)))
+    for node in graph.node:
+        node.input[:] = [f"{EVICT_PREFIX}x" if name == source.name else name for name in node.input]
+    prefix = [
+        h.make_node(
+            "Tile", [source.name, f"{EVICT_PREFIX}copies"], [f"{EVICT_PREFIX}big"], name=f"{EVICT_PREFIX}tile"
+        ),
+        h.make_node(
+            "ReduceMax", [f"{EVICT_PREFIX}big"], [f"{EVICT_PREFIX}max"], name=f"{EVICT_PREFIX}max", keepdims=0
+        ),
+        h.make_node(
+            "Add", [source.name, f"{EVICT_PREFIX}max"], [f"{EVICT_PREFIX}x"], name=f"{EVICT_PREFIX}add"
+        ),
+    ]
+    shape = np.array([copies] + [1] * (len(dims) - 1), np.int64)
+    graph.initializer.append(nh.from_array(shape, f"{EVICT_PREFIX}copies"))
+    nodes = prefix + list(graph.node)
+    del graph.node[:]
+    graph.node.extend(nodes)
+    return Bench(f"{bench.label}, caches evicted", model)
+
+
+def cold_benchmarks() -> list[Bench]:
+    """Small benchmarks of the integer GEMMs of dynamically quantized graphs, each timed as it is and
+    evicted (cold_start_s): in a model, these kernels ran at their evicted time and the float and
+    light kernels near their warm one (docs/method.md)."""
+    return [
+        dynamic_matmul(256, 64, 64),
+        dynamic_matmul(256, 64, 256),
+        dynamic_matmul(256, 256, 64),
+        dynamic_matmul(1, 256, 256),
+        shared_dynamic_matmul(256, 64, 64),
+        shared_dynamic_matmul(256, 64, 256),
+    ]
+
+
 # Integer MatMuls (rows, depth, width), of MatMulInteger and dynamically quantized float ones: the
 # float MatMul's transformer shapes too, rows of a sequence and a narrow hidden size (at 8.4
 # MOPS here: 256×64×256 at 289 GOPS, 16×512×512 at 486).

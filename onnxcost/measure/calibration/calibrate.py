@@ -10,7 +10,7 @@ from pathlib import Path
 import tomllib
 
 from onnxcost.errors import OnnxcostError
-from onnxcost.estimate.hardware import bundled_text, parse_profile
+from onnxcost.estimate.hardware import COLD_LEVEL, bundled_text, parse_profile
 from onnxcost.measure.calibration.bench import benchmarks
 from onnxcost.measure.calibration.host import host
 from onnxcost.measure.calibration.run import Pass, combine, pass_label, passes, run_pass
@@ -51,13 +51,21 @@ def calibrate(
     counts = sorted(set(threads))
     runs: dict[int, list[Pass]] = {count: [] for count in counts}
     total = passes(quick)
+    cache_bytes = next((cache.size_bytes for cache in where.host.caches if cache.name == COLD_LEVEL), 0)
     # passes outermost: every thread count samples the machine over the same minutes
     with tempfile.TemporaryDirectory(prefix="onnxcost-calibrate-") as folder:
         for number in range(1, total + 1):
             step = pass_label(number, total)
             for count in counts:
                 runs[count].append(
-                    run_pass(count, chosen, folder, lambda label, count=count: progress(count, label), step)
+                    run_pass(
+                        count,
+                        chosen,
+                        folder,
+                        lambda label, count=count: progress(count, label),
+                        step,
+                        cache_bytes,
+                    )
                 )
             after_pass(number)
     measured = {count: combine(count, chosen, runs[count]) for count in counts}

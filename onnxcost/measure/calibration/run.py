@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 import statistics
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import onnx
 
 from onnxcost.api import prepare
+from onnxcost.estimate.hardware import op_table_keys
 from onnxcost.estimate.op_classes import (
     class_amount,
     epilogue,
@@ -20,7 +21,14 @@ from onnxcost.estimate.op_classes import (
     op_key,
     projection_ops,
 )
-from onnxcost.measure.calibration.bench import Bench, context, overhead
+from onnxcost.measure.calibration.bench import (
+    EVICT_PREFIX,
+    Bench,
+    cold_benchmarks,
+    context,
+    evicted,
+    overhead,
+)
 from onnxcost.measure.calibration.fit import Sample
 from onnxcost.measure.profile import Measurement, measure, random_feeds, session, time_runs, undisturbed_pass
 from onnxcost.types import NodeCost, TensorInfo
@@ -51,6 +59,8 @@ class Overheads:
     run_s: float
     node_s: float
     light_after_heavy: float = 1.0
+    # (op-table key, seconds a kernel call takes beyond its warm time with its operands evicted)
+    cold_start_s: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,7 +91,9 @@ def _run(
     kernels = sum(measured.node_s.values())
     overhead_s = costs.run_s + len(measured.node_s) * costs.node_s if costs else 0.0
     scale = max(measured.latency_s - overhead_s, 0.0) / kernels if kernels > 0 else 0.0
-    seconds = {name: value * scale for name, value in measured.node_s.items()}
+    seconds = {
+        name: value * scale for name, value in measured.node_s.items() if not name.startswith(EVICT_PREFIX)
+    }
     return measured, node_samples(analysis.costs, analysis.graph.tensors, seconds, threads)
 
 
@@ -126,15 +138,19 @@ def node_samples(
     return tuple(samples)
 
 
-def overheads(threads: int, folder: str) -> Overheads:
+def overheads(threads: int, folder: str, cache_bytes: int = 0) -> Overheads:
     """From the wall times of a chain of one Neg node and of CHAIN_NODES on one element: a node
     costs the difference ÷ (CHAIN_NODES − 1) (its one-element kernel included), and the run what
-    the one-node chain takes beyond its node; then light_after_heavy (context_factor)."""
+    the one-node chain takes beyond its node; then light_after_heavy (context_factor) and, given
+    the per-core cache's size, cold_start_s (cold_starts)."""
     one, _ = _run(overhead(1), threads, folder)
     many, _ = _run(overhead(CHAIN_NODES), threads, folder)
     node_s = max((many.latency_s - one.latency_s) / (CHAIN_NODES - 1), 0.0)
     run_s = max(one.latency_s - node_s, 0.0)
-    return Overheads(run_s, node_s, context_factor(threads, folder, run_s, node_s))
+    found = Overheads(run_s, node_s, context_factor(threads, folder, run_s, node_s))
+    if cache_bytes <= 0:
+        return found
+    return replace(found, cold_start_s=cold_starts(threads, folder, found, cache_bytes))
 
 
 def context_factor(threads: int, folder: str, run_s: float, node_s: float) -> float:
@@ -156,6 +172,28 @@ def context_factor(threads: int, folder: str, run_s: float, node_s: float) -> fl
     return max(among / alone, 1.0) if alone > 0 else 1.0
 
 
+def cold_starts(
+    threads: int, folder: str, costs: Overheads, cache_bytes: int
+) -> tuple[tuple[str, float], ...]:
+    """Of each of bench.cold_benchmarks timed as it is and with its operands evicted from a cache of
+    `cache_bytes` (bench.evicted): by op-table key, the median over its samples of the evicted
+    time less the warm one (per kernel call, at least 0)."""
+    differences: dict[str, list[float]] = {}
+    for bench in cold_benchmarks():
+        _, warm = _run(bench, threads, folder, costs)
+        _, cold = _run(evicted(bench, 2 * cache_bytes), threads, folder, costs)
+        warm_s = {(sample.op_type, sample.amount): sample.seconds for sample in warm}
+        for sample in cold:
+            warm_seconds = warm_s.get((sample.op_type, sample.amount))
+            if warm_seconds is None:
+                continue
+            # under its own key and its op's plainest (so that other variants of the op find it)
+            plain = [key for key in op_table_keys(sample.op_type, sample.kind) if ":" not in key][-1]
+            for key in dict.fromkeys((sample.op_type, plain)):
+                differences.setdefault(key, []).append(sample.seconds - warm_seconds)
+    return tuple(sorted((key, max(statistics.median(found), 0.0)) for key, found in differences.items()))
+
+
 # One pass over the benchmarks: the overheads measured first, then each benchmark's run median
 # wall time and node samples, in the order given.
 Pass = tuple[Overheads, list[tuple[float, tuple[Sample, ...]]]]
@@ -167,10 +205,11 @@ def run_pass(
     folder: str,
     progress: Callable[[str], None] = lambda label: None,
     step: str = "",
+    cache_bytes: int = 0,
 ) -> Pass:
     """Measure the overheads and then every benchmark of `chosen` once on `threads` threads."""
     progress(f"overheads{step}")
-    now = overheads(threads, folder)
+    now = overheads(threads, folder, cache_bytes)
     found = []
     for bench in chosen:
         progress(f"{bench.label}{step}")
@@ -186,6 +225,7 @@ def combine(threads: int, chosen: Sequence[Bench], runs: Sequence[Pass]) -> Meas
         statistics.median(c.run_s for c, _ in runs),
         statistics.median(c.node_s for c, _ in runs),
         statistics.median(c.light_after_heavy for c, _ in runs),
+        cold_medians([dict(c.cold_start_s) for c, _ in runs]),
     )
     kept, ratios = [], []
     for index in range(len(chosen)):
@@ -197,6 +237,14 @@ def combine(threads: int, chosen: Sequence[Bench], runs: Sequence[Pass]) -> Meas
             ratios += [latency_s / latencies_s[chosen_pass] for latency_s in latencies_s]
     samples = tuple(sample for pass_samples in kept for sample in pass_samples)
     return Measured(threads, costs, samples, tuple(bench.label for bench in chosen), tuple(ratios))
+
+
+def cold_medians(passes_found: Sequence[Mapping[str, float]]) -> tuple[tuple[str, float], ...]:
+    """Each op key's median cold_start_s over the passes that measured it."""
+    keys = sorted({key for found in passes_found for key in found})
+    return tuple(
+        (key, statistics.median(found[key] for found in passes_found if key in found)) for key in keys
+    )
 
 
 def pass_label(number: int, count: int) -> str:

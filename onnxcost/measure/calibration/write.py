@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from onnxcost.estimate.error_bars import RUN_TO_RUN
+from onnxcost.estimate.hardware import COLD_LEVEL
 from onnxcost.estimate.op_classes import MAC_CLASSES
 from onnxcost.measure.calibration.bench import CONTEXT_BLOCKS, CONTEXT_ROWS, CONTEXT_WIDTH
 from onnxcost.measure.calibration.fit import Sample, error_bars, fit_tables, run_to_run_bar, speedups
@@ -132,6 +133,9 @@ def profile_toml(
     speeds = speedups(one_thread.samples, samples) if one_thread and one_thread is not measured else {}
     if speeds:
         lines += ["", "[parallel_speedup]"] + [f"{_q(kind)} = {_q(value)}" for kind, value in speeds.items()]
+    cold = {key: float(_q(value)) for key, value in measured.overheads.cold_start_s}
+    if cold:
+        lines += ["", "[cold_start_s]"] + [f"{_q(key)} = {_q(value)}" for key, value in cold.items()]
     if bars:
         lines += ["", "[error_bars]"]
         lines += [f"{_q(kind)} = [{_q(low)}, {_q(high)}]" for kind, (low, high) in bars.items()]
@@ -180,6 +184,12 @@ def profile_toml(
             count = sum(1 for s in samples if key in (s.kind, s.op_type, f"{s.op_type}:{s.kind}"))
             sources[f"{section}.{key}"] = (f"{stamp}: medians of {count} benchmark nodes in bins of a factor "
                                            f"{math.sqrt(10):.2f} of size (`{run}`)")  # fmt: skip
+    if cold:
+        sources["cold_start_s"] = (
+            f"{stamp}: median over small benchmarks of each op of (its kernel time "
+            f"after its input was tiled to twice the {COLD_LEVEL} cache and reduced - "
+            "that without), per kernel call, at least 0"
+        )
     if speeds:
         sources["parallel_speedup"] = f"{stamp}: median one-thread ÷ {measured.threads}-thread time per class"
     if bars:
