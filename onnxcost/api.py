@@ -127,6 +127,7 @@ def report(
             tensors=graph.tensors,
             graph_outputs=graph.outputs,
             batch=batch if batch is not None else _batch(shaped.bindings, analysis.info),
+            live_bytes=peak,
         )
     return Report(
         model=analysis.info,

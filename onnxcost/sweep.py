@@ -224,11 +224,12 @@ def _binding_rows(
     if analysis.folded or 0 in values.values():
         costs = cost_nodes(graph, {"dims": dict(binding), "if_branch": "max", "qdq": qdq})
         return _rows(analysis.label, graph, costs, binding, profiles, fuse, qdq)
-    totals = replace(analysis.totals, peak_memory_bytes=peak_memory(graph, MemoryOptions(fuse=fuse, qdq=qdq)))
+    peak = peak_memory(graph, MemoryOptions(fuse=fuse, qdq=qdq))
+    totals = replace(analysis.totals, peak_memory_bytes=peak)
     # each distinct node's formulas evaluated (the fusion planned over formulas is the bound one
     # here: no formula is 0)
     estimates = estimate_plan(analysis.plan, profiles, batch=_batch_of(graph, binding), bindings=binding,
-                              per_node=False)  # fmt: skip
+                              per_node=False, live_bytes=peak)  # fmt: skip
     return _table(analysis.label, binding, totals, profiles, estimates, weight_bytes(graph))
 
 
@@ -364,11 +365,11 @@ def _rows(
         _runtime_tensors(graph, qdq),
         weights=graph.weights(),
         quantized=graph.all_quantized_payloads(),
-        peak_memory_bytes=peak_memory(graph, MemoryOptions(fuse=fuse, qdq=qdq)),
+        peak_memory_bytes=(peak := peak_memory(graph, MemoryOptions(fuse=fuse, qdq=qdq))),
     )
     estimates = estimate_profiles(costs, profiles, fuse=fuse, tensors=graph.tensors,
                                   graph_outputs=graph.outputs, batch=_batch_of(graph, binding),
-                                  per_node=False)  # fmt: skip
+                                  per_node=False, live_bytes=peak)  # fmt: skip
     return _table(label, binding, totals, profiles, estimates, weight_bytes(graph))
 
 

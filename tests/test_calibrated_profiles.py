@@ -314,7 +314,7 @@ def _cold_profile(tmp_path: Path, seconds: str = "5e-6"):  # type: ignore[no-unt
     return load_profile(write(tmp_path, text, "cold.toml"))
 
 
-def test_a_run_larger_than_the_cache_adds_the_cold_start_to_each_kernel_call(tmp_path: Path) -> None:
+def test_a_footprint_over_half_the_cache_adds_the_cold_start_to_each_kernel_call(tmp_path: Path) -> None:
     from onnxcost.api import prepare, report
     from onnxcost.measure.calibration import bench
 
@@ -326,14 +326,15 @@ def test_a_run_larger_than_the_cache_adds_the_cold_start_to_each_kernel_call(tmp
         assert estimate is not None
         return {node.name: node.compute_s for node in estimate.nodes}
 
-    # 16 float MatMuls 256×64×64: each reads 256·64·4 = 64 KiB, its weight 64·64·4 = 16 KiB, and
-    # writes 64 KiB, 144 KiB in all, within the 256 KiB SRAM (the profile's innermost level); the
-    # run's 16 × 144 KiB = 2.25 MiB overflow it: each MatMul, one kernel call, takes 5 µs more
+    # 16 float MatMuls 256×64×64 in a chain: weights 16 × 64·64·4 = 256 KiB, and at most two
+    # 256·64·4 = 64 KiB activations live: a footprint of 384 KiB, over half the profile's 256 KiB
+    # SRAM (its innermost level). Each MatMul moves 64 KiB in, its 16 KiB weight and 64 KiB out,
+    # 144 KiB, which fit in it: each, one kernel call, takes 5 µs more
     chain = bench.context(light=False, heavy=True).model
     warm, evicted = compute_s(chain, plain), compute_s(chain, cold)
     assert evicted["heavy3"] - warm["heavy3"] == pytest.approx(5e-6)
-    # one such MatMul alone: its 144 KiB run stays in the SRAM, nothing is added
-    single = bench.matmul(256, 64, 64).model
+    # one MatMul 64×64×64: 16 KiB in, 16 KiB out, a 16 KiB weight, 48 KiB in all: nothing added
+    single = bench.matmul(64, 64, 64).model
     assert compute_s(single, cold) == pytest.approx(compute_s(single, plain))
 
 
@@ -349,3 +350,21 @@ def test_a_variant_finds_the_cold_start_of_its_plain_op(tmp_path: Path) -> None:
     # "MatMul.gemv" has no figure of its own: op_table_keys falls back on "MatMul"
     assert cold_start_seconds(cold, "MatMul.gemv", "dense") == 5e-6
     assert cold_start_seconds(cold, "Gemm", "dense") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("footprint", "cache"),
+    [
+        # the SRAM of 262,144 bytes: over half of it (131,072) the run is cold, the cache's
+        # capacity returned; at half or below, or with no footprint known, it is not
+        (131_073, 262_144.0),
+        (131_072, 0.0),
+        (None, 0.0),
+    ],
+)
+def test_a_run_is_cold_over_half_the_cache(tmp_path: Path, footprint: int | None, cache: float) -> None:
+    from onnxcost.estimate.roofline import cold_cache_bytes
+
+    assert cold_cache_bytes(_cold_profile(tmp_path), footprint) == cache
+    # a profile without cold_start_s figures is never cold
+    assert cold_cache_bytes(load_profile(write(tmp_path, CALIBRATED)), 10**9) == 0.0

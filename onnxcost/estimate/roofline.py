@@ -57,6 +57,10 @@ LIGHT_CLASSES = frozenset({"elementwise", "movement", "normalization"})
 # (views and fused nodes counted). Transcendental ops, themselves 512-bit work, and pooling are
 # left out, as are a control-flow body's nodes: the factor was measured on none of them.
 HEAVY_REACH_NODES = 8
+# A run whose footprint exceeds this share of the cache evicts what its one-op benchmarks kept in
+# it: a pass over 1 MiB before an integer GEMM benchmark cost it a third of the excess a 4 MiB pass
+# did on a 2 MiB L2 (the rest of a run, its code, the runtime's own buffers share the cache too).
+COLD_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,16 +81,19 @@ def estimate(
     tensors: Mapping[str, TensorInfo] | None = None,
     bindings: Mapping[str, int] | None = None,
     graph_outputs: Collection[str] = (),
+    live_bytes: int | None = None,
 ) -> Estimate:
     """The roofline estimate of `costs` on `profile` (pure: nothing is mutated).
 
     `tensors` tells constants apart for fusion (without it, a node's weight read marks its
     constant operand); a value in `graph_outputs` is always written, never fused away.
     Every figure must be a number: bind the dims first, or pass `bindings` to evaluate formulas
-    (fusion is then planned over the formulas: see `plan_estimate`).
+    (fusion is then planned over the formulas: see `plan_estimate`). `live_bytes`, the peak of
+    live activations, lets a profile's cold_start_s apply (None: they do not).
     """
     return estimate_profiles(costs, (profile,), fuse=fuse, batch=batch, tensors=tensors,
-                             bindings=bindings, graph_outputs=graph_outputs)[0]  # fmt: skip
+                             bindings=bindings, graph_outputs=graph_outputs,
+                             live_bytes=live_bytes)[0]  # fmt: skip
 
 
 def estimate_profiles(
@@ -99,10 +106,13 @@ def estimate_profiles(
     bindings: Mapping[str, int] | None = None,
     graph_outputs: Collection[str] = (),
     per_node: bool = True,
+    live_bytes: int | None = None,
 ) -> list[Estimate]:
     """`estimate` on each profile, from one plan (see `plan_estimate` and `estimate_plan`)."""
     plan = plan_estimate(costs, fuse=fuse, tensors=tensors, graph_outputs=graph_outputs)
-    return estimate_plan(plan, profiles, batch=batch, bindings=bindings, per_node=per_node)
+    return estimate_plan(
+        plan, profiles, batch=batch, bindings=bindings, per_node=per_node, live_bytes=live_bytes
+    )
 
 
 @dataclass(frozen=True)
@@ -162,11 +172,13 @@ def estimate_plan(
     batch: int = 1,
     bindings: Mapping[str, int] | None = None,
     per_node: bool = True,
+    live_bytes: int | None = None,
 ) -> list[Estimate]:
     """The estimate on each profile, each distinct node's figures bound once (`bindings`).
 
     `per_node=False` leaves Estimate.nodes empty: the totals are the same, and each profile costs
-    one roofline per distinct node instead of a NodeEstimate per node.
+    one roofline per distinct node instead of a NodeEstimate per node. With `live_bytes` (the
+    peak of live activations), a run's footprint is that plus the weight bytes its nodes read.
     """
     groups, group_of = _bound_groups(plan, bindings or {})
     ops: dict[str, float] = {}
@@ -177,9 +189,9 @@ def estimate_plan(
             ops[dtype] = ops.get(dtype, 0) + found * count
     dominant = max(ops, key=lambda dtype: ops[dtype]) if ops else "float32"
     found = []
-    run_bytes = sum((figures.weights + figures.activations) * count for figures, count in groups)
+    footprint = None if live_bytes is None else live_bytes + sum(f.weights * count for f, count in groups)
     for profile in profiles:
-        cache_bytes = cold_cache_bytes(profile, run_bytes)
+        cache_bytes = cold_cache_bytes(profile, footprint)
         distinct = [_node_estimate(figures, profile, cache_bytes) for figures, _ in groups]
         # Σ over distinct nodes of (figure × how many): the same totals with or without per-node rows
         latency = sum(node.latency_s * count for node, (_, count) in zip(distinct, groups, strict=True))
@@ -498,16 +510,16 @@ def _calibrated_seconds(figures: _Figures, profile: HardwareProfile, calls: Dim)
     return None if steps is None else steps + (projection or 0.0)
 
 
-def cold_cache_bytes(profile: HardwareProfile, run_bytes: float) -> float:
-    """The COLD_LEVEL memory level's capacity (else the innermost's) when a run moving `run_bytes`
-    overflows it and the profile has cold_start_s figures (its nodes' operands are evicted between
-    runs), else 0."""
-    if not profile.cold_start_s or not profile.memory:
+def cold_cache_bytes(profile: HardwareProfile, footprint_bytes: float | None) -> float:
+    """The COLD_LEVEL memory level's capacity (else the innermost's) when a run's footprint
+    (weights read and the peak of live activations) exceeds COLD_SHARE of it and the profile has
+    cold_start_s figures (its nodes' operands are evicted between runs), else 0."""
+    if not profile.cold_start_s or not profile.memory or footprint_bytes is None:
         return 0.0
     capacity = next(
         (level for level in profile.memory if level.name == COLD_LEVEL), profile.memory[0]
     ).capacity_bytes
-    return float(capacity) if run_bytes > capacity else 0.0
+    return float(capacity) if footprint_bytes > COLD_SHARE * capacity else 0.0
 
 
 def _node_estimate(figures: _Figures, profile: HardwareProfile, cache_bytes: float = 0.0) -> NodeEstimate:
