@@ -239,9 +239,9 @@ class HardwareProfile:
     # How much longer a light node (element-wise, movement, normalization) takes among a model's heavy
     # kernels (MAC classes) than alone: measured by calibration, 1.0 where nothing says otherwise.
     light_after_heavy: float = 1.0
-    # Seconds a kernel call of an op type takes beyond its table's time in a model whose run moves
-    # more bytes than the innermost memory level holds (what the node reads was evicted since the
-    # previous run; the tables were measured with it in cache): by op-table key, measured by calibration.
+    # By op-table key, the seconds a kernel call takes beyond its table's time in a model whose
+    # footprint (weights read and the peak of live activations) exceeds half the L2: its operands
+    # are evicted between runs, while the tables were timed with them in cache. Measured by calibration.
     cold_start_s: Mapping[str, float] = field(default_factory=dict)
 
 

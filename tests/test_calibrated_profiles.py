@@ -308,34 +308,53 @@ def test_a_light_node_among_heavy_kernels_takes_the_light_after_heavy_factor(tmp
 
 
 def _cold_profile(tmp_path: Path, seconds: str = "5e-6"):  # type: ignore[no-untyped-def]
+    """CALIBRATED with a MatMul cold start of 5 µs."""
     text = CALIBRATED.replace(
         "[error_bars]", f'[cold_start_s]\n"MatMul" = {seconds}\n\n[error_bars]'
     ).replace('"error_bars" = "test"', '"error_bars" = "test"\n"cold_start_s" = "test"')
     return load_profile(write(tmp_path, text, "cold.toml"))
 
 
-def test_a_footprint_over_half_the_cache_adds_the_cold_start_to_each_kernel_call(tmp_path: Path) -> None:
+def _compute_s(model, profile) -> dict[str, float]:  # type: ignore[no-untyped-def]
     from onnxcost.api import prepare, report
+
+    estimate = report(prepare(model, runtime="onnxruntime-cpu"), profile).estimate
+    assert estimate is not None
+    return {node.name: node.compute_s for node in estimate.nodes}
+
+
+def _extra_s(model, tmp_path: Path) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """What the cold start adds to each node's compute time."""
+    plain, cold = load_profile(write(tmp_path, CALIBRATED)), _cold_profile(tmp_path)
+    warm, evicted = _compute_s(model, plain), _compute_s(model, cold)
+    return {name: evicted[name] - warm[name] for name in warm}
+
+
+def test_a_footprint_over_half_the_cache_adds_the_cold_start_to_each_kernel_call(tmp_path: Path) -> None:
     from onnxcost.measure.calibration import bench
 
-    plain, cold = load_profile(write(tmp_path, CALIBRATED)), _cold_profile(tmp_path)
-    assert cold.cold_start_s == {"MatMul": 5e-6}
-
-    def compute_s(model, profile) -> dict[str, float]:  # type: ignore[no-untyped-def]
-        estimate = report(prepare(model, runtime="onnxruntime-cpu"), profile).estimate
-        assert estimate is not None
-        return {node.name: node.compute_s for node in estimate.nodes}
-
+    assert _cold_profile(tmp_path).cold_start_s == {"MatMul": 5e-6}
     # 16 float MatMuls 256×64×64 in a chain: weights 16 × 64·64·4 = 256 KiB, and at most two
-    # 256·64·4 = 64 KiB activations live: a footprint of 384 KiB, over half the profile's 256 KiB
-    # SRAM (its innermost level). Each MatMul moves 64 KiB in, its 16 KiB weight and 64 KiB out,
-    # 144 KiB, which fit in it: each, one kernel call, takes 5 µs more
-    chain = bench.context(light=False, heavy=True).model
-    warm, evicted = compute_s(chain, plain), compute_s(chain, cold)
-    assert evicted["heavy3"] - warm["heavy3"] == pytest.approx(5e-6)
-    # one MatMul 64×64×64: 16 KiB in, 16 KiB out, a 16 KiB weight, 48 KiB in all: nothing added
-    single = bench.matmul(64, 64, 64).model
-    assert compute_s(single, cold) == pytest.approx(compute_s(single, plain))
+    # 256·64·4 = 64 KiB activations live (128 KiB): a footprint of 384 KiB, over half the profile's
+    # 256 KiB SRAM (its first level: no L2). Each MatMul moves 64 KiB in, its 16 KiB weight and
+    # 64 KiB out, 144 KiB, which fit in it: each, one kernel call, takes 5 µs more
+    extra = _extra_s(bench.context(light=False, heavy=True).model, tmp_path)
+    assert extra["heavy3"] == pytest.approx(5e-6)
+
+
+def test_the_footprint_counts_the_live_activations(tmp_path: Path) -> None:
+    from onnxcost.measure.calibration import bench
+
+    # one MatMul 128×64×64: its 16 KiB weight is under half the SRAM (128 KiB), but with its 32 KiB
+    # input and 32 KiB output live at once the footprint is 80 KiB, still under it: nothing added
+    assert _extra_s(bench.matmul(128, 64, 64).model, tmp_path)["op"] == 0.0
+    # one MatMul 256×64×256: a 64 KiB weight (under 128 KiB), 64 KiB in and 256 KiB out live, 384
+    # KiB in all: over half the SRAM, but the node's own 384 KiB exceed the SRAM: its benchmark
+    # ran it cold already, nothing added
+    assert _extra_s(bench.matmul(256, 64, 256).model, tmp_path)["op"] == 0.0
+    # one MatMul 256×64×128: 32 KiB weight, 64 KiB in, 128 KiB out: 224 KiB, over 128 KiB and
+    # within 256 KiB, so 5 µs; the weight alone (32 KiB) would not have made the run cold
+    assert _extra_s(bench.matmul(256, 64, 128).model, tmp_path)["op"] == pytest.approx(5e-6)
 
 
 def test_a_negative_cold_start_is_refused(tmp_path: Path) -> None:
@@ -353,18 +372,26 @@ def test_a_variant_finds_the_cold_start_of_its_plain_op(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("footprint", "cache"),
+    ("footprint", "capacity"),
     [
         # the SRAM of 262,144 bytes: over half of it (131,072) the run is cold, the cache's
-        # capacity returned; at half or below, or with no footprint known, it is not
-        (131_073, 262_144.0),
-        (131_072, 0.0),
-        (None, 0.0),
+        # capacity returned; at half or below, or unknown (0), it is not
+        (131_073, 262_144),
+        (131_072, 0),
+        (0, 0),
     ],
 )
-def test_a_run_is_cold_over_half_the_cache(tmp_path: Path, footprint: int | None, cache: float) -> None:
-    from onnxcost.estimate.roofline import cold_cache_bytes
+def test_a_run_is_cold_over_half_the_cache(tmp_path: Path, footprint: int, capacity: int) -> None:
+    from onnxcost.estimate.roofline import cold_capacity_bytes
 
-    assert cold_cache_bytes(_cold_profile(tmp_path), footprint) == cache
+    assert cold_capacity_bytes(_cold_profile(tmp_path), footprint) == capacity
     # a profile without cold_start_s figures is never cold
-    assert cold_cache_bytes(load_profile(write(tmp_path, CALIBRATED)), 10**9) == 0.0
+    assert cold_capacity_bytes(load_profile(write(tmp_path, CALIBRATED)), 10**9) == 0
+
+
+def test_hardware_show_prints_the_cold_starts_in_seconds(tmp_path: Path) -> None:
+    from onnxcost.report.hardware import render_profile
+
+    line = next(line for line in render_profile(_cold_profile(tmp_path), width=200).splitlines()
+                if line.strip().startswith("cold_start_s"))  # fmt: skip
+    assert line.split() == ["cold_start_s", "MatMul", "+5", "µs"]

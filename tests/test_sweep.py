@@ -204,3 +204,20 @@ def test_a_profile_naming_its_runtime_sweeps_what_analyze_gives(tmp_path: Path) 
         assert row.latency_s == pytest.approx(report.estimate.latency_s, rel=1e-12)
     # the plain profile's rows are still there, in the order given
     assert [r.profile for r in rows] == [load_profile(str(path)).name, "generic-x86"] * 2
+
+
+def test_a_profile_with_cold_starts_gives_the_direct_analysis(tmp_path: Path) -> None:
+    from tests.test_calibrated_profiles import CALIBRATED, _cold_profile
+    from tests.test_hardware import write
+
+    cold = _cold_profile(tmp_path, "2e-3")  # 2 ms a MatMul call: it shows in every total
+    plain = write(tmp_path, CALIBRATED, "plain.toml")
+    rows = sweep([ENCODER], [cold.path], {"batch": [1, 8], "seq": [16, 128]})
+    assert len(rows) == 4
+    for row in rows:
+        direct = analyze(ENCODER, dims=row.bindings, hardware=cold.path)
+        assert row.latency_s == direct.totals.latency_s, row
+        assert row.peak_memory_bytes == direct.totals.peak_memory_bytes, row
+    # some bindings' footprints exceed half the profile's 256 KiB SRAM and take the cold starts
+    warm = [analyze(ENCODER, dims=row.bindings, hardware=str(plain)).totals.latency_s for row in rows]
+    assert any(row.latency_s > time + 1e-3 for row, time in zip(rows, warm, strict=True))

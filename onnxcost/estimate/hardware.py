@@ -562,8 +562,12 @@ PER_SPAN_MARKS = (".broadcast", ".blocks")
 SMALL_CALL = 1e5
 
 
-# The memory level whose overflow makes a run cold (cold_start_s): the per-core cache
+# The per-core cache: a run whose footprint exceeds COLD_SHARE of it finds its operands evicted
+# (cold_start_s); a node whose own bytes exceed it was timed cold by its benchmark already.
 COLD_LEVEL = "L2"
+# The zoo's BERT int8 at sequence lengths 32 and 64 (footprints of 0.22 and 0.43 MiB) ran its
+# integer GEMMs at their warm time, at 128 and 256 (1.25 and 4.4 MiB) slower (docs/method.md)
+COLD_SHARE = 0.5
 
 
 def cold_start_seconds(profile: HardwareProfile, op_type: str, kind: str) -> float:

@@ -25,6 +25,7 @@ from onnxcost.errors import OnnxcostError
 from onnxcost.estimate.error_bars import interval
 from onnxcost.estimate.hardware import (
     COLD_LEVEL,
+    COLD_SHARE,
     class_seconds,
     cold_start_seconds,
     efficiency,
@@ -57,10 +58,6 @@ LIGHT_CLASSES = frozenset({"elementwise", "movement", "normalization"})
 # (views and fused nodes counted). Transcendental ops, themselves 512-bit work, and pooling are
 # left out, as are a control-flow body's nodes: the factor was measured on none of them.
 HEAVY_REACH_NODES = 8
-# A run whose footprint exceeds this share of the cache evicts what its one-op benchmarks kept in
-# it: a pass over 1 MiB before an integer GEMM benchmark cost it a third of the excess a 4 MiB pass
-# did on a 2 MiB L2 (the rest of a run, its code, the runtime's own buffers share the cache too).
-COLD_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +175,8 @@ def estimate_plan(
 
     `per_node=False` leaves Estimate.nodes empty: the totals are the same, and each profile costs
     one roofline per distinct node instead of a NodeEstimate per node. With `live_bytes` (the
-    peak of live activations), a run's footprint is that plus the weight bytes its nodes read.
+    peak of live activations), a run's footprint is that plus the weight bytes its nodes read
+    (a control-flow body's once, however many times it runs).
     """
     groups, group_of = _bound_groups(plan, bindings or {})
     ops: dict[str, float] = {}
@@ -189,10 +187,9 @@ def estimate_plan(
             ops[dtype] = ops.get(dtype, 0) + found * count
     dominant = max(ops, key=lambda dtype: ops[dtype]) if ops else "float32"
     found = []
-    footprint = None if live_bytes is None else live_bytes + sum(f.weights * count for f, count in groups)
+    footprint = 0.0 if live_bytes is None else live_bytes + sum(_weights_once(f) * n for f, n in groups)
     for profile in profiles:
-        cache_bytes = cold_cache_bytes(profile, footprint)
-        distinct = [_node_estimate(figures, profile, cache_bytes) for figures, _ in groups]
+        distinct = [_node_estimate(figures, profile, footprint) for figures, _ in groups]
         # Σ over distinct nodes of (figure × how many): the same totals with or without per-node rows
         latency = sum(node.latency_s * count for node, (_, count) in zip(distinct, groups, strict=True))
         latency += profile.run_overhead_s
@@ -219,7 +216,9 @@ def estimate_plan(
             energy_j=energy,
             throughput_per_s=batch / latency if latency > 0 else 0.0,
             utilization=flops / (latency * peak) if latency > 0 else 0.0,
-            assumptions=_assumptions(profile, plan.fuse, plan.fusion, batch, plan.skipped, dominant),
+            assumptions=_assumptions(
+                profile, plan.fuse, plan.fusion, batch, plan.skipped, dominant, footprint
+            ),
             latency_range_s=latency_range,
             energy_range_j=energy_range,
         ))  # fmt: skip
@@ -510,23 +509,29 @@ def _calibrated_seconds(figures: _Figures, profile: HardwareProfile, calls: Dim)
     return None if steps is None else steps + (projection or 0.0)
 
 
-def cold_cache_bytes(profile: HardwareProfile, footprint_bytes: float | None) -> float:
-    """The COLD_LEVEL memory level's capacity (else the innermost's) when a run's footprint
-    (weights read and the peak of live activations) exceeds COLD_SHARE of it and the profile has
-    cold_start_s figures (its nodes' operands are evicted between runs), else 0."""
-    if not profile.cold_start_s or not profile.memory or footprint_bytes is None:
-        return 0.0
-    capacity = next(
-        (level for level in profile.memory if level.name == COLD_LEVEL), profile.memory[0]
-    ).capacity_bytes
-    return float(capacity) if footprint_bytes > COLD_SHARE * capacity else 0.0
+def _weights_once(figures: _Figures) -> float:
+    """The weight bytes a node reads in a run, a control-flow body's counted once (not × its trips)."""
+    if not figures.body:
+        return float(figures.weights)
+    return sum(_weights_once(body) for body, _ in figures.body)
 
 
-def _node_estimate(figures: _Figures, profile: HardwareProfile, cache_bytes: float = 0.0) -> NodeEstimate:
+def cold_capacity_bytes(profile: HardwareProfile, footprint_bytes: float) -> int:
+    """The capacity of the profile's COLD_LEVEL memory level (else of its first) where a run of
+    `footprint_bytes` exceeds COLD_SHARE of it and the profile has cold_start_s, else 0."""
+    levels = profile.memory
+    if not profile.cold_start_s or not levels:
+        return 0
+    capacity = next((level for level in levels if level.name == COLD_LEVEL), levels[0]).capacity_bytes
+    return capacity if footprint_bytes > COLD_SHARE * capacity else 0
+
+
+def _node_estimate(figures: _Figures, profile: HardwareProfile, footprint_bytes: float = 0.0) -> NodeEstimate:
     """One node on the profile: compute and memory time, overhead, verdict and energy (its name
-    is left empty: one estimate serves every node with these figures). In a run that overflows
-    the cache (`cache_bytes` its capacity, 0 for none), a table-timed node whose own bytes
-    fit in it takes its op's cold_start_s per kernel call on top: its table was timed warm."""
+    is left empty: one estimate serves every node with these figures). In a run of
+    `footprint_bytes` (0: unknown) over COLD_SHARE of the COLD_LEVEL cache, a table-timed node whose
+    own bytes fit in that cache takes its op's cold_start_s per kernel call on top: its table was
+    timed with its operands in cache. (A control-flow body's nodes do not: not measured.)"""
     if figures.body:
         return _control_estimate(figures, profile)
     flops = figures.flops
@@ -542,7 +547,9 @@ def _node_estimate(figures: _Figures, profile: HardwareProfile, cache_bytes: flo
     else:
         compute_eff = efficiency(profile.compute_efficiency, flops)
         compute_s = sum(count / peak_for(profile, dtype) for dtype, count in ops.items()) / compute_eff
-    if calibrated is not None and 0 < figures.weights + figures.activations < cache_bytes:
+    if calibrated is not None and 0 < figures.weights + figures.activations < cold_capacity_bytes(
+        profile, footprint_bytes
+    ):
         compute_s += calls * cold_start_seconds(profile, figures.op_type, figures.kind)
     if calibrated is not None and figures.epilogue in profile.op_types:
         # the activation's pass over the output follows the kernel
@@ -639,9 +646,19 @@ def _assumptions(
     batch: int,
     skipped: Sequence[NodeCost],
     dominant: str,
+    footprint_bytes: float = 0.0,
 ) -> dict[str, object]:
     """What the figures assume, as plain JSON values (the report prints them)."""
+    cold = {}
+    if profile.cold_start_s:
+        capacity = cold_capacity_bytes(profile, footprint_bytes)
+        cold["cold_start"] = (
+            f"footprint {footprint_bytes:.0f} B (weights read + peak live activations) over "
+            f"{COLD_SHARE:g} of the {capacity} B cache: each integer GEMM takes its cold_start_s"
+            if capacity else f"footprint {footprint_bytes:.0f} B (0: unknown): no cold_start_s added"
+        )  # fmt: skip
     return {
+        **cold,
         "execution": "sequential: one node at a time, latency = sum of node latencies",
         "fusion": (
             "on: element-wise epilogues (activation, bias/scale by a constant, batch norm after "

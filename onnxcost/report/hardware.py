@@ -113,6 +113,8 @@ def _format(key: str, value: Any) -> str:
         if value.ops_per_s:
             return ", ".join(f"{si(ops)}: {si(rate, 'OP/s')}" for ops, rate in value.ops_per_s)
         return ", ".join(f"{si(n)}: {seconds(s)}/element" for n, s in value.s_per_element)
+    if isinstance(value, Mapping) and key == "cold_start_s":
+        return ", ".join(f"{name} +{seconds(extra)}" for name, extra in value.items())
     if isinstance(value, Mapping):
         return ", ".join(f"{name} {_pair(v)}" for name, v in value.items())
     if isinstance(value, tuple):

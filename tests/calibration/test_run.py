@@ -126,36 +126,55 @@ def test_a_cold_start_is_the_median_evicted_less_warm_time_of_its_key(
     from onnxcost.measure.calibration import run
 
     benches = [bench.Bench("a", bench.overhead(1).model), bench.Bench("b", bench.overhead(1).model)]
-    sizes = []
+    sizes, scales = [], []
 
     def evicted(which: bench.Bench, evict_bytes: int) -> bench.Bench:
         sizes.append(evict_bytes)
         return bench.Bench(f"{which.label} evicted", which.model)
 
-    # per kernel call, warm and evicted
+    # per kernel call, warm and evicted (the same after every pass); b has two nodes of one key
+    # and size, paired in order, and a quantizer, which is no integer GEMM
     samples = {
         "a": (Sample("DynamicQuantizeMatMul.narrow", "int8", 1e6, 30e-6),),
         "a evicted": (Sample("DynamicQuantizeMatMul.narrow", "int8", 1e6, 42e-6),),
         "b": (
+            Sample("DynamicQuantizeLinear", "elementwise", 1e4, 5e-6),
             Sample("DynamicQuantizeMatMul", "int8", 2e6, 20e-6),
-            Sample("MatMulIntegerToFloat", "int8", 1e6, 8e-6),
+            Sample("MatMulIntegerToFloat.narrow", "int8", 1e6, 9e-6),
+            Sample("MatMulIntegerToFloat.narrow", "int8", 1e6, 6e-6),
         ),
         "b evicted": (
+            Sample("DynamicQuantizeLinear", "elementwise", 1e4, 9e-6),
             Sample("DynamicQuantizeMatMul", "int8", 2e6, 24e-6),
-            Sample("MatMulIntegerToFloat", "int8", 1e6, 7e-6),
+            Sample("MatMulIntegerToFloat.narrow", "int8", 1e6, 8e-6),
+            Sample("MatMulIntegerToFloat.narrow", "int8", 1e6, 7e-6),
         ),
     }
+
+    def fake_run(which, threads, folder, costs=None, scale=None):  # type: ignore[no-untyped-def]
+        scales.append(scale)
+        return run.Measurement(1e-4, (1e-4,), 1, {"op": 50e-6}), samples[which.label]
+
     monkeypatch.setattr(run, "cold_benchmarks", lambda: benches)
     monkeypatch.setattr(run, "evicted", evicted)
-    monkeypatch.setattr(run, "_run", lambda which, threads, folder, costs=None: (None, samples[which.label]))
-    found = dict(run.cold_starts(1, str(tmp_path), Overheads(4e-6, 1e-7), 2 << 20))
-    # .narrow: 42 − 30 = 12 µs; the plain op takes it too, with b's 24 − 20 = 4: median 8 µs;
-    # MatMulIntegerToFloat ran faster evicted (7 − 8): no cold start below 0
+    monkeypatch.setattr(run, "_run", fake_run)
+    found = dict(run.cold_starts(1, str(tmp_path), Overheads(4e-6, 1e-7), 1 << 20))
+    # .narrow DynamicQuantizeMatMul: 42 − 30 = 12 µs; its plain key also b's 24 − 20 = 4:
+    # median 8 µs. MatMulIntegerToFloat.narrow (and its plain key): 8 − 9 and 7 − 6 = 1, median
+    # of −1 and 1 is 0. No quantizer: it is no integer GEMM.
     assert found == pytest.approx(
-        {"DynamicQuantizeMatMul.narrow": 12e-6, "DynamicQuantizeMatMul": 8e-6, "MatMulIntegerToFloat": 0.0}
+        {
+            "DynamicQuantizeMatMul.narrow": 12e-6,
+            "DynamicQuantizeMatMul": 8e-6,
+            "MatMulIntegerToFloat.narrow": 0.0,
+            "MatMulIntegerToFloat": 0.0,
+        }
     )
-    # every benchmark's input tiled to twice the 2 MiB cache
-    assert sizes == [4 << 20, 4 << 20]
+    # every benchmark's input tiled to twice the 1 MiB cache
+    assert sizes == [2 << 20, 2 << 20]
+    # the warm runs scale by their own wall share, the evicted ones by their warm run's:
+    # (100 µs − 4 − 0.1) ÷ 50 = 1.918
+    assert scales == [None, pytest.approx(1.918)] * 2
 
 
 def test_cold_starts_of_several_passes_keep_each_keys_median() -> None:
@@ -164,3 +183,11 @@ def test_cold_starts_of_several_passes_keep_each_keys_median() -> None:
     # A in three passes (1, 3, 2 µs: median 2), B in one (3 µs)
     found = cold_medians([{"A": 1e-6, "B": 3e-6}, {"A": 3e-6}, {"A": 2e-6}])
     assert found == (("A", 2e-6), ("B", 3e-6))
+
+
+def test_the_plainest_key_has_every_mark_removed() -> None:
+    from onnxcost.measure.calibration.run import plainest
+
+    assert plainest("MatMulIntegerToFloat.narrow") == "MatMulIntegerToFloat"
+    assert plainest("DynamicQuantizeMatMul.narrow.gemv") == "DynamicQuantizeMatMul"
+    assert plainest("MatMul") == "MatMul"

@@ -52,13 +52,13 @@ def test_a_factor_of_one_is_no_figure() -> None:
 
 
 def test_measured_cold_starts_are_written_as_a_table_with_their_source() -> None:
-    cold = (("DynamicQuantizeMatMul", 1.0123e-5), ("MatMul", 0.0))
+    cold = (("DynamicQuantizeMatMul", 1.0123e-5), ("MatMulIntegerToFloat", 0.0))
     measured = Measured(1, Overheads(5e-6, 2e-7, 1.0, cold), _SAMPLES, ("bench",), ())
     text = profile_toml("host", measured, _WHERE, tomllib.loads(bundled_text("generic-x86")), measured)
     profile = parse_profile(tomllib.loads(text), "host.toml")
     # four significant digits, a measured 0 kept as a figure of its own
-    assert profile.cold_start_s == {"DynamicQuantizeMatMul": 1.012e-5, "MatMul": 0.0}
-    assert "tiled to twice the L2 cache" in profile.sources["cold_start_s"]
+    assert profile.cold_start_s == {"DynamicQuantizeMatMul": 1.012e-5, "MatMulIntegerToFloat": 0.0}
+    assert "tiled to 2 x the L2 cache" in profile.sources["cold_start_s"]
 
 
 def test_no_cold_start_measured_writes_no_table() -> None:

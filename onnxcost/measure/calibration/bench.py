@@ -573,9 +573,10 @@ EVICT_PREFIX = "evict_"
 
 
 def evicted(bench: Bench, evict_bytes: int) -> Bench:
-    """`bench` with its input first tiled to at least `evict_bytes` and reduced (Tile, ReduceMax,
-    an Add of the maximum back into the input): every run then finds the benchmark's own weights
-    and buffers evicted from a cache of half that size, as a model larger than the cache does."""
+    """`bench` with its float input (of fixed shape) first tiled to at least `evict_bytes` and
+    reduced (Tile, ReduceMax, an Add of the maximum back into the input): every run then passes
+    over that many other bytes before the benchmark's own nodes, as a model of that footprint does
+    between two runs of one of its nodes."""
     model = onnx.ModelProto()
     model.CopyFrom(bench.model)
     graph = model.graph
@@ -606,8 +607,9 @@ def evicted(bench: Bench, evict_bytes: int) -> Bench:
 
 def cold_benchmarks() -> list[Bench]:
     """Small benchmarks of the integer GEMMs of dynamically quantized graphs, each timed as it is and
-    evicted (cold_start_s): in a model, these kernels ran at their evicted time and the float and
-    light kernels near their warm one (docs/method.md)."""
+    after passes over other bytes (cold_start_s): in a model, these kernels ran at the time of a
+    pass the size of its footprint, and the float and light kernels near their warm one
+    (docs/method.md)."""
     return [
         dynamic_matmul(256, 64, 64),
         dynamic_matmul(256, 64, 256),

@@ -13,6 +13,7 @@ import onnx
 from onnxcost.api import prepare
 from onnxcost.estimate.hardware import op_table_keys
 from onnxcost.estimate.op_classes import (
+    MAC_CLASSES,
     class_amount,
     epilogue,
     kernel_calls,
@@ -77,24 +78,30 @@ class Measured:
 
 
 def _run(
-    bench: Bench, threads: int, folder: str, costs: Overheads | None = None
+    bench: Bench, threads: int, folder: str, costs: Overheads | None = None, scale: float | None = None
 ) -> tuple[Measurement, tuple[Sample, ...]]:
     """Measure one benchmark and class its nodes as onnxruntime runs them. Each node's time is its
     share (by profiled kernel time) of the run's wall time less the overheads: the profiler rounds
     to microseconds and adds time of its own, the wall time does not. (Scaling only down, to
     keep the profiler's figure for large kernels, gave a worse validation: 13.7% median error at
-    1 thread against 9.6%, docs/validation.md.)"""
+    1 thread against 9.6%, docs/validation.md.) A given `scale` replaces that share's."""
     path = os.path.join(folder, "bench.onnx")
     onnx.save(bench.model, path)
     analysis = prepare(path, runtime="onnxruntime-cpu", threads=threads)
     measured = measure(path, {}, threads, RUNS, budget_s=BUDGET_S)
-    kernels = sum(measured.node_s.values())
-    overhead_s = costs.run_s + len(measured.node_s) * costs.node_s if costs else 0.0
-    scale = max(measured.latency_s - overhead_s, 0.0) / kernels if kernels > 0 else 0.0
+    if scale is None:
+        scale = wall_share(measured, costs)
     seconds = {
         name: value * scale for name, value in measured.node_s.items() if not name.startswith(EVICT_PREFIX)
     }
     return measured, node_samples(analysis.costs, analysis.graph.tensors, seconds, threads)
+
+
+def wall_share(measured: Measurement, costs: Overheads | None) -> float:
+    """(wall time − the run's and its nodes' overheads) ÷ Σ profiled kernel times."""
+    kernels = sum(measured.node_s.values())
+    overhead_s = costs.run_s + len(measured.node_s) * costs.node_s if costs else 0.0
+    return max(measured.latency_s - overhead_s, 0.0) / kernels if kernels > 0 else 0.0
 
 
 def node_samples(
@@ -172,26 +179,52 @@ def context_factor(threads: int, folder: str, run_s: float, node_s: float) -> fl
     return max(among / alone, 1.0) if alone > 0 else 1.0
 
 
+# The pass before each evicted run, as a share of the per-core cache: it evicts the benchmark's
+# operands whole (a pass of half the cache left part of them, docs/method.md)
+EVICT_SHARE = 2.0
+
+
 def cold_starts(
     threads: int, folder: str, costs: Overheads, cache_bytes: int
 ) -> tuple[tuple[str, float], ...]:
-    """Of each of bench.cold_benchmarks timed as it is and with its operands evicted from a cache of
-    `cache_bytes` (bench.evicted): by op-table key, the median over its samples of the evicted
-    time less the warm one (per kernel call, at least 0)."""
+    """Of each of bench.cold_benchmarks timed as it is and after a pass over EVICT_SHARE ×
+    `cache_bytes` (bench.evicted): by op-table key, the median over its integer GEMM nodes of the
+    evicted time less the warm one (per kernel call, at least 0). Both runs' profiled times are
+    scaled by the warm run's wall_share, so that the pass's own time stays out."""
     differences: dict[str, list[float]] = {}
     for bench in cold_benchmarks():
-        _, warm = _run(bench, threads, folder, costs)
-        _, cold = _run(evicted(bench, 2 * cache_bytes), threads, folder, costs)
-        warm_s = {(sample.op_type, sample.amount): sample.seconds for sample in warm}
-        for sample in cold:
-            warm_seconds = warm_s.get((sample.op_type, sample.amount))
-            if warm_seconds is None:
-                continue
-            # under its own key and its op's plainest (so that other variants of the op find it)
-            plain = [key for key in op_table_keys(sample.op_type, sample.kind) if ":" not in key][-1]
-            for key in dict.fromkeys((sample.op_type, plain)):
-                differences.setdefault(key, []).append(sample.seconds - warm_seconds)
+        measured, warm = _run(bench, threads, folder, costs)
+        _, cold = _run(evicted(bench, int(EVICT_SHARE * cache_bytes)), threads, folder, costs,
+                       wall_share(measured, costs))  # fmt: skip
+        for key, warm_s, cold_s in paired(warm, cold):
+            for name in dict.fromkeys((key, plainest(key))):
+                differences.setdefault(name, []).append(cold_s - warm_s)
     return tuple(sorted((key, max(statistics.median(found), 0.0)) for key, found in differences.items()))
+
+
+def paired(warm: Sequence[Sample], cold: Sequence[Sample]) -> list[tuple[str, float, float]]:
+    """(key, warm seconds, evicted seconds) of each MAC-class sample, nodes of one key and size
+    paired in their order (a benchmark's first MatMulIntegerToFloat with the first)."""
+    by_node: dict[tuple[str, float], list[float]] = {}
+    for sample in warm:
+        by_node.setdefault((sample.op_type, sample.amount), []).append(sample.seconds)
+    found, used = [], dict.fromkeys(by_node, 0)
+    for sample in cold:
+        node = (sample.op_type, sample.amount)
+        if sample.kind in MAC_CLASSES and used.get(node, 0) < len(by_node.get(node, ())):
+            found.append((sample.op_type, by_node[node][used[node]], sample.seconds))
+            used[node] += 1
+    return found
+
+
+def plainest(key: str) -> str:
+    """The op-table key with all of its marks removed ("MatMulIntegerToFloat.narrow" →
+    "MatMulIntegerToFloat"), the last of op_table_keys' fallbacks taken until none is left."""
+    while True:
+        general = [name for name in op_table_keys(key, "") if ":" not in name and name != key]
+        if not general:
+            return key
+        key = general[-1]
 
 
 # One pass over the benchmarks: the overheads measured first, then each benchmark's run median

@@ -14,7 +14,7 @@ from onnxcost.estimate.op_classes import MAC_CLASSES
 from onnxcost.measure.calibration.bench import CONTEXT_BLOCKS, CONTEXT_ROWS, CONTEXT_WIDTH
 from onnxcost.measure.calibration.fit import Sample, error_bars, fit_tables, run_to_run_bar, speedups
 from onnxcost.measure.calibration.host import Host
-from onnxcost.measure.calibration.run import Measured
+from onnxcost.measure.calibration.run import EVICT_SHARE, Measured
 
 # Energy needs a power meter this host does not offer: the figures of the bundled generic-x86
 # profile stand in, and their sources say so.
@@ -186,9 +186,9 @@ def profile_toml(
                                            f"{math.sqrt(10):.2f} of size (`{run}`)")  # fmt: skip
     if cold:
         sources["cold_start_s"] = (
-            f"{stamp}: median over small benchmarks of each op of (its kernel time "
-            f"after its input was tiled to twice the {COLD_LEVEL} cache and reduced - "
-            "that without), per kernel call, at least 0"
+            f"{stamp}: the median over small integer GEMM benchmarks of each op of (its kernel time "
+            f"after its input was tiled to {EVICT_SHARE:g} x the {COLD_LEVEL} cache and reduced - that "
+            "without), per kernel call, at least 0"
         )
     if speeds:
         sources["parallel_speedup"] = f"{stamp}: median one-thread ÷ {measured.threads}-thread time per class"
