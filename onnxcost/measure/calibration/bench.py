@@ -607,8 +607,8 @@ def evicted(bench: Bench, evict_bytes: int) -> Bench:
 
 def cold_benchmarks() -> list[Bench]:
     """Small benchmarks of the integer GEMMs of dynamically quantized graphs, each timed as it is and
-    after passes over other bytes (cold_start_s): in a model, these kernels ran at the time of a
-    pass the size of its footprint, and the float and light kernels near their warm one
+    after a pass that evicts the cache (cold_start_s): in a model larger than half the cache these
+    kernels ran near their evicted time, the float and light kernels near their warm one
     (docs/method.md)."""
     return [
         dynamic_matmul(256, 64, 64),
