@@ -654,7 +654,7 @@ def _assumptions(
         capacity = cold_capacity_bytes(profile, footprint_bytes)
         cold["cold_start"] = (
             f"footprint {footprint_bytes:.0f} B (weights read + peak live activations) over "
-            f"{COLD_SHARE:g} of the {capacity} B cache: each integer GEMM takes its cold_start_s"
+            f"{COLD_SHARE:g} of the {capacity:.0f} B cache: each integer GEMM takes its cold_start_s"
             if capacity else f"footprint {footprint_bytes:.0f} B (0: unknown): no cold_start_s added"
         )  # fmt: skip
     return {
