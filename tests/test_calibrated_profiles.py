@@ -395,3 +395,17 @@ def test_hardware_show_prints_the_cold_starts_in_seconds(tmp_path: Path) -> None
     line = next(line for line in render_profile(_cold_profile(tmp_path), width=200).splitlines()
                 if line.strip().startswith("cold_start_s"))  # fmt: skip
     assert line.split() == ["cold_start_s", "MatMul", "+5", "µs"]
+
+
+def test_the_assumptions_say_whether_the_run_was_cold(tmp_path: Path) -> None:
+    from onnxcost.api import prepare, report
+    from onnxcost.measure.calibration import bench
+
+    cold = _cold_profile(tmp_path)
+    chain, single = bench.context(light=False, heavy=True).model, bench.matmul(128, 64, 64).model
+    said = [report(prepare(model, runtime="onnxruntime-cpu"), cold).estimate.assumptions["cold_start"]  # type: ignore[union-attr]
+            for model in (chain, single)]  # fmt: skip
+    # 256 KiB of weights + 128 KiB live = 393,216 bytes, over 0.5 of the 262,144-byte SRAM
+    assert said[0].startswith("footprint 393216 B") and "of the 262144 B cache" in said[0]
+    # 16 KiB + 64 KiB = 81,920 bytes: under it
+    assert said[1] == "footprint 81920 B (0: unknown), not over 0.5 of the cache: no cold_start_s added"

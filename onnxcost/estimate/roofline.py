@@ -655,7 +655,9 @@ def _assumptions(
         cold["cold_start"] = (
             f"footprint {footprint_bytes:.0f} B (weights read + peak live activations) over "
             f"{COLD_SHARE:g} of the {capacity:.0f} B cache: each integer GEMM takes its cold_start_s"
-            if capacity else f"footprint {footprint_bytes:.0f} B (0: unknown): no cold_start_s added"
+            if capacity
+            else f"footprint {footprint_bytes:.0f} B (0: unknown), not over {COLD_SHARE:g} of the cache: "
+            "no cold_start_s added"
         )  # fmt: skip
     return {
         **cold,
