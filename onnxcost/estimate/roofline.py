@@ -189,7 +189,8 @@ def estimate_plan(
     found = []
     footprint = 0.0 if live_bytes is None else live_bytes + sum(_weights_once(f) * n for f, n in groups)
     for profile in profiles:
-        distinct = [_node_estimate(figures, profile, footprint) for figures, _ in groups]
+        cold_bytes = cold_capacity_bytes(profile, footprint)
+        distinct = [_node_estimate(figures, profile, cold_bytes) for figures, _ in groups]
         # Σ over distinct nodes of (figure × how many): the same totals with or without per-node rows
         latency = sum(node.latency_s * count for node, (_, count) in zip(distinct, groups, strict=True))
         latency += profile.run_overhead_s
@@ -217,7 +218,7 @@ def estimate_plan(
             throughput_per_s=batch / latency if latency > 0 else 0.0,
             utilization=flops / (latency * peak) if latency > 0 else 0.0,
             assumptions=_assumptions(
-                profile, plan.fuse, plan.fusion, batch, plan.skipped, dominant, footprint
+                profile, plan.fuse, plan.fusion, batch, plan.skipped, dominant, footprint, cold_bytes
             ),
             latency_range_s=latency_range,
             energy_range_j=energy_range,
@@ -526,12 +527,12 @@ def cold_capacity_bytes(profile: HardwareProfile, footprint_bytes: float) -> int
     return capacity if footprint_bytes > COLD_SHARE * capacity else 0
 
 
-def _node_estimate(figures: _Figures, profile: HardwareProfile, footprint_bytes: float = 0.0) -> NodeEstimate:
+def _node_estimate(figures: _Figures, profile: HardwareProfile, cold_bytes: float = 0.0) -> NodeEstimate:
     """One node on the profile: compute and memory time, overhead, verdict and energy (its name
-    is left empty: one estimate serves every node with these figures). In a run of
-    `footprint_bytes` (0: unknown) over COLD_SHARE of the COLD_LEVEL cache, a table-timed node whose
-    own bytes fit in that cache takes its op's cold_start_s per kernel call on top: its table was
-    timed with its operands in cache. (A control-flow body's nodes do not: not measured.)"""
+    is left empty: one estimate serves every node with these figures). In a cold run
+    (`cold_bytes`: the cache's capacity, cold_capacity_bytes; 0 for a warm one), a table-timed
+    node whose own bytes fit in that cache takes its op's cold_start_s per kernel call on top: its
+    table was timed with its operands in cache. (A control-flow body's nodes do not: not measured.)"""
     if figures.body:
         return _control_estimate(figures, profile)
     flops = figures.flops
@@ -547,9 +548,7 @@ def _node_estimate(figures: _Figures, profile: HardwareProfile, footprint_bytes:
     else:
         compute_eff = efficiency(profile.compute_efficiency, flops)
         compute_s = sum(count / peak_for(profile, dtype) for dtype, count in ops.items()) / compute_eff
-    if calibrated is not None and 0 < figures.weights + figures.activations < cold_capacity_bytes(
-        profile, footprint_bytes
-    ):
+    if calibrated is not None and 0 < figures.weights + figures.activations < cold_bytes:
         compute_s += calls * cold_start_seconds(profile, figures.op_type, figures.kind)
     if calibrated is not None and figures.epilogue in profile.op_types:
         # the activation's pass over the output follows the kernel
@@ -647,11 +646,11 @@ def _assumptions(
     skipped: Sequence[NodeCost],
     dominant: str,
     footprint_bytes: float = 0.0,
+    capacity: float = 0.0,
 ) -> dict[str, object]:
     """What the figures assume, as plain JSON values (the report prints them)."""
     cold = {}
     if profile.cold_start_s:
-        capacity = cold_capacity_bytes(profile, footprint_bytes)
         cold["cold_start"] = (
             f"footprint {footprint_bytes:.0f} B (weights read + peak live activations) over "
             f"{COLD_SHARE:g} of the {capacity:.0f} B cache: each integer GEMM takes its cold_start_s"
