@@ -12,7 +12,7 @@ import itertools
 import math
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -529,9 +529,7 @@ def class_seconds(
     """The calibrated time of a node of `kind` and size `amount`: from the first table the
     profile has of op_table_keys(op_type, kind), else the class's; None when it has neither
     (the roofline serves it). A node split into `calls` kernel calls takes calls × the time of
-    one call of amount ÷ calls. Below a table's smallest size, time is affine in size through its
-    two smallest points (a call has a fixed cost) where that size is small (SMALL_CALL), else the
-    smallest's rate holds."""
+    one call of amount ÷ calls (points_seconds)."""
     key = next((key for key in op_table_keys(op_type, kind) if key in profile.op_types), None)
     cost = profile.op_types[key] if key is not None else profile.op_classes.get(kind)
     for mark in PER_SPAN_MARKS:
@@ -540,18 +538,22 @@ def class_seconds(
     if cost is None or amount <= 0:
         return None if cost is None else 0.0
     calls = max(calls, 1)
-    each = amount / calls
-    points = cost.ops_per_s or cost.s_per_element
-    times = [(size, size / value if cost.ops_per_s else size * value) for size, value in points[:2]]
-    if each >= times[0][0] or len(times) < 2 or times[0][0] > SMALL_CALL:
-        return calls * (
-            each / interpolate(points, each) if cost.ops_per_s else each * interpolate(points, each)
-        )
-    # below the smallest size measured: the line through the two smallest (time = fixed + slope ×
-    # size), its fixed part kept between 0 and the smallest's time
-    (size0, time0), (size1, time1) = times
+    return calls * points_seconds(cost.ops_per_s or cost.s_per_element, bool(cost.ops_per_s), amount / calls)
+
+
+def points_seconds(points: Sequence[tuple[float, float]], rates: bool, amount: float) -> float:
+    """The seconds of one call of size `amount` by a table's points, (size, operations per second)
+    where `rates`, else (size, seconds per element): table_seconds, and below the smallest size
+    affine through the two smallest points (a call has a fixed cost) where that size is small
+    (SMALL_CALL), else at the smallest's rate."""
+    times = [(size, size / value if rates else size * value) for size, value in points]
+    if amount >= times[0][0] or len(times) < 2 or times[0][0] > SMALL_CALL:
+        return table_seconds(times, amount)
+    # the line through the two smallest (time = fixed + slope × size), its fixed part kept between
+    # 0 and the smallest's time
+    (size0, time0), (size1, time1) = times[:2]
     fixed = min(max(time0 - (time1 - time0) / (size1 - size0) * size0, 0.0), time0)
-    return calls * (fixed + (time0 - fixed) * each / size0)
+    return fixed + (time0 - fixed) * amount / size0
 
 
 # Kernels timed per span of their innermost loop (a broadcast's run, a Transpose's contiguous
@@ -603,6 +605,22 @@ def op_table_keys(op_type: str, kind: str) -> list[str]:
             general = op_type.replace(shape, "", 1)
             keys += [f"{general}:{kind}", general]
     return keys
+
+
+def table_seconds(times: Sequence[tuple[float, float]], amount: float) -> float:
+    """A call's seconds from a table's (size, seconds) points, at an end point's rate beyond them.
+    Between two points whose per-unit time falls with size (a call's fixed cost spread wider),
+    affine in size: t = t0 + (t1 − t0)·(n − n0) ÷ (n1 − n0); where it rises (the data outgrew
+    a cache), the per-unit time linear in log(n), as interpolate gives it."""
+    (first, first_s), (last, last_s) = times[0], times[-1]
+    if amount <= first:
+        return amount * first_s / first
+    for (x0, t0), (x1, t1) in itertools.pairwise(times):
+        if amount <= x1:
+            if t1 / x1 <= t0 / x0:
+                return t0 + (t1 - t0) * (amount - x0) / (x1 - x0)
+            return amount * interpolate(((x0, t0 / x0), (x1, t1 / x1)), amount)
+    return amount * last_s / last
 
 
 def interpolate(points: tuple[tuple[float, float], ...], amount: float) -> float:

@@ -8,7 +8,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from onnxcost.estimate.hardware import interpolate, op_table_keys
+from onnxcost.estimate.hardware import op_table_keys, points_seconds
 from onnxcost.estimate.op_classes import EPILOGUE, MAC_CLASSES
 
 # Samples whose amounts are within this factor of each other share one point of a table.
@@ -99,8 +99,7 @@ def _predict(sample: Sample, classes: dict, ops: dict) -> float | None:
     points = points or classes.get(sample.kind)
     if not points:
         return None
-    value = interpolate(points, sample.amount)
-    return sample.amount / value if sample.kind in MAC_CLASSES else sample.amount * value
+    return points_seconds(points, sample.kind in MAC_CLASSES, sample.amount)
 
 
 def held_out_ratios(samples: Sequence[Sample]) -> dict[str, list[float]]:
