@@ -243,6 +243,9 @@ class HardwareProfile:
     # footprint (weights read and the peak of live activations) exceeds half the L2: its operands
     # are evicted between runs, while the tables were timed with them in cache. Measured by calibration.
     cold_start_s: Mapping[str, float] = field(default_factory=dict)
+    # A kernel that runs one image at a time on one thread (onnxruntime's QLinearConv): each image
+    # after the first takes this share of the first's time (its table's time for one image).
+    next_image_share: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -276,6 +276,14 @@ def test_a_batched_qlinear_conv_is_timed_image_by_image_on_one_thread_only(tmp_p
     assert conv.flops == 116_344_832
     assert compute[1] == pytest.approx(2 * 1.437931e-3, rel=1e-6)
     assert compute[2] == pytest.approx(1.966771e-3, rel=1e-6)
+    # with a measured next_image_share of 0.9, the second image on one thread takes 0.9 × the
+    # first's: 1.437931 × 1.9 = 2.732069 ms; on two threads the batch is one call, as before
+    shared = dataclasses.replace(two_threads, next_image_share=0.9)
+    for threads, expected in ((1, 2.732069e-3), (2, 1.966771e-3)):
+        estimate = report(analysis, dataclasses.replace(shared, threads=threads)).estimate
+        assert estimate is not None
+        node = next(node for node in estimate.nodes if node.name == conv.name)
+        assert node.compute_s == pytest.approx(expected, rel=1e-6)
 
 
 def test_a_light_node_among_heavy_kernels_takes_the_light_after_heavy_factor(tmp_path: Path) -> None:

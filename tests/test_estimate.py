@@ -473,3 +473,11 @@ def test_the_same_logic_predicts_other_stm32_results_within_35_percent(
     assert report.totals.latency_s == pytest.approx(latency, rel=0.35)
     if energy is not None:
         assert report.totals.energy_j == pytest.approx(energy, rel=0.35)
+
+
+def test_the_images_factor_of_a_per_image_kernel() -> None:
+    from onnxcost.estimate.roofline import images_factor
+
+    # 4 images, each after the first at 0.9 × the first: (1 + 3 × 0.9) ÷ 4 = 0.925 of 4 × one
+    assert images_factor(4, 0.9) == pytest.approx(0.925)
+    assert images_factor(1, 0.9) == 1.0

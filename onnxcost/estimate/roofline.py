@@ -35,7 +35,14 @@ from onnxcost.estimate.hardware import (
     normalize_dtype,
     peak_for,
 )
-from onnxcost.estimate.op_classes import MAC_CLASSES, epilogue, masked_softmaxes, node_class, projection_ops
+from onnxcost.estimate.op_classes import (
+    MAC_CLASSES,
+    epilogue,
+    masked_softmaxes,
+    node_class,
+    per_image,
+    projection_ops,
+)
 from onnxcost.symbolic.formulas import evaluate, few, free_names, smaller
 from onnxcost.types import (
     MS_DOMAIN,
@@ -253,6 +260,7 @@ class _Figures:
     # a control-flow node's body nodes, each with how many times it runs (If, Loop, Scan)
     body: tuple[tuple[_Figures, Dim], ...] = ()
     among_heavy: bool = False  # a light node with a heavy kernel among the HEAVY_REACH_NODES before it
+    per_image: bool = False  # run one image at a time on one thread (op_classes.per_image)
 
 
 def _figures(
@@ -266,7 +274,8 @@ def _figures(
     body = tuple((figures, times) for sub, times in cost.runs for figures in _body_figures(sub))
     return _Figures(cost.flops, tuple(cost.macs_by_dtype.items()), cost.dtype, cost.bytes_read_weights,
                     activations, name in fusion.fused, _is_view(cost), key, kind, amount, calls, serial,
-                    after, after_amount, projection_ops(cost, tensors), body)  # fmt: skip
+                    after, after_amount, projection_ops(cost, tensors), body,
+                    per_image=per_image(cost))  # fmt: skip
 
 
 def _body_figures(body: SubgraphCost) -> tuple[_Figures, ...]:
@@ -517,6 +526,12 @@ def _weights_once(figures: _Figures) -> float:
     return sum(_weights_once(body) for body, _ in figures.body)
 
 
+def images_factor(images: int, next_image_share: float) -> float:
+    """A per-image kernel's time on `images` images ÷ (`images` × its time on one):
+    (1 + (images − 1) × next_image_share) ÷ images."""
+    return (1 + (images - 1) * next_image_share) / images
+
+
 def cold_capacity_bytes(profile: HardwareProfile, footprint_bytes: float) -> int:
     """The capacity of the profile's COLD_LEVEL memory level (else of its first) where a run of
     `footprint_bytes` exceeds COLD_SHARE of it and the profile has cold_start_s, else 0."""
@@ -545,6 +560,8 @@ def _node_estimate(figures: _Figures, profile: HardwareProfile, cold_bytes: floa
             compute_s *= profile.light_after_heavy
     elif calibrated is not None:
         compute_s = calibrated
+        if figures.per_image and profile.threads == 1 and isinstance(calls, int) and calls > 1:
+            compute_s *= images_factor(calls, profile.next_image_share)
     else:
         compute_eff = efficiency(profile.compute_efficiency, flops)
         compute_s = sum(count / peak_for(profile, dtype) for dtype, count in ops.items()) / compute_eff

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import onnx.numpy_helper
 
-from onnxcost.measure.calibration.bench import benchmarks
+from onnxcost.measure.calibration.bench import benchmarks, image_benchmarks
 from onnxcost.measure.calibration.fit import MIN_SIZES_FOR_OP_TABLE
 
 
@@ -49,3 +49,13 @@ def test_an_evicted_benchmark_tiles_its_input_past_the_size_first() -> None:
     quantize = next(n for n in cold.model.graph.node if n.name == "quantize")
     assert list(quantize.input) == [f"{EVICT_PREFIX}x"]
     assert len(plain.model.graph.node) == len(cold.model.graph.node) - 3
+
+
+def test_each_image_benchmark_pairs_one_image_with_two_of_the_same_convolution() -> None:
+    for one, two in image_benchmarks():
+        dims = [b.model.graph.input[0].type.tensor_type.shape.dim for b in (one, two)]
+        shapes = [[d.dim_value for d in of] for of in dims]
+        assert shapes[0][0] == 1 and shapes[1] == [2, *shapes[0][1:]]
+        weights = [next(i for i in b.model.graph.initializer if i.name == "w") for b in (one, two)]
+        assert weights[0].dims == weights[1].dims
+        assert [n.op_type for n in one.model.graph.node] == ["QLinearConv", "DequantizeLinear"]

@@ -191,3 +191,42 @@ def test_the_plainest_key_has_every_mark_removed() -> None:
     assert plainest("MatMulIntegerToFloat.narrow") == "MatMulIntegerToFloat"
     assert plainest("DynamicQuantizeMatMul.narrow.gemv") == "DynamicQuantizeMatMul"
     assert plainest("MatMul") == "MatMul"
+
+
+def test_the_next_image_share_is_the_median_of_two_images_over_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    from onnxcost.measure.calibration import run
+
+    model = bench.overhead(1).model
+    pairs = [(bench.Bench(f"{name}×1", model), bench.Bench(f"{name}×2", model)) for name in "abc"]
+    # the QLinearConv's sample per call (a two-image node's is one of its two calls), by run: each
+    # pair runs one, two, two, one; the transposes around it are no MAC class
+    runs = {
+        "a×1": [100e-6, 102e-6], "a×2": [95e-6, 96e-6],
+        "b×1": [50e-6, 50e-6], "b×2": [50e-6, 50e-6],
+        "c×1": [10e-6, 10e-6], "c×2": [9e-6, 9.5e-6],
+    }  # fmt: skip
+    order, scales = [], []
+
+    def fake_run(which, threads, folder, costs=None, scale=None):  # type: ignore[no-untyped-def]
+        order.append(which.label)
+        scales.append(scale)
+        seconds = runs[which.label].pop(0)
+        found = (Sample("Transpose", "movement", 1e4, 3e-6), Sample("QLinearConv", "int8", 1e7, seconds))
+        return run.Measurement(1e-4, (1e-4,), 1, {"op": seconds}), found
+
+    monkeypatch.setattr(run, "image_benchmarks", lambda: pairs)
+    monkeypatch.setattr(run, "_run", fake_run)
+    share = run.next_image_share(str(tmp_path), Overheads(4e-6, 1e-7))
+    # a: (2·95 + 2·96) ÷ (100 + 102) − 1 = 382 ÷ 202 − 1 = 0.891089; b: 200 ÷ 100 − 1 = 1.0;
+    # c: (18 + 19) ÷ 20 − 1 = 0.85: the median 0.891089
+    assert share == pytest.approx(382 / 202 - 1)
+    assert order[:4] == ["a×1", "a×2", "a×2", "a×1"]
+    # the profiler's times as they are: no wall share
+    assert scales == [1.0] * 12
+
+
+def test_passes_keep_the_median_next_image_share() -> None:
+    measured = combine(1, [], [(Overheads(1e-6, 1e-7, 1.0, (), share), []) for share in (0.9, 1.02, 0.95)])
+    assert measured.overheads.next_image_share == 0.95

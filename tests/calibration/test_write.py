@@ -65,3 +65,15 @@ def test_no_cold_start_measured_writes_no_table() -> None:
     profile = _profile(())
     assert profile.cold_start_s == {}
     assert "cold_start_s" not in profile.sources
+
+
+def test_a_measured_next_image_share_is_written_with_its_source() -> None:
+    measured = Measured(1, Overheads(5e-6, 2e-7, 1.0, (), 0.94567), _SAMPLES, ("bench",), ())
+    text = profile_toml("host", measured, _WHERE, tomllib.loads(bundled_text("generic-x86")), measured)
+    profile = parse_profile(tomllib.loads(text), "host.toml")
+    # four significant digits
+    assert profile.next_image_share == 0.9457
+    assert "two images" in profile.sources["next_image_share"]
+    # none measured (more than one thread): no figure, the default 1.0
+    assert _profile(()).next_image_share == 1.0
+    assert "next_image_share" not in _profile(()).sources

@@ -145,12 +145,13 @@ def qlinear_conv(
     signed: bool = False,
     stride: int = 1,
     patch: bool = False,
+    batch: int = 1,
 ) -> Bench:
-    """QLinearConv on uint8 activations, or int8 ones (`signed`: what quantize_static's QDQ
-    default, QInt8 activations, runs as); `patch`: of windows that neither overlap nor pad (a
-    vision transformer's patch embedding: its stride is its kernel)."""
+    """QLinearConv on `batch` images of uint8 activations, or int8 ones (`signed`: what
+    quantize_static's QDQ default, QInt8 activations, runs as); `patch`: of windows that neither
+    overlap nor pad (a vision transformer's patch embedding: its stride is its kernel)."""
     act, act_np = (T.INT8, np.int8) if signed else (T.UINT8, np.uint8)
-    x = h.make_tensor_value_info("x", act, [1, c, size, size])
+    x = h.make_tensor_value_info("x", act, [batch, c, size, size])
     node = h.make_node(
         "QLinearConv",
         ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz", "b"],
@@ -174,7 +175,7 @@ def qlinear_conv(
         _weight("b", m, dtype=np.int32),
     ]
     kind = f"{' dw' if group > 1 else ''}{' patch' if patch else ''}{' s8' if signed else ''}"
-    label = f"QLinearConv {c}→{m} {size}² k{k}{kind}"
+    label = f"QLinearConv {c}→{m} {size}² k{k}{kind}{f' ×{batch}' if batch > 1 else ''}"
     return Bench(label, _model([node, out], x, inits))
 
 
@@ -618,6 +619,14 @@ def cold_benchmarks() -> list[Bench]:
         shared_dynamic_matmul(256, 64, 64),
         shared_dynamic_matmul(256, 64, 256),
     ]
+
+
+def image_benchmarks() -> list[tuple[Bench, Bench]]:
+    """QLinearConvs of one image and of two (next_image_share): onnxruntime runs one image at a
+    time on one thread, and the second took 0.93–1.02 × the first's time here (docs/method.md)."""
+    shapes = (((3, 224, 16, 7), {"stride": 2}), ((16, 56, 16, 3), {}), ((64, 28, 64, 3), {}),
+              ((32, 56, 64, 1), {}), ((96, 28, 96, 3), {"group": 96}))  # fmt: skip
+    return [(qlinear_conv(*size, **given), qlinear_conv(*size, **given, batch=2)) for size, given in shapes]
 
 
 # Integer MatMuls (rows, depth, width), of MatMulInteger and dynamically quantized float ones: the

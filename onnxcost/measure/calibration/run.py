@@ -28,6 +28,7 @@ from onnxcost.measure.calibration.bench import (
     cold_benchmarks,
     context,
     evicted,
+    image_benchmarks,
     overhead,
 )
 from onnxcost.measure.calibration.fit import Sample
@@ -62,6 +63,8 @@ class Overheads:
     light_after_heavy: float = 1.0
     # (op-table key, seconds a kernel call takes beyond its warm time with its operands evicted)
     cold_start_s: tuple[tuple[str, float], ...] = ()
+    # a per-image kernel's second image's time ÷ its first's, on one thread (next_image_share)
+    next_image_share: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -155,9 +158,29 @@ def overheads(threads: int, folder: str, cache_bytes: int = 0) -> Overheads:
     node_s = max((many.latency_s - one.latency_s) / (CHAIN_NODES - 1), 0.0)
     run_s = max(one.latency_s - node_s, 0.0)
     found = Overheads(run_s, node_s, context_factor(threads, folder, run_s, node_s))
+    if threads == 1:
+        found = replace(found, next_image_share=next_image_share(folder, found))
     if cache_bytes <= 0:
         return found
     return replace(found, cold_start_s=cold_starts(threads, folder, found, cache_bytes))
+
+
+def next_image_share(folder: str, costs: Overheads) -> float:
+    """Of each of bench.image_benchmarks on one thread, its QLinearConv's time on two images less
+    that on one, ÷ that on one: the median (what a further image of a per-image kernel costs).
+    Each pair runs one, two, two, one, so that the host's drift falls on both alike; the times
+    are the profiler's (the two graphs' wall times differ by more than their kernels: their
+    outputs, copied out, differ in size as much)."""
+    shares = []
+    for one, two in image_benchmarks():
+        times: dict[int, list[float]] = {1: [], 2: []}
+        for images, bench in ((1, one), (2, two), (2, two), (1, one)):
+            _, found = _run(bench, 1, folder, costs, 1.0)
+            # a sample of a two-image node is one of its two calls: the node took twice that
+            times[images] += [images * s.seconds for s in found if s.kind in MAC_CLASSES][:1]
+        if len(times[1]) == len(times[2]) == 2 and min(times[1]) > 0:
+            shares.append(sum(times[2]) / sum(times[1]) - 1)
+    return statistics.median(shares) if shares else 1.0
 
 
 def context_factor(threads: int, folder: str, run_s: float, node_s: float) -> float:
@@ -259,6 +282,7 @@ def combine(threads: int, chosen: Sequence[Bench], runs: Sequence[Pass]) -> Meas
         statistics.median(c.node_s for c, _ in runs),
         statistics.median(c.light_after_heavy for c, _ in runs),
         cold_medians([dict(c.cold_start_s) for c, _ in runs]),
+        statistics.median(c.next_image_share for c, _ in runs),
     )
     kept, ratios = [], []
     for index in range(len(chosen)):

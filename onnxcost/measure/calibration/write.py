@@ -92,6 +92,7 @@ def profile_toml(
     if spread is not None:
         bars[RUN_TO_RUN] = spread
     context = float(_q(measured.overheads.light_after_heavy))  # as written: 1.0 is no figure
+    next_image = float(_q(measured.overheads.next_image_share))
     gen_sources = generic["sources"]
     lines = [
         f"# Calibrated by `{run}` on {where.date}: {host.cpu}, onnxruntime {where.onnxruntime}, "
@@ -108,6 +109,7 @@ def profile_toml(
         f"kernel_overhead_s = {_q(measured.overheads.node_s)}",
         f"run_overhead_s = {_q(measured.overheads.run_s)}",
         *([f"light_after_heavy = {_q(context)}"] if context != 1.0 else []),
+        *([f"next_image_share = {_q(next_image)}"] if next_image != 1.0 else []),
         f"run_power_w = {_q(generic['run_power_w'])}",
         f"idle_power_w = {_q(generic['idle_power_w'])}",
         "overlap = true",
@@ -152,6 +154,9 @@ def profile_toml(
             "Reshape and Add block - that of the MatMuls alone) / (that of the blocks alone - a run's "
             "overhead), each less the blocks' per-node overheads"}
            if context != 1.0 else {}),
+        **({"next_image_share": f"{stamp}: median over QLinearConv benchmarks of (kernel time on two "
+            "images - that on one) / that on one, at 1 thread"}
+           if next_image != 1.0 else {}),
         "run_power_w": f"copied from the bundled {_ENERGY_FROM} profile: {gen_sources['run_power_w']}",
         "idle_power_w": f"copied from the bundled {_ENERGY_FROM} profile: {gen_sources['idle_power_w']}",
         "overlap": "assumption: out-of-order cores overlap memory traffic with compute (roofline max)",
