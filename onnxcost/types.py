@@ -252,8 +252,7 @@ class HardwareProfile:
 class ClassCost:
     """How fast one op class (or op type) runs, by size, on a calibrated profile: either the
     operations per second reached at a number of operations (MAC classes: 2 per MAC) or the
-    seconds per element at a number of elements; between the measured points as
-    onnxcost.estimate.hardware.table_seconds says."""
+    seconds per element at a number of elements; log-linear between the measured points."""
 
     ops_per_s: tuple[tuple[float, float], ...] = ()
     s_per_element: tuple[tuple[float, float], ...] = ()

@@ -19,7 +19,6 @@ from onnxcost.estimate.hardware import (
     points_seconds,
     profile_names,
     ridge_point,
-    table_seconds,
 )
 from onnxcost.types import EfficiencyStep, HardwareProfile
 
@@ -313,29 +312,22 @@ def test_invalid_files_name_file_and_key(tmp_path: Path, what: str, old: str, ne
     assert isinstance(caught.value, ValueError)
 
 
-def test_a_table_is_affine_in_size_where_a_calls_fixed_cost_spreads() -> None:
-    # BiasGelu at 2 threads on this host: 1,024 elements in 5.09 µs, 98,300 in 39.5 µs (4.97 and
-    # 0.402 ns an element). Of 33,280 elements (ViT's 2 × 65 × 256), affine between the two:
-    # 5.09 + (39.5 − 5.09) × (33,280 − 1,024) ÷ (98,300 − 1,024) = 16.50 µs, where a value linear in
-    # log size gave 33,280 × 1.48 ns = 49 µs (the model ran it in 24.5)
-    times = [(1_024.0, 5.09e-6), (98_300.0, 39.5e-6)]
-    assert table_seconds(times, 33_280) == pytest.approx(16.50e-6, rel=1e-3)
-    # the same by its rates: (size, seconds an element)
-    points = [(size, seconds / size) for size, seconds in times]
-    assert points_seconds(points, False, 33_280) == pytest.approx(16.50e-6, rel=1e-3)
-
-
-def test_a_table_is_linear_in_log_size_per_unit_where_data_outgrew_a_cache() -> None:
+def test_a_table_is_linear_in_log_size_between_its_points() -> None:
     # an Add at 1e5 elements takes 0.1 ns an element, at 1e6 0.3 (its data left the L2): at
     # √10 × 1e5 elements, halfway in log size, 0.2 ns an element: 316,228 × 2e-10 = 63.25 µs
-    times = [(1e5, 1e5 * 1e-10), (1e6, 1e6 * 3e-10)]
-    assert table_seconds(times, 10**5.5) == pytest.approx(10**5.5 * 2e-10)
-    # beyond the ends, their rates: 2e6 elements at 0.3 ns, 1e4 at 0.1 ns
-    assert table_seconds(times, 2e6) == pytest.approx(6e-4)
-    assert table_seconds(times, 1e4) == pytest.approx(1e-6)
+    points = [(1e5, 1e-10), (1e6, 3e-10)]
+    assert points_seconds(points, False, 10**5.5) == pytest.approx(10**5.5 * 2e-10)
+    # beyond the largest, its value: 2e6 elements at 0.3 ns
+    assert points_seconds(points, False, 2e6) == pytest.approx(6e-4)
+    # a rate table: 1e7 operations at 1e10 a second, 1e9 at 1e11; halfway in log size (1e8) the
+    # rate is 5.5e10: 1e8 ÷ 5.5e10 = 1.818 ms
+    assert points_seconds([(1e7, 1e10), (1e9, 1e11)], True, 1e8) == pytest.approx(1e8 / 5.5e10)
 
 
-def test_a_rate_table_times_an_operation_count() -> None:
-    # 1e7 operations at 1e10 a second (1 ms), 1e9 at 1e11 (10 ms): 5.05e8 operations take
-    # 1 + 9 × (5.05e8 − 1e7) ÷ 9.9e8 = 5.5 ms
-    assert points_seconds([(1e7, 1e10), (1e9, 1e11)], True, 5.05e8) == pytest.approx(5.5e-3)
+def test_below_a_small_smallest_size_a_call_keeps_its_fixed_cost() -> None:
+    # 1,000 elements in 2 µs, 10,000 in 5 µs: the line through them is 1.667 µs + 0.333 ns an
+    # element, so 100 elements take 1.667 + 0.0333 = 1.7 µs (not 100 × 2 ns = 0.2 µs)
+    points = [(1e3, 2e-9), (1e4, 5e-10)]
+    assert points_seconds(points, False, 100) == pytest.approx(1.7e-6)
+    # a smallest size above SMALL_CALL (1e5) holds its value instead: 1e5 elements at 2 ns
+    assert points_seconds([(1e6, 2e-9), (1e7, 5e-10)], False, 1e5) == pytest.approx(2e-4)

@@ -546,15 +546,17 @@ def class_seconds(
 
 def points_seconds(points: Sequence[tuple[float, float]], rates: bool, amount: float) -> float:
     """The seconds of one call of size `amount` by a table's points, (size, operations per second)
-    where `rates`, else (size, seconds per element): table_seconds, and below the smallest size
-    affine through the two smallest points (a call has a fixed cost) where that size is small
-    (SMALL_CALL), else at the smallest's rate."""
-    times = [(size, size / value if rates else size * value) for size, value in points]
-    if amount >= times[0][0] or len(times) < 2 or times[0][0] > SMALL_CALL:
-        return table_seconds(times, amount)
+    where `rates`, else (size, seconds per element): its value interpolated (linear in log size),
+    and below the smallest size affine through the two smallest points (a call has a fixed cost)
+    where that size is small (SMALL_CALL), else at the smallest's value."""
+    if amount >= points[0][0] or len(points) < 2 or points[0][0] > SMALL_CALL:
+        value = interpolate(tuple(points), amount)
+        return amount / value if rates else amount * value
     # the line through the two smallest (time = fixed + slope × size), its fixed part kept between
     # 0 and the smallest's time
-    (size0, time0), (size1, time1) = times[:2]
+    (size0, time0), (size1, time1) = (
+        (size, size / value if rates else size * value) for size, value in points[:2]
+    )
     fixed = min(max(time0 - (time1 - time0) / (size1 - size0) * size0, 0.0), time0)
     return fixed + (time0 - fixed) * amount / size0
 
@@ -608,22 +610,6 @@ def op_table_keys(op_type: str, kind: str) -> list[str]:
             general = op_type.replace(shape, "", 1)
             keys += [f"{general}:{kind}", general]
     return keys
-
-
-def table_seconds(times: Sequence[tuple[float, float]], amount: float) -> float:
-    """A call's seconds from a table's (size, seconds) points, at an end point's rate beyond them.
-    Between two points whose per-unit time falls with size (a call's fixed cost spread wider),
-    affine in size: t = t0 + (t1 − t0)·(n − n0) ÷ (n1 − n0); where it rises (the data outgrew
-    a cache), the per-unit time linear in log(n), as interpolate gives it."""
-    (first, first_s), (last, last_s) = times[0], times[-1]
-    if amount <= first:
-        return amount * first_s / first
-    for (x0, t0), (x1, t1) in itertools.pairwise(times):
-        if amount <= x1:
-            if t1 / x1 <= t0 / x0:
-                return t0 + (t1 - t0) * (amount - x0) / (x1 - x0)
-            return amount * interpolate(((x0, t0 / x0), (x1, t1 / x1)), amount)
-    return amount * last_s / last
 
 
 def interpolate(points: tuple[tuple[float, float], ...], amount: float) -> float:
