@@ -488,16 +488,14 @@ _PER_CALL = frozenset({"Conv", "ConvInteger"})
 # more threads the images share them (2 threads: batch 2 takes 1.2–1.9× batch 1, 64→64 3×3 on 56²
 # 425 µs against 344): the batch is one call there.
 _PER_IMAGE = frozenset({"QLinearConv"})
+_TIMED_BY_CALLS = _PER_CALL | _PER_IMAGE
+# Any thread count above one, where the call counts of several threads apply.
+SEVERAL_THREADS = 2
 
 
 def per_image(cost: NodeCost) -> bool:
     """Whether onnxruntime runs the node one image at a time on one thread (its QLinearConv)."""
     return _SAME_KERNEL.get(cost.op_type, cost.op_type) in _PER_IMAGE
-
-
-_TIMED_BY_CALLS = _PER_CALL | _PER_IMAGE
-# Any thread count above one, where the call counts of several threads apply.
-SEVERAL_THREADS = 2
 
 
 def _steps(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> Dim:

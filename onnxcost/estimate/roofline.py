@@ -547,7 +547,9 @@ def _node_estimate(figures: _Figures, profile: HardwareProfile, cold_bytes: floa
     is left empty: one estimate serves every node with these figures). In a cold run
     (`cold_bytes`: the cache's capacity, cold_capacity_bytes; 0 for a warm one), a table-timed
     node whose own bytes fit in that cache takes its op's cold_start_s per kernel call on top: its
-    table was timed with its operands in cache. (A control-flow body's nodes do not: not measured.)"""
+    table was timed with its operands in cache. (A control-flow body's nodes do not: not measured.)
+    On one thread a per-image kernel of n images takes images_factor(n, next_image_share) × n × its
+    table's time for one, a control-flow body's too (it runs its images the same way)."""
     if figures.body:
         return _control_estimate(figures, profile)
     flops = figures.flops

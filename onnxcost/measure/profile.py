@@ -13,6 +13,7 @@ import bisect
 import json
 import os
 import statistics
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -48,6 +49,9 @@ def session(model: str | bytes, threads: int, profile: bool = False):  # type: i
     options.log_severity_level = 3
     if profile:
         options.enable_profiling = True
+        # its trace goes to the temporary directory (measure reads and removes it), not the
+        # user's working directory
+        options.profile_file_prefix = os.path.join(tempfile.gettempdir(), f"onnxcost_profile_{os.getpid()}")
     try:
         return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime's Fail, InvalidGraph, NotImplemented...

@@ -230,3 +230,21 @@ def test_the_next_image_share_is_the_median_of_two_images_over_one(
 def test_passes_keep_the_median_next_image_share() -> None:
     measured = combine(1, [], [(Overheads(1e-6, 1e-7, 1.0, (), share), []) for share in (0.9, 1.02, 0.95)])
     assert measured.overheads.next_image_share == 0.95
+
+
+def test_a_pair_without_its_convolution_timed_gives_no_share(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    from onnxcost.measure.calibration import run
+
+    model = bench.overhead(1).model
+    pairs = [(bench.Bench("a×1", model), bench.Bench("a×2", model))]
+
+    def fake_run(which, threads, folder, costs=None, scale=None):  # type: ignore[no-untyped-def]
+        # the profiler saw only the transposes: no MAC-class sample
+        return run.Measurement(1e-4, (1e-4,), 1, {}), (Sample("Transpose", "movement", 1e4, 3e-6),)
+
+    monkeypatch.setattr(run, "image_benchmarks", lambda: pairs)
+    monkeypatch.setattr(run, "_run", fake_run)
+    # no pair measured: no figure (1.0, which the profile leaves out)
+    assert run.next_image_share(str(tmp_path), Overheads(4e-6, 1e-7)) == 1.0

@@ -88,6 +88,21 @@ def test_validate_on_a_bundled_profile(tmp_path: Path) -> None:
     assert "total" in out and "overhead" in out
 
 
+def test_validate_writes_nothing_in_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # onnxruntime's profiler writes its trace where it is told: the temporary directory, and
+    # validate removes it there too
+    import tempfile
+
+    monkeypatch.chdir(tmp_path)
+    before = set(Path(tempfile.gettempdir()).glob("onnxcost_profile_*"))
+    code, _, err = run("validate", str(MODELS / "ic_resnet8.onnx"), "--runs", "3")
+    assert code == 0, err
+    assert list(tmp_path.iterdir()) == []
+    assert set(Path(tempfile.gettempdir()).glob("onnxcost_profile_*")) == before
+
+
 def test_validate_refuses_what_it_cannot_run(tmp_path: Path) -> None:
     code, _, err = run("validate", str(tmp_path / "missing.onnx"))
     assert code == 2 and "validate needs a model file" in err

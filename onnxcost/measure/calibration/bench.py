@@ -623,7 +623,8 @@ def cold_benchmarks() -> list[Bench]:
 
 def image_benchmarks() -> list[tuple[Bench, Bench]]:
     """QLinearConvs of one image and of two (next_image_share): onnxruntime runs one image at a
-    time on one thread, and the second took 0.93–1.02 × the first's time here (docs/method.md)."""
+    time on one thread, and by the profiler the second took 0.87–0.96 × the first's time here, the
+    median of five pairs in a pass (docs/method.md)."""
     shapes = (((3, 224, 16, 7), {"stride": 2}), ((16, 56, 16, 3), {}), ((64, 28, 64, 3), {}),
               ((32, 56, 64, 1), {}), ((96, 28, 96, 3), {"group": 96}))  # fmt: skip
     return [(qlinear_conv(*size, **given), qlinear_conv(*size, **given, batch=2)) for size, given in shapes]

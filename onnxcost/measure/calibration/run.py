@@ -56,7 +56,8 @@ def passes(quick: bool) -> int:
 @dataclass(frozen=True)
 class Overheads:
     """Seconds a run costs beyond its kernels, and a node beyond its kernel; how much longer light
-    nodes take among heavy kernels than alone (bench.context)."""
+    nodes take among heavy kernels than alone (bench.context); the integer GEMMs' cold starts; a
+    per-image kernel's further images' share of its first's time (1 thread only)."""
 
     run_s: float
     node_s: float
@@ -151,8 +152,8 @@ def node_samples(
 def overheads(threads: int, folder: str, cache_bytes: int = 0) -> Overheads:
     """From the wall times of a chain of one Neg node and of CHAIN_NODES on one element: a node
     costs the difference ÷ (CHAIN_NODES − 1) (its one-element kernel included), and the run what
-    the one-node chain takes beyond its node; then light_after_heavy (context_factor) and, given
-    the per-core cache's size, cold_start_s (cold_starts)."""
+    the one-node chain takes beyond its node; then light_after_heavy (context_factor), on one
+    thread next_image_share, and, given the per-core cache's size, cold_start_s (cold_starts)."""
     one, _ = _run(overhead(1), threads, folder)
     many, _ = _run(overhead(CHAIN_NODES), threads, folder)
     node_s = max((many.latency_s - one.latency_s) / (CHAIN_NODES - 1), 0.0)
@@ -180,7 +181,8 @@ def next_image_share(folder: str, costs: Overheads) -> float:
             times[images] += [images * s.seconds for s in found if s.kind in MAC_CLASSES][:1]
         if len(times[1]) == len(times[2]) == 2 and min(times[1]) > 0:
             shares.append(sum(times[2]) / sum(times[1]) - 1)
-    return statistics.median(shares) if shares else 1.0
+    share = statistics.median(shares) if shares else 1.0
+    return share if share > 0 else 1.0  # a second image no slower than none: noise, no figure
 
 
 def context_factor(threads: int, folder: str, run_s: float, node_s: float) -> float:
