@@ -43,7 +43,7 @@ def seconds(value: float | None) -> str:
     for scale, suffix in ((1.0, "s"), (1e-3, "ms"), (1e-6, "µs"), (1e-9, "ns")):
         if abs(value) >= scale:
             return f"{value / scale:.3g} {suffix}"
-    return f"{value:.3g} s"
+    return f"{value / 1e-9:.3g} ns" if value else "0 s"  # under a nanosecond: 4.95e-10 → '0.495 ns'
 
 
 def joules(value: float | None) -> str:
