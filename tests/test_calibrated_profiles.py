@@ -146,6 +146,8 @@ def test_narrow_and_masked_keys_fall_back_to_the_general_kernel() -> None:
     assert op_table_keys("Softmax.masked", "normalization") == [
         "Softmax.masked:normalization", "Softmax.masked", "Softmax:normalization", "Softmax",
     ]  # fmt: skip
+    # a Softmax off the last axis falls back on the ordinary one's table
+    assert op_table_keys("Softmax.axis", "normalization")[2:] == ["Softmax:normalization", "Softmax"]
 
 
 def test_a_broadcast_is_timed_per_step_only_by_a_broadcast_table(tmp_path: Path) -> None:

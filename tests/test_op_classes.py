@@ -68,6 +68,14 @@ def _node(model, op_type: str, runtime: str = ""):  # type: ignore[no-untyped-de
         (bench.pool("MaxPool", 32, 56), "MaxPool", "MaxPool", "pooling"),
         (bench.transpose((64, 768), [1, 0]), "Transpose", "Transpose", "movement"),
         (bench.binary("Add", 1000), "Add", "Add", "elementwise"),
+        # transposed: a GEMM and col2im, no channel marks; weights [C, M/group, k, k], so one of 24
+        # channels to 1 is not depthwise
+        (bench.conv_transpose(24, 160, 24), "ConvTranspose", "ConvTranspose", "dense"),
+        (bench.conv_transpose(24, 320, 1), "ConvTranspose", "ConvTranspose", "dense"),
+        (bench.conv_transpose(64, 56, 64, k=3, group=64), "ConvTranspose", "ConvTranspose.dw", "depthwise"),
+        (bench.softmax_axis(16, 4, 2100), "Softmax", "Softmax.axis", "normalization"),
+        (bench.where(1000), "Where", "Where", "movement"),
+        (bench.pool("GlobalAveragePool", 24, 80), "GlobalAveragePool", "GlobalAveragePool", "pooling"),
     ],
 )
 def test_key_and_class(model, op: str, key: str, kind: str) -> None:  # type: ignore[no-untyped-def]

@@ -588,8 +588,8 @@ def op_table_keys(op_type: str, kind: str) -> list[str]:
     "Conv.1x1.u8u8", then the key without one of its marks, in this order: the few-channels ones
     (".narrow", ".stem", ".shallow": a narrow stem falls back on the stems), the pointwise one,
     ".gemv", then the variants ".wide", ".masked", ".broadcast", ".blocks", ".generic",
-    ".strided", ".patch" and ".steps" (the op's ordinary kernel; a recurrent op's table of whole
-    steps)."""
+    ".strided", ".patch", ".steps" and ".axis" (the op's ordinary kernel; a recurrent op's table of
+    whole steps)."""
     keys = [f"{op_type}:{kind}", op_type]
     for shape in (
         ".narrow",
@@ -605,6 +605,7 @@ def op_table_keys(op_type: str, kind: str) -> list[str]:
         ".strided",
         ".patch",
         ".steps",
+        ".axis",
     ):
         if shape in op_type:
             general = op_type.replace(shape, "", 1)

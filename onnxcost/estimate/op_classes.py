@@ -22,6 +22,7 @@ CLASSES = (*MAC_CLASSES, *ELEMENT_CLASSES)
 
 _CONVS = frozenset({"Conv", "ConvTranspose", "FusedConv", "QLinearConv", "ConvInteger", "NhwcConv",
                     "QLinearConvTranspose"})  # fmt: skip
+_TRANSPOSED_CONVS = frozenset({"ConvTranspose", "QLinearConvTranspose"})
 _RAW_INTEGER = frozenset({"ConvInteger", "MatMulInteger"})
 _RECURRENT = frozenset({"LSTM", "GRU", "RNN", "DynamicQuantizeLSTM", "AttnLSTM"})
 # Float recurrent ops whose input projection onnxruntime runs as one GEMM over every step before
@@ -148,7 +149,9 @@ def op_key(cost: NodeCost, tensors: Mapping[str, TensorInfo], masked: bool = Fal
                 key += ".narrow"
             if weight is not None and weight.shape is not None and _taps(weight.shape) > WIDE_DEPTHWISE_TAPS:
                 key += ".wide"
-        elif cost.kernel != "patch":  # a patch embedding is one GEMM over C·k·k: no channel marks
+        elif cost.kernel != "patch" and op not in _TRANSPOSED_CONVS:
+            # a patch embedding is one GEMM over C·k·k, a transposed one a GEMM and a scatter of
+            # its columns (col2im): no channel marks
             pointwise = _is_pointwise(cost, tensors)
             if pointwise:
                 key += ".1x1"
@@ -443,13 +446,23 @@ def _taps(shape: tuple[Dim, ...]) -> int:
 
 def _is_depthwise(cost: NodeCost, tensors: Mapping[str, TensorInfo]) -> bool:
     """A convolution of one input channel per group (weights [M, 1, k...]) over several groups
-    (an input of several channels: one of one channel is an ordinary convolution)."""
+    (an input of several channels: one of one channel is an ordinary convolution). A transposed
+    one's weights are [C, M/group, k...]: one output channel a group, as many as it has inputs
+    (one of 24 channels to 1 is an ordinary one)."""
     weight = _weight(cost, tensors)
     data = tensors.get(cost.inputs[0]) if cost.inputs else None
     if weight is None or weight.shape is None or len(weight.shape) < 3:
         return False
-    channels = data.shape[1] if data is not None and data.shape is not None and len(data.shape) > 1 else None
+    channels = _channels(data)
+    if cost.op_type in _TRANSPOSED_CONVS:
+        out = _channels(tensors.get(cost.outputs[0])) if cost.outputs else None
+        return weight.shape[1] == 1 and channels == out and channels not in (None, 1)
     return weight.shape[1] == 1 and weight.shape[0] != 1 and channels != 1
+
+
+def _channels(info: TensorInfo | None) -> Dim | None:
+    """Axis 1 of a tensor of known shape and rank 2 or more (its channels), else None."""
+    return info.shape[1] if info is not None and info.shape is not None and len(info.shape) > 1 else None
 
 
 # Ops that copy rows picked from a table: their work is their output, however large the table.

@@ -96,3 +96,27 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_rule(case: Case) -> None:
     check(case)
+
+
+# 1·16·4·2,100 = 134,400 elements: Softmax 5 each = 672,000; LogSoftmax adds a log a row
+@pytest.mark.parametrize(
+    ("shape", "opset", "axis", "kernel", "flops", "log_flops"),
+    [
+        # a YOLO head's 16 bins on axis 1, moved last and back: rows 134,400 ÷ 16 = 8,400
+        ((1, 16, 4, 2100), 13, 1, "axis", 672_000, 680_400),
+        # the last axis: rows in place, 134,400 ÷ 2,100 = 64
+        ((1, 16, 4, 2100), 13, -1, "", 672_000, 672_064),
+        ((1, 16, 4, 2100), 13, 3, "", 672_000, 672_064),
+        # opset 11 flattens at the axis: rows of 4·2,100 in place, 1 row (the dims before axis 1)
+        ((1, 16, 4, 2100), 11, 1, "", 672_000, 672_001),
+        # 4·10 = 40 elements on axis 0: 200; rows 40 ÷ 4 = 10
+        ((4, 10), 13, 0, "axis", 200, 210),
+    ],
+)
+def test_a_softmax_off_the_last_axis_runs_a_kernel_of_its_own(
+    shape: tuple[int, ...], opset: int, axis: int, kernel: str, flops: int, log_flops: int
+) -> None:
+    for op, expected in (("Softmax", flops), ("LogSoftmax", log_flops)):
+        case = Case(op, [In("x", shape)], opset=opset, attrs={"axis": axis}, macs=0, flops=expected,
+                    why=f"{op}-{opset} axis {axis}")  # fmt: skip
+        assert check(case).kernel == kernel

@@ -83,6 +83,25 @@ def conv(c: int, size: int, m: int, k: int, stride: int = 1, group: int = 1) -> 
     return Bench(label, _model([node], x, [_weight("w", m, c // group, k, k), _weight("b", m)]))
 
 
+def conv_transpose(
+    c: int, size: int, m: int, k: int = 2, stride: int = 2, batch: int = 1, group: int = 1
+) -> Bench:
+    """A transposed convolution (a decoder's or a feature pyramid's upsampling): onnxruntime runs a
+    GEMM of the weights by the input, then adds each column into its window of the output (col2im)."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [batch, c, size, size])
+    node = h.make_node(
+        "ConvTranspose",
+        ["x", "w", "b"],
+        ["y"],
+        name="op",
+        kernel_shape=[k, k],
+        strides=[stride] * 2,
+        group=group,
+    )
+    label = f"{'depthwise ' if group > 1 else ''}ConvTranspose {batch}×{c}→{m} {size}² k{k} s{stride}"
+    return Bench(label, _model([node], x, [_weight("w", c, m // group, k, k), _weight("b", m)]))
+
+
 def conv1d(c: int, length: int, m: int, k: int, group: int = 1, batch: int = 1, stride: int = 1) -> Bench:
     """A one-dimensional convolution (audio, sequences): no NCHWc kernel runs it. Strided and
     unpadded, it is a short-time Fourier transform's frames (`stride`: the hop)."""
@@ -481,6 +500,24 @@ def pool(op: str, c: int, size: int, k: int = 3, stride: int = 2) -> Bench:
     return Bench(f"{op} {c}×{size}²", _model([h.make_node(op, ["x"], ["y"], name="op", **attrs)], x, []))
 
 
+def softmax_axis(bins: int, count: int, width: int) -> Bench:
+    """Softmax over axis 1 of [1, bins, count, width] (a detector's distribution over box-edge bins):
+    not the last axis, which onnxruntime moves last and back."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [1, bins, count, width])
+    node = h.make_node("Softmax", ["x"], ["y"], name="op", axis=1)
+    return Bench(f"Softmax over axis 1 of {bins}×{count}×{width}", _model([node], x, []))
+
+
+def where(elements: int) -> Bench:
+    """Where(mask, a one-element constant, x): a mask filled in (attention scores' masked_fill). The
+    mask is in runs, the first half True, as a padding or causal mask is (one of random values ran
+    3 ns an element here, branches mispredicted, against 0.9 in a MiniLM's masked_fill)."""
+    x = h.make_tensor_value_info("x", T.FLOAT, [elements])
+    mask = nh.from_array(np.arange(elements) < elements // 2, "mask")
+    node = h.make_node("Where", ["mask", "fill", "x"], ["y"], name="op")
+    return Bench(f"Where {elements:,}", _model([node], x, [mask, _scalar("fill", -1e4, np.float32)]))
+
+
 def transpose(shape: tuple[int, ...], perm: list[int]) -> Bench:
     x = h.make_tensor_value_info("x", T.FLOAT, list(shape))
     node = h.make_node("Transpose", ["x"], ["y"], name="op", perm=perm)
@@ -751,6 +788,19 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
             )
         ],
         [conv1d(c, n, c, 3, group=c) for c, n in ((64, 1000), (256, 500))],
+        # upsampling by 2 (k2 s2): a detector's pyramid, a U-Net's decoder, a few images of 4×4
+        [
+            conv_transpose(c, size, m, batch=b)
+            for b, c, size, m in (
+                (1, 24, 160, 24),
+                (1, 24, 60, 24),
+                (1, 24, 15, 24),
+                (10, 24, 4, 24),
+                (2, 64, 32, 32),
+                (1, 128, 28, 64),
+                (1, 24, 320, 1),
+            )
+        ],
         # a streaming model's few frames a call (voice activity, keyword spotting): pointwise ones
         # and a one-channel filter of 1,000 to 130,000 FLOPs, below which the tables' rates held
         # and a call's fixed cost was lost (Silero VAD v3's 1x1 convolutions: 0.4 µs predicted),
@@ -970,6 +1020,13 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         # a stem's pooling over more than the L2 holds (ResNet's 64×112², 16×112² on two images):
         # MaxPool took 0.065 ns an element on 16×112² and 0.15–0.17 on 32×112² and 64×112² here
         [pool(op, c, 112) for op in ("MaxPool", "AveragePool") for c in (32, 64)],
+        # channels not a multiple of 16: no NCHWc kernel, onnxruntime's own (0.2 ns an element here,
+        # four times the pooling class's); NCHWc ones past the L2 (96×160²: 0.21 ns an element)
+        [
+            pool("GlobalAveragePool", c, size)
+            for c, size in ((8, 32), (40, 40), (200, 14), (24, 80), (24, 160))
+        ],
+        [pool("GlobalAveragePool", 96, size) for size in (80, 160)],
         [
             transpose(s, p)
             for s, p in (
@@ -991,6 +1048,9 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
             )
         ],
         [concat(n) for n in sizes],
+        [where(n) for n in sizes[:4]],
+        # a YOLO head's 16 bins over 525 to 8,400 anchors, 4 box edges each
+        [softmax_axis(16, 4, anchors) for anchors in (525, 2100, 8400)],
         [gather(r, w, t) for r, w, t in ((16, 128, 1000), (128, 768, 30522), (512, 768, 30522))],
         [resize(c, size) for c, size in ((16, 28), (64, 56), (128, 28))],
         [quantize(op, n) for op in ("QuantizeLinear", "DequantizeLinear") for n in sizes],
