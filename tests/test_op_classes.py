@@ -252,14 +252,16 @@ def test_a_strided_depthwise_convolution_is_a_kernel_of_its_own() -> None:
     assert op_key(cost, tensors) == "Conv"
 
 
-def test_a_blocked_convolution_is_one_call_per_image() -> None:
-    # onnxruntime's NCHWc Conv of a batch of 2 images (the graph as onnxruntime runs it)
+def test_a_blocked_convolution_is_one_call_per_image_on_one_thread() -> None:
+    # onnxruntime's NCHWc Conv of a batch of 2 images (the graph as onnxruntime runs it): on one
+    # thread one image after the other; on two, one call, its threads sharing out both images
     model = bench.conv(64, 28, 64, 3).model
     model.graph.input[0].type.tensor_type.shape.dim[0].dim_value = 2
     analysis = prepare(model, runtime="onnxruntime-cpu")
     cost = next(c for c in analysis.costs if c.op_type == "Conv")
     assert cost.domain == "com.microsoft.nchwc"
     assert kernel_calls(cost, analysis.graph.tensors) == 2
+    assert kernel_calls(cost, analysis.graph.tensors, threads=2) == 1
 
 
 def test_a_float_recurrent_node_projects_its_input_in_one_gemm() -> None:
