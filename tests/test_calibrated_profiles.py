@@ -423,3 +423,54 @@ def test_the_assumptions_say_whether_the_run_was_cold(tmp_path: Path) -> None:
     assert said[0].startswith("footprint 393216 B") and "of the 262144 B cache" in said[0]
     # 16 KiB + 64 KiB = 81,920 bytes: under it
     assert said[1] == "footprint 81920 B (0: unknown), not over 0.5 of the cache: no cold_start_s added"
+
+
+# CALIBRATED with a table for movement (the Transpose) too
+MOVING = CALIBRATED.replace(
+    "[op_types.", '[op_classes.movement]\ns_per_element = [[1e3, 1e-9], [1e6, 3e-10]]\n\n[op_types.', 1
+).replace('"op_classes.dense" = "test"', '"op_classes.dense" = "test"\n"op_classes.movement" = "test"')
+
+
+def _remote_profile(tmp_path: Path, threads: int = 2, remote: str = "1e-10"):  # type: ignore[no-untyped-def]
+    """MOVING on `threads` threads with a light node taking `remote` s a byte another core wrote."""
+    text = MOVING.replace("threads = 2\n", f"threads = {threads}\n")
+    if remote != "0":  # none: no figure, and so no source
+        overhead, source = "run_overhead_s = 4e-6\n", '"run_overhead_s" = "test"'
+        text = text.replace(overhead, f"{overhead}remote_s_per_byte = {remote}\n")
+        text = text.replace(source, f'{source}\n"remote_s_per_byte" = "test"')
+    return load_profile(write(tmp_path, text, f"remote{threads}-{remote}.toml"))
+
+
+def test_a_light_node_reads_what_a_parallel_kernel_wrote_from_the_other_cores(tmp_path: Path) -> None:
+    from onnxcost.measure.calibration import bench
+
+    plain, remote = _remote_profile(tmp_path, remote="0"), _remote_profile(tmp_path)
+    assert (plain.remote_s_per_byte, remote.remote_s_per_byte) == (0.0, 1e-10)
+    extra = {}
+    for producer, consumer in bench.REMOTE_PAIRS:
+        model = bench.remote(producer, consumer, heavy=True, light=True).model
+        before, after = _compute_s(model, plain), _compute_s(model, remote)
+        extra[producer, consumer] = {name: after[name] - before[name] for name in before}
+    # each consumer reads 256 × 64 floats = 65,536 bytes its producer wrote, half of them on the
+    # other thread's core: 32,768 × 1e-10 = 3.2768 µs more
+    assert extra["MatMul", "Mul"]["consumer3"] == pytest.approx(3.2768e-6)
+    assert extra["LayerNormalization", "Add"]["consumer3"] == pytest.approx(3.2768e-6)
+    # the Transpose reads a MatMul's output through the view (Reshape) that closes the block before
+    assert extra["MatMul", "Transpose"]["consumer3"] == pytest.approx(3.2768e-6)
+    # the producers themselves (the first reads the graph's input) take nothing more
+    assert extra["MatMul", "Mul"]["producer3"] == 0.0
+    assert extra["LayerNormalization", "Add"]["producer0"] == 0.0
+
+
+def test_no_remote_reads_on_one_thread_nor_after_a_light_node(tmp_path: Path) -> None:
+    from onnxcost.measure.calibration import bench
+
+    plain = _remote_profile(tmp_path, threads=1, remote="0")
+    both = bench.remote("MatMul", "Mul", heavy=True, light=True).model
+    # one thread: the writer and the reader share a core
+    one = _remote_profile(tmp_path, threads=1)
+    assert _compute_s(both, one)["consumer3"] == pytest.approx(_compute_s(both, plain)["consumer3"])
+    # a chain of Muls alone: each reads what the Mul before it wrote, split the same way
+    light = bench.remote("MatMul", "Mul", heavy=False, light=True).model
+    two, none = _remote_profile(tmp_path), _remote_profile(tmp_path, remote="0")
+    assert _compute_s(light, two)["consumer3"] == pytest.approx(_compute_s(light, none)["consumer3"])

@@ -101,6 +101,7 @@ _OPTIONAL = (
     "light_after_heavy",
     "cold_start_s",
     "next_image_share",
+    "remote_s_per_byte",
 )
 # The runtimes a profile may name; onnxcost.model.lower rewrites the graph as the first one runs it.
 RUNTIMES: tuple[str, ...] = ("onnxruntime-cpu", "onnxruntime-cuda", "tensorrt", "tflite-micro", "x-cube-ai")
@@ -292,6 +293,7 @@ def figure_keys(profile: HardwareProfile) -> list[str]:
     keys += ["light_after_heavy"] if profile.light_after_heavy != 1.0 else []
     keys += ["cold_start_s"] if profile.cold_start_s else []
     keys += ["next_image_share"] if profile.next_image_share != 1.0 else []
+    keys += ["remote_s_per_byte"] if profile.remote_s_per_byte else []
     keys += ["compute_efficiency", "memory_efficiency"]
     keys += [f"peak_ops_per_s.{dtype}" for dtype in profile.peak_ops_per_s]
     keys += [f"energy_pj_per_op.{dtype}" for dtype in profile.energy_pj_per_op]
@@ -368,6 +370,9 @@ def parse_profile(data: Mapping[str, Any], where: str = "<profile>") -> Hardware
         tf32_matmul=_tf32(where, data.get("tf32_matmul", False), peaks),
         light_after_heavy=_number(where, "light_after_heavy", data.get("light_after_heavy", 1.0)),
         next_image_share=_number(where, "next_image_share", data.get("next_image_share", 1.0)),
+        remote_s_per_byte=_number(
+            where, "remote_s_per_byte", data.get("remote_s_per_byte", 0.0), allow_zero=True
+        ),
         cold_start_s={
             key: _number(where, f"cold_start_s.{key}", value, allow_zero=True)
             for key, value in _table(where, "cold_start_s", data.get("cold_start_s", {})).items()

@@ -99,6 +99,8 @@ INTEGER_NARROW_PRODUCT = 128
 _INTEGER_MATRIX = frozenset(
     {"QLinearMatMul", "MatMulInteger", "DynamicQuantizeMatMul", "MatMulIntegerToFloat", "QGemm"}
 )
+# Every matrix product, float and integer (not the convolutions).
+MATRIX_PRODUCTS = _MATRIX | _INTEGER_MATRIX
 # An integer convolution of fewer input channels (per group) than this is a GEMM too shallow to
 # fill MLAS's integer kernel (measured here, one thread: uint8 QLinearConv →96 1×1 on 56×56, 8
 # input channels 117 GOPS, 16: 207, 24: 283, 32: 332, 64: 488; 3×3 ones of 14.6 MOPs, 16→16 on
@@ -544,9 +546,10 @@ def kernel_calls(cost: NodeCost, tensors: Mapping[str, TensorInfo], threads: int
     """How many kernel calls a node's work is split into on `threads` threads: batch × groups for a
     generic convolution, batch for a blocked-layout one (nchwc.Conv) and for QLinearConv on one
     thread (on several, their threads share out the images with the rest: measured here, two
-    images of a 16→16 to 128→128 NCHWc 3×3 on 2 threads took 0.83–0.94 × twice one's time), the spans of a broadcast (broadcast_span), the blocks a Transpose copies (block_span),
-    the steps of a recurrent node (one after another: a step's size sets its rate), which a
-    calibrated table times per call; else 1."""
+    images of a 16→16 to 128→128 NCHWc 3×3 on 2 threads took 0.83–0.94 × twice one's time), the
+    spans of a broadcast (broadcast_span), the blocks a Transpose copies (block_span), the steps
+    of a recurrent node (one after another: a step's size sets its rate), which a calibrated table
+    times per call; else 1."""
     op = _SAME_KERNEL.get(cost.op_type, cost.op_type)
     if op in _RECURRENT and cost.macs != 0:
         return _steps(cost, tensors)

@@ -37,6 +37,7 @@ from onnxcost.estimate.hardware import (
 )
 from onnxcost.estimate.op_classes import (
     MAC_CLASSES,
+    MATRIX_PRODUCTS,
     epilogue,
     masked_softmaxes,
     node_class,
@@ -65,6 +66,17 @@ LIGHT_CLASSES = frozenset({"elementwise", "movement", "normalization"})
 # (views and fused nodes counted). Transcendental ops, themselves 512-bit work, and pooling are
 # left out, as are a control-flow body's nodes: the factor was measured on none of them.
 HEAVY_REACH_NODES = 8
+# The light classes that read a heavy kernel's output from another core's cache on several threads
+# (measured here: a Neg of 256×64 after a MatMul 8.9 µs on 2 threads, 1.4 on 1; an Add of 2×128×256
+# 22 µs against 9.6 alone, a Transpose 42 against 21); a LayerNormalization or Softmax after one
+# runs no slower (by rows, as the GEMM split its output), nor does a node that does not read
+# (a view).
+REMOTE_READERS = frozenset({"elementwise", "transcendental", "movement"})
+REMOTE_WRITERS = MATRIX_PRODUCTS | {
+    "LayerNormalization", "SkipLayerNormalization", "SimplifiedLayerNormalization",
+    "SkipSimplifiedLayerNormalization", "Softmax", "Gelu", "BiasGelu", "FastGelu", "QuickGelu",
+}  # fmt: skip
+QUANTIZING_READERS = frozenset({"DynamicQuantizeMatMul", "DynamicQuantizeLinear"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,11 +167,13 @@ def plan_estimate(
     group_of = []
     masked = masked_softmaxes(runnable, tensors or {})
     since_heavy = HEAVY_REACH_NODES + 1  # nodes run since the last heavy kernel
+    heavy_outputs: set[str] = set()  # tensors a heavy kernel wrote, views of them included
     for cost in runnable:
         figures = _figures(cost, fusion, tensors or {}, cost.name in masked)
         if figures.kind in LIGHT_CLASSES and since_heavy <= HEAVY_REACH_NODES:
             figures = replace(figures, among_heavy=True)
         since_heavy = 1 if figures.kind in MAC_CLASSES else since_heavy + 1
+        figures = _with_remote_bytes(figures, cost, tensors or {}, heavy_outputs)
         index = index_of.get(figures)
         if index is None:
             index = index_of[figures] = len(groups)
@@ -167,6 +181,26 @@ def plan_estimate(
         groups[index][1] += 1
         group_of.append(index)
     return EstimatePlan(fuse, fusion, runnable, skipped, tuple(tuple(g) for g in groups), tuple(group_of))
+
+
+def _with_remote_bytes(
+    figures: _Figures, cost: NodeCost, tensors: Mapping[str, TensorInfo], heavy_outputs: set[str]
+) -> _Figures:
+    """The figures with remote_bytes (the bytes of the inputs in `heavy_outputs` of a REMOTE_READERS
+    node that runs), and `heavy_outputs` with the node's outputs where it is a heavy kernel or a
+    view or fused node of a heavy kernel's output."""
+    reads_heavy = [name for name in cost.inputs if name in heavy_outputs]
+    passes_on = figures.view or figures.fused
+    if cost.op_type in REMOTE_WRITERS or (passes_on and reads_heavy[:1] == cost.inputs[:1]):
+        heavy_outputs.update(cost.outputs)
+    if cost.op_type in QUANTIZING_READERS:
+        reads_heavy = [name for name in cost.inputs[:1] if name in heavy_outputs]
+    elif passes_on or figures.kind not in REMOTE_READERS:
+        return figures
+    if not reads_heavy:
+        return figures
+    sizes = [tensors[name].nbytes if name in tensors else None for name in reads_heavy]
+    return replace(figures, remote_bytes=sum(size for size in sizes if size is not None))
 
 
 def estimate_plan(
@@ -261,6 +295,9 @@ class _Figures:
     body: tuple[tuple[_Figures, Dim], ...] = ()
     among_heavy: bool = False  # a light node with a heavy kernel among the HEAVY_REACH_NODES before it
     per_image: bool = False  # run one image at a time on one thread (op_classes.per_image)
+    # bytes of its inputs a heavy kernel wrote (views and fused nodes looked through), of a remote
+    # reader (REMOTE_READERS): on several threads part of them lies in another core's cache
+    remote_bytes: Dim = 0
 
 
 def _figures(
@@ -341,7 +378,7 @@ def _bound_groups(
 def _bound(figures: _Figures, node: str, bindings: Mapping[str, int]) -> _Figures:
     """The figures as numbers; a formula left over is an error naming its dims."""
     values = (figures.flops, figures.weights, figures.activations, figures.amount, figures.calls,
-              figures.serial_calls, figures.epilogue_amount, figures.projection,
+              figures.serial_calls, figures.epilogue_amount, figures.projection, figures.remote_bytes,
               *(v for _, v in figures.macs_by_dtype))  # fmt: skip
     if figures.body:
         figures = replace(figures, body=_bound_body(figures.body, node, bindings))
@@ -358,6 +395,7 @@ def _bound(figures: _Figures, node: str, bindings: Mapping[str, int]) -> _Figure
         serial_calls=_number(figures.serial_calls, node, "kernel calls", bindings),
         epilogue_amount=_number(figures.epilogue_amount, node, "output elements", bindings),
         projection=_number(figures.projection, node, "projection operations", bindings),
+        remote_bytes=_number(figures.remote_bytes, node, "activation bytes", bindings),
     )
 
 
@@ -526,6 +564,13 @@ def _weights_once(figures: _Figures) -> float:
     return sum(_weights_once(body) for body, _ in figures.body)
 
 
+def remote_seconds(profile: HardwareProfile, heavy_bytes: float) -> float:
+    """The time to read `heavy_bytes` a heavy kernel wrote on the profile's threads:
+    heavy_bytes × (threads − 1) ÷ threads × remote_s_per_byte (0 on one thread)."""
+    threads = max(profile.threads, 1)
+    return heavy_bytes * (threads - 1) / threads * profile.remote_s_per_byte
+
+
 def images_factor(images: int, next_image_share: float) -> float:
     """A per-image kernel's time on `images` images ÷ (`images` × its time on one):
     (1 + (images − 1) × next_image_share) ÷ images."""
@@ -560,8 +605,9 @@ def _node_estimate(figures: _Figures, profile: HardwareProfile, cold_bytes: floa
         compute_s = calibrated  # measured per element, memory traffic included
         if figures.among_heavy:
             compute_s *= profile.light_after_heavy
+        compute_s += remote_seconds(profile, figures.remote_bytes)
     elif calibrated is not None:
-        compute_s = calibrated
+        compute_s = calibrated + remote_seconds(profile, figures.remote_bytes)
         if figures.per_image and profile.threads == 1 and isinstance(calls, int) and calls > 1:
             compute_s *= images_factor(calls, profile.next_image_share)
     else:

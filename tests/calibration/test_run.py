@@ -248,3 +248,45 @@ def test_a_pair_without_its_convolution_timed_gives_no_share(
     monkeypatch.setattr(run, "_run", fake_run)
     # no pair measured: no figure (1.0, which the profile leaves out)
     assert run.next_image_share(str(tmp_path), Overheads(4e-6, 1e-7)) == 1.0
+
+
+def test_the_remote_read_is_the_pairs_extra_time_over_the_bytes_the_other_thread_wrote(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    from onnxcost.measure.calibration import run
+
+    # wall times by pair and graph: (producers then consumers, producers alone, consumers alone)
+    walls = {
+        ("MatMul", "Mul"): (300e-6, 150e-6, 50e-6),
+        ("MatMul", "Transpose"): (250e-6, 150e-6, 54e-6),
+        ("LayerNormalization", "Add"): (210e-6, 150e-6, 54e-6),
+    }
+
+    def fake_remote(producer, consumer, heavy, light):  # type: ignore[no-untyped-def]
+        return bench.Bench(f"{producer}|{consumer}|{heavy}|{light}", bench.overhead(1).model)
+
+    graphs: list[str] = []
+    monkeypatch.setattr(run.onnx, "save", lambda model, path: None)
+    monkeypatch.setattr(run, "session", lambda path, threads: graphs[-1])
+    monkeypatch.setattr(run, "random_feeds", lambda sess, shapes: {})
+
+    def fake_times(label, feeds, runs):  # type: ignore[no-untyped-def]
+        producer, consumer, heavy, light = label.split("|")
+        both, alone, light_s = walls[producer, consumer]
+        return [both if heavy == light == "True" else alone if heavy == "True" else light_s] * 3
+
+    monkeypatch.setattr(run, "time_runs", fake_times)
+    real = bench.remote
+    monkeypatch.setattr(run, "remote", lambda *a: (graphs.append(fake_remote(*a).label), real(*a))[1])
+    found = run.remote_read(2, str(tmp_path), 4e-6, 2e-7)
+    # extra: 300 − 150 − (50 − 4) = 104 µs; 250 − 150 − 50 = 50; 210 − 150 − 50 = 10: 164 µs. Each
+    # pair's consumers read 16 × 256 × 64 × 4 = 1,048,576 bytes, half of them the other thread's:
+    # 3 × 524,288 = 1,572,864 bytes → 164e-6 ÷ 1,572,864 = 1.0427e-10 s a byte
+    assert found == pytest.approx(164e-6 / 1_572_864)
+    # three graphs a pair
+    assert len(graphs) == 9
+
+
+def test_passes_keep_the_median_remote_read() -> None:
+    runs = [(Overheads(1e-6, 1e-7, 1.0, (), 1.0, value), []) for value in (1e-10, 3e-10, 2e-10)]
+    assert combine(2, [], runs).overheads.remote_s_per_byte == 2e-10

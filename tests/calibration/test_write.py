@@ -77,3 +77,15 @@ def test_a_measured_next_image_share_is_written_with_its_source() -> None:
     # none measured (more than one thread): no figure, the default 1.0
     assert _profile(()).next_image_share == 1.0
     assert "next_image_share" not in _profile(()).sources
+
+
+def test_a_measured_remote_read_is_written_with_its_source() -> None:
+    measured = Measured(2, Overheads(5e-6, 2e-7, 1.0, (), 1.0, 8.6123e-11), _SAMPLES, ("bench",), ())
+    text = profile_toml("host", measured, _WHERE, tomllib.loads(bundled_text("generic-x86")), measured)
+    profile = parse_profile(tomllib.loads(text), "host.toml")
+    # four significant digits
+    assert profile.remote_s_per_byte == 8.612e-11
+    assert "the other threads wrote" in profile.sources["remote_s_per_byte"]
+    # none measured (one thread): no figure, the default 0
+    assert _profile(()).remote_s_per_byte == 0.0
+    assert "remote_s_per_byte" not in _profile(()).sources

@@ -606,6 +606,45 @@ def context(light: bool, heavy: bool) -> Bench:
     return Bench(f"context: {label}", _model(nodes, x_info, inits))
 
 
+# The pairs remote_s_per_byte times: a parallel kernel, then a light node that reads what it wrote
+# (a row's scale after a MatMul, a head split's Transpose after one, a residual Add after a
+# LayerNormalization), on [REMOTE_ROWS, REMOTE_WIDTH] floats, REMOTE_BLOCKS of each. (A MatMul's
+# Add of a bias row onnxruntime fuses into a Gemm.)
+REMOTE_PAIRS = (("MatMul", "Mul"), ("MatMul", "Transpose"), ("LayerNormalization", "Add"))
+REMOTE_ROWS, REMOTE_WIDTH, REMOTE_BLOCKS = 256, 64, 16
+
+
+def remote(producer: str, consumer: str, heavy: bool, light: bool) -> Bench:
+    """REMOTE_BLOCKS blocks on [REMOTE_ROWS, REMOTE_WIDTH], each the `producer` (a MatMul of the width,
+    a LayerNormalization) and/or the `consumer` after it (a Mul or Add of a row, a Transpose and the
+    Reshape, a view, that turns its output back): the consumer's time beyond its own among producers
+    is its reads of what the other threads wrote."""
+    rows, width = REMOTE_ROWS, REMOTE_WIDTH
+    shape = nh.from_array(np.array([rows, width], np.int64), "shape")
+    inits = [_weight("g", width), _weight("b", width), shape]
+    nodes, x = [], "x"
+    for i in range(REMOTE_BLOCKS):
+        if heavy and producer == "MatMul":
+            inits.append(_weight(f"w{i}", width, width))
+            nodes.append(h.make_node("MatMul", [x, f"w{i}"], [f"p{i}"], name=f"producer{i}"))
+            x = f"p{i}"
+        elif heavy:
+            nodes.append(h.make_node(producer, [x, "g", "b"], [f"p{i}"], name=f"producer{i}", axis=-1))
+            x = f"p{i}"
+        if light and consumer == "Transpose":
+            nodes += [h.make_node("Transpose", [x], [f"t{i}"], name=f"consumer{i}", perm=[1, 0]),
+                      h.make_node("Reshape", [f"t{i}", "shape"], [f"c{i}"], name=f"view{i}")]  # fmt: skip
+            x = f"c{i}"
+        elif light:
+            nodes.append(h.make_node(consumer, [x, "b"], [f"c{i}"], name=f"consumer{i}"))
+            x = f"c{i}"
+    nodes[-1].output[0] = "y"
+    parts = [name for name, on in ((producer, heavy), (consumer, light)) if on]
+    label = f"remote: {' then '.join(parts)}"
+    x_info = h.make_tensor_value_info("x", T.FLOAT, [rows, width])
+    return Bench(label, _model(nodes, x_info, inits))
+
+
 # Node names of the eviction prefix (evicted): none of them is a sample of the benchmark.
 EVICT_PREFIX = "evict_"
 

@@ -24,12 +24,17 @@ from onnxcost.estimate.op_classes import (
 )
 from onnxcost.measure.calibration.bench import (
     EVICT_PREFIX,
+    REMOTE_BLOCKS,
+    REMOTE_PAIRS,
+    REMOTE_ROWS,
+    REMOTE_WIDTH,
     Bench,
     cold_benchmarks,
     context,
     evicted,
     image_benchmarks,
     overhead,
+    remote,
 )
 from onnxcost.measure.calibration.fit import Sample
 from onnxcost.measure.profile import Measurement, measure, random_feeds, session, time_runs, undisturbed_pass
@@ -66,6 +71,8 @@ class Overheads:
     cold_start_s: tuple[tuple[str, float], ...] = ()
     # a per-image kernel's second image's time ÷ its first's, on one thread (next_image_share)
     next_image_share: float = 1.0
+    # on several threads, seconds a light node takes a byte another core wrote (remote_s_per_byte)
+    remote_s_per_byte: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -161,6 +168,8 @@ def overheads(threads: int, folder: str, cache_bytes: int = 0) -> Overheads:
     found = Overheads(run_s, node_s, context_factor(threads, folder, run_s, node_s))
     if threads == 1:
         found = replace(found, next_image_share=next_image_share(folder, found))
+    else:
+        found = replace(found, remote_s_per_byte=remote_read(threads, folder, run_s, node_s))
     if cache_bytes <= 0:
         return found
     return replace(found, cold_start_s=cold_starts(threads, folder, found, cache_bytes))
@@ -202,6 +211,25 @@ def context_factor(threads: int, folder: str, run_s: float, node_s: float) -> fl
     alone = median_s[True, False] - run_s - launches
     among = median_s[True, True] - median_s[False, True] - launches
     return max(among / alone, 1.0) if alone > 0 else 1.0
+
+
+def remote_read(threads: int, folder: str, run_s: float, node_s: float) -> float:
+    """Of bench.REMOTE_PAIRS on `threads` threads, by wall time: Σ (both − producers alone −
+    (consumers alone − a run's overhead)) ÷ Σ the consumers' reads the other threads wrote
+    (REMOTE_BLOCKS × their input's bytes × (threads − 1) ÷ threads), each less the consumers'
+    per-node overheads as the tables are (at least 0)."""
+    extra_s, remote_bytes = 0.0, 0.0
+    for producer, consumer in REMOTE_PAIRS:
+        median_s = {}
+        for heavy, light in ((True, True), (True, False), (False, True)):
+            path = os.path.join(folder, "remote.onnx")
+            onnx.save(remote(producer, consumer, heavy, light).model, path)
+            sess = session(path, threads)
+            median_s[heavy, light] = statistics.median(time_runs(sess, random_feeds(sess, {}), RUNS))
+        consumers_s = median_s[False, True] - run_s
+        extra_s += median_s[True, True] - median_s[True, False] - consumers_s
+        remote_bytes += REMOTE_BLOCKS * 4 * REMOTE_ROWS * REMOTE_WIDTH * (threads - 1) / threads
+    return max(extra_s / remote_bytes, 0.0) if remote_bytes > 0 else 0.0
 
 
 # The pass before each evicted run, as a share of the per-core cache: it evicts the benchmark's
@@ -285,6 +313,7 @@ def combine(threads: int, chosen: Sequence[Bench], runs: Sequence[Pass]) -> Meas
         statistics.median(c.light_after_heavy for c, _ in runs),
         cold_medians([dict(c.cold_start_s) for c, _ in runs]),
         statistics.median(c.next_image_share for c, _ in runs),
+        statistics.median(c.remote_s_per_byte for c, _ in runs),
     )
     kept, ratios = [], []
     for index in range(len(chosen)):

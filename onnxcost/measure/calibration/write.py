@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from onnxcost.estimate.error_bars import RUN_TO_RUN
 from onnxcost.estimate.hardware import COLD_LEVEL
 from onnxcost.estimate.op_classes import MAC_CLASSES
-from onnxcost.measure.calibration.bench import CONTEXT_BLOCKS, CONTEXT_ROWS, CONTEXT_WIDTH
+from onnxcost.measure.calibration.bench import (
+    CONTEXT_BLOCKS,
+    CONTEXT_ROWS,
+    CONTEXT_WIDTH,
+    REMOTE_BLOCKS,
+    REMOTE_ROWS,
+    REMOTE_WIDTH,
+)
 from onnxcost.measure.calibration.fit import Sample, error_bars, fit_tables, run_to_run_bar, speedups
 from onnxcost.measure.calibration.host import Host
 from onnxcost.measure.calibration.run import EVICT_SHARE, Measured
@@ -93,6 +100,7 @@ def profile_toml(
         bars[RUN_TO_RUN] = spread
     context = float(_q(measured.overheads.light_after_heavy))  # as written: 1.0 is no figure
     next_image = float(_q(measured.overheads.next_image_share))
+    remote_byte_s = float(_q(measured.overheads.remote_s_per_byte))  # as written: 0 is no figure
     gen_sources = generic["sources"]
     lines = [
         f"# Calibrated by `{run}` on {where.date}: {host.cpu}, onnxruntime {where.onnxruntime}, "
@@ -110,6 +118,7 @@ def profile_toml(
         f"run_overhead_s = {_q(measured.overheads.run_s)}",
         *([f"light_after_heavy = {_q(context)}"] if context != 1.0 else []),
         *([f"next_image_share = {_q(next_image)}"] if next_image != 1.0 else []),
+        *([f"remote_s_per_byte = {_q(remote_byte_s)}"] if remote_byte_s > 0 else []),
         f"run_power_w = {_q(generic['run_power_w'])}",
         f"idle_power_w = {_q(generic['idle_power_w'])}",
         "overlap = true",
@@ -157,6 +166,11 @@ def profile_toml(
         **({"next_image_share": f"{stamp}: median over QLinearConv benchmarks of (kernel time on two "
             "images - that on one) / that on one, at 1 thread"}
            if next_image != 1.0 else {}),
+        **({"remote_s_per_byte": f"{stamp}: of a MatMul's Mul by a row, a MatMul's Transpose and a "
+            f"LayerNormalization's residual Add, {REMOTE_BLOCKS} each on {REMOTE_ROWS}x{REMOTE_WIDTH} "
+            "floats: sum of (wall time of the pairs - that of the producers alone - that of the light "
+            "nodes alone less a run's overhead) / sum of the bytes the other threads wrote"}
+           if remote_byte_s > 0 else {}),
         "run_power_w": f"copied from the bundled {_ENERGY_FROM} profile: {gen_sources['run_power_w']}",
         "idle_power_w": f"copied from the bundled {_ENERGY_FROM} profile: {gen_sources['idle_power_w']}",
         "overlap": "assumption: out-of-order cores overlap memory traffic with compute (roofline max)",
