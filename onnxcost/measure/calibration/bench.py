@@ -67,18 +67,15 @@ def batched_matmul(batch: int, m: int, k: int, n: int) -> Bench:
     )
 
 
+def _square_window(op: str, k: int, stride: int, group: int, **attrs: object) -> onnx.NodeProto:
+    """A convolution-like node "op" of x, weights w and bias b: a k×k window of `stride`."""
+    return h.make_node(op, ["x", "w", "b"], ["y"], name="op", kernel_shape=[k, k], strides=[stride] * 2,
+                       group=group, **attrs)  # fmt: skip
+
+
 def conv(c: int, size: int, m: int, k: int, stride: int = 1, group: int = 1) -> Bench:
     x = h.make_tensor_value_info("x", T.FLOAT, [1, c, size, size])
-    node = h.make_node(
-        "Conv",
-        ["x", "w", "b"],
-        ["y"],
-        name="op",
-        kernel_shape=[k, k],
-        strides=[stride] * 2,
-        pads=[k // 2] * 4,
-        group=group,
-    )
+    node = _square_window("Conv", k, stride, group, pads=[k // 2] * 4)
     label = f"{'depthwise ' if group > 1 else ''}Conv {c}→{m} {size}² k{k} s{stride}"
     return Bench(label, _model([node], x, [_weight("w", m, c // group, k, k), _weight("b", m)]))
 
@@ -89,15 +86,7 @@ def conv_transpose(
     """A transposed convolution (a decoder's or a feature pyramid's upsampling): onnxruntime runs a
     GEMM of the weights by the input, then adds each column into its window of the output (col2im)."""
     x = h.make_tensor_value_info("x", T.FLOAT, [batch, c, size, size])
-    node = h.make_node(
-        "ConvTranspose",
-        ["x", "w", "b"],
-        ["y"],
-        name="op",
-        kernel_shape=[k, k],
-        strides=[stride] * 2,
-        group=group,
-    )
+    node = _square_window("ConvTranspose", k, stride, group)
     label = f"{'depthwise ' if group > 1 else ''}ConvTranspose {batch}×{c}→{m} {size}² k{k} s{stride}"
     return Bench(label, _model([node], x, [_weight("w", c, m // group, k, k), _weight("b", m)]))
 
@@ -732,6 +721,11 @@ _WIDE_DEPTHWISE = (
 _QLINEAR_DEPTHWISE = ((32, 56), (96, 28), (192, 14), (32, 112), (96, 56), (144, 56), (16, 112), (16, 56))
 
 
+# Transposed convolutions k2 s2 (images, channels, side, outputs).
+_UPSAMPLINGS = ((1, 24, 160, 24), (1, 24, 60, 24), (1, 24, 15, 24), (10, 24, 4, 24), (2, 64, 32, 32),
+                (1, 128, 28, 64), (1, 24, 320, 1))  # fmt: skip
+
+
 def benchmarks(quick: bool = False) -> Iterator[Bench]:
     """Every benchmark; `quick` keeps one size in two."""
     sizes = [1_000, 10_000, 100_000, 1_000_000, 4_000_000]
@@ -828,18 +822,7 @@ def benchmarks(quick: bool = False) -> Iterator[Bench]:
         ],
         [conv1d(c, n, c, 3, group=c) for c, n in ((64, 1000), (256, 500))],
         # upsampling by 2 (k2 s2): a detector's pyramid, a U-Net's decoder, a few images of 4×4
-        [
-            conv_transpose(c, size, m, batch=b)
-            for b, c, size, m in (
-                (1, 24, 160, 24),
-                (1, 24, 60, 24),
-                (1, 24, 15, 24),
-                (10, 24, 4, 24),
-                (2, 64, 32, 32),
-                (1, 128, 28, 64),
-                (1, 24, 320, 1),
-            )
-        ],
+        [conv_transpose(c, size, m, batch=b) for b, c, size, m in _UPSAMPLINGS],
         # a streaming model's few frames a call (voice activity, keyword spotting): pointwise ones
         # and a one-channel filter of 1,000 to 130,000 FLOPs, below which the tables' rates held
         # and a call's fixed cost was lost (Silero VAD v3's 1x1 convolutions: 0.4 µs predicted),
