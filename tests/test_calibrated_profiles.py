@@ -425,10 +425,16 @@ def test_the_assumptions_say_whether_the_run_was_cold(tmp_path: Path) -> None:
     assert said[1] == "footprint 81920 B (0: unknown), not over 0.5 of the cache: no cold_start_s added"
 
 
-# CALIBRATED with a table for movement (the Transpose) too
+# CALIBRATED with tables for movement (the Transpose) and int8 (DynamicQuantizeMatMul) too
 MOVING = CALIBRATED.replace(
-    "[op_types.", '[op_classes.movement]\ns_per_element = [[1e3, 1e-9], [1e6, 3e-10]]\n\n[op_types.', 1
-).replace('"op_classes.dense" = "test"', '"op_classes.dense" = "test"\n"op_classes.movement" = "test"')
+    "[op_types.",
+    "[op_classes.movement]\ns_per_element = [[1e3, 1e-9], [1e6, 3e-10]]\n\n"
+    "[op_classes.int8]\nops_per_s = [[1e4, 1e10], [1e8, 1e12]]\n\n[op_types.",
+    1,
+).replace(
+    '"op_classes.dense" = "test"',
+    '"op_classes.dense" = "test"\n"op_classes.movement" = "test"\n"op_classes.int8" = "test"',
+)
 
 
 def _remote_profile(tmp_path: Path, threads: int = 2, remote: str = "1e-10"):  # type: ignore[no-untyped-def]
@@ -474,3 +480,25 @@ def test_no_remote_reads_on_one_thread_nor_after_a_light_node(tmp_path: Path) ->
     light = bench.remote("MatMul", "Mul", heavy=False, light=True).model
     two, none = _remote_profile(tmp_path), _remote_profile(tmp_path, remote="0")
     assert _compute_s(light, two)["consumer3"] == pytest.approx(_compute_s(light, none)["consumer3"])
+
+
+def test_a_dynamic_quantizer_reads_its_whole_input_from_the_other_cores(tmp_path: Path) -> None:
+    import numpy as np
+    from onnx import TensorProto as T
+    from onnx import helper as h
+    from onnx import numpy_helper as nh
+
+    # LayerNormalization over [256, 64], then a DynamicQuantizeMatMul by an int8 64×64 weight
+    x = h.make_tensor_value_info("x", T.FLOAT, [256, 64])
+    inits = [nh.from_array(np.ones(64, np.float32), "g"), nh.from_array(np.zeros(64, np.float32), "b"),
+             nh.from_array(np.ones((64, 64), np.int8), "w"), nh.from_array(np.array([0.1], np.float32), "s")]
+    ms = "com.microsoft"
+    nodes = [h.make_node("LayerNormalization", ["x", "g", "b"], ["n"], name="norm", axis=-1),
+             h.make_node("DynamicQuantizeMatMul", ["n", "w", "s"], ["y"], name="gemm", domain=ms)]
+    graph = h.make_graph(nodes, "g", [x], [h.make_tensor_value_info("y", T.FLOAT, None)], inits)
+    model = h.make_model(graph, opset_imports=[h.make_opsetid("", 17), h.make_opsetid(ms, 1)])
+    plain, remote = _remote_profile(tmp_path, remote="0"), _remote_profile(tmp_path)
+    extra = _compute_s(model, remote)["gemm"] - _compute_s(model, plain)["gemm"]
+    # its range pass reads 256 × 64 × 4 = 65,536 bytes on one thread, half the other core's:
+    # 32,768 × 1e-10 = 3.2768 µs
+    assert extra == pytest.approx(3.2768e-6)
