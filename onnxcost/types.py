@@ -246,9 +246,10 @@ class HardwareProfile:
     # A kernel that runs one image at a time on one thread (onnxruntime's QLinearConv): each image
     # after the first takes this share of the first's time (its table's time for one image).
     next_image_share: float = 1.0
-    # On several threads, the seconds a light node (element-wise, transcendental, movement) takes a
-    # byte of an input a heavy kernel (MAC classes) wrote, for the bytes the other threads' cores
-    # wrote ((threads − 1) ÷ threads of them): read from another core's cache. Measured by calibration.
+    # On several threads, the seconds a light node (element-wise, transcendental, movement) or a dynamic
+    # quantizer's input pass takes a byte of what a matrix product, LayerNormalization, Softmax or Gelu
+    # wrote, for the bytes the other threads' cores wrote ((threads − 1) ÷ threads of them): read
+    # from another core's cache. Measured by calibration.
     remote_s_per_byte: float = 0.0
 
 

@@ -461,7 +461,7 @@ def test_a_light_node_reads_what_a_parallel_kernel_wrote_from_the_other_cores(tm
     # other thread's core: 32,768 × 1e-10 = 3.2768 µs more
     assert extra["MatMul", "Mul"]["consumer3"] == pytest.approx(3.2768e-6)
     assert extra["LayerNormalization", "Add"]["consumer3"] == pytest.approx(3.2768e-6)
-    # the Transpose reads a MatMul's output through the view (Reshape) that closes the block before
+    # the Transpose reads the MatMul's output as it was written
     assert extra["MatMul", "Transpose"]["consumer3"] == pytest.approx(3.2768e-6)
     # the producers themselves (the first reads the graph's input) take nothing more
     assert extra["MatMul", "Mul"]["producer3"] == 0.0
@@ -502,3 +502,32 @@ def test_a_dynamic_quantizer_reads_its_whole_input_from_the_other_cores(tmp_path
     # its range pass reads 256 × 64 × 4 = 65,536 bytes on one thread, half the other core's:
     # 32,768 × 1e-10 = 3.2768 µs
     assert extra == pytest.approx(3.2768e-6)
+
+
+def test_a_remote_read_is_at_most_what_the_node_reads_and_no_view_is_looked_through(tmp_path: Path) -> None:
+    import numpy as np
+    from onnx import TensorProto as T
+    from onnx import helper as h
+    from onnx import numpy_helper as nh
+
+    # a LayerNormalization over [2, 128, 64], then a Gather of its first token (a pooler) and a
+    # Reshape (a view) to [256, 64] before a Neg
+    x = h.make_tensor_value_info("x", T.FLOAT, [2, 128, 64])
+    rows = nh.from_array(np.array([256, 64], np.int64), "rows")
+    inits = [nh.from_array(np.ones(64, np.float32), "g"), nh.from_array(np.zeros(64, np.float32), "b"),
+             nh.from_array(np.array(0, np.int64), "first"), rows]
+    nodes = [h.make_node("LayerNormalization", ["x", "g", "b"], ["n"], name="norm", axis=-1),
+             h.make_node("Gather", ["n", "first"], ["token"], name="pool", axis=1),
+             h.make_node("Neg", ["token"], ["y1"], name="negate_token"),
+             h.make_node("Reshape", ["n", "rows"], ["flat"], name="view"),
+             h.make_node("Neg", ["flat"], ["y2"], name="negate_rows")]  # fmt: skip
+    outputs = [h.make_tensor_value_info(name, T.FLOAT, None) for name in ("y1", "y2")]
+    graph = h.make_graph(nodes, "g", [x], outputs, inits)
+    model = h.make_model(graph, opset_imports=[h.make_opsetid("", 17)])
+    plain, remote = _remote_profile(tmp_path, remote="0"), _remote_profile(tmp_path)
+    before, after = _compute_s(model, plain), _compute_s(model, remote)
+    # the Gather reads one token of each image, 2 × 64 floats = 512 bytes (and its 8-byte index),
+    # not the 65,536 the LayerNormalization wrote: half of 520 × 1e-10 = 26 ns
+    assert after["pool"] - before["pool"] == pytest.approx(260 * 1e-10)
+    # the Neg after the Reshape: no view is looked through, nothing more
+    assert after["negate_rows"] == pytest.approx(before["negate_rows"])

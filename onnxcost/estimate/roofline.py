@@ -189,21 +189,24 @@ def plan_estimate(
 def _with_remote_bytes(
     figures: _Figures, cost: NodeCost, tensors: Mapping[str, TensorInfo], heavy_outputs: set[str]
 ) -> _Figures:
-    """The figures with remote_bytes (the bytes of the inputs in `heavy_outputs` a REMOTE_READERS node
-    that runs reads, or a QUANTIZING_READERS one's first), and `heavy_outputs` with the node's
-    outputs where it is a REMOTE_WRITERS kernel or a view or fused node of such a kernel's output."""
-    reads_heavy = [name for name in cost.inputs if name in heavy_outputs]
-    passes_on = figures.view or figures.fused
-    if cost.op_type in REMOTE_WRITERS or (passes_on and reads_heavy[:1] == cost.inputs[:1]):
+    """The figures with remote_bytes: of a REMOTE_READERS node that runs, the bytes of its inputs in
+    `heavy_outputs` (a QUANTIZING_READERS one's first input only), at most the activation bytes it
+    reads (a Gather of one row reads one row); and `heavy_outputs` with the outputs of a
+    REMOTE_WRITERS kernel. Only what a writer's own output feeds counts: a view between (a Reshape
+    before a Transpose) is not looked through, as none was measured."""
+    if cost.op_type in REMOTE_WRITERS:
         heavy_outputs.update(cost.outputs)
     if cost.op_type in QUANTIZING_READERS:
-        reads_heavy = [name for name in cost.inputs[:1] if name in heavy_outputs]
-    elif passes_on or figures.kind not in REMOTE_READERS:
+        names = cost.inputs[:1]
+    elif figures.view or figures.fused or figures.kind not in REMOTE_READERS:
         return figures
-    if not reads_heavy:
+    else:
+        names = cost.inputs
+    heavy = [name for name in dict.fromkeys(names) if name in heavy_outputs and name in tensors]
+    known = [size for size in (tensors[name].nbytes for name in heavy) if size is not None]
+    if not known:
         return figures
-    sizes = [tensors[name].nbytes if name in tensors else None for name in reads_heavy]
-    return replace(figures, remote_bytes=sum(size for size in sizes if size is not None))
+    return replace(figures, remote_bytes=smaller(sum(known), cost.bytes_read_activations))
 
 
 def estimate_plan(
@@ -298,8 +301,8 @@ class _Figures:
     body: tuple[tuple[_Figures, Dim], ...] = ()
     among_heavy: bool = False  # a light node with a heavy kernel among the HEAVY_REACH_NODES before it
     per_image: bool = False  # run one image at a time on one thread (op_classes.per_image)
-    # bytes of its inputs a REMOTE_WRITERS kernel wrote (views and fused nodes looked through), of a
-    # node that reads them whole (_with_remote_bytes): on several threads part lies in another core's cache
+    # bytes it reads of what a REMOTE_WRITERS kernel wrote (_with_remote_bytes): on several threads
+    # part of them lies in another core's cache
     remote_bytes: Dim = 0
 
 

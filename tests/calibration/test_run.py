@@ -278,7 +278,7 @@ def test_the_remote_read_is_the_pairs_extra_time_over_the_bytes_the_other_thread
     monkeypatch.setattr(run, "time_runs", fake_times)
     real = bench.remote
     monkeypatch.setattr(run, "remote", lambda *a: (graphs.append(fake_remote(*a).label), real(*a))[1])
-    found = run.remote_read(2, str(tmp_path), 4e-6, 2e-7)
+    found = run.remote_read(2, str(tmp_path), 4e-6)
     # extra: 300 − 150 − (50 − 4) = 104 µs; 250 − 150 − 50 = 50; 210 − 150 − 50 = 10: 164 µs. Each
     # pair's consumers read 16 × 256 × 64 × 4 = 1,048,576 bytes, half of them the other thread's:
     # 3 × 524,288 = 1,572,864 bytes → 164e-6 ÷ 1,572,864 = 1.0427e-10 s a byte

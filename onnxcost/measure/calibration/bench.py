@@ -596,7 +596,7 @@ def context(light: bool, heavy: bool) -> Bench:
 
 
 # The pairs remote_s_per_byte times: a parallel kernel, then a light node that reads what it wrote
-# (a row's scale after a MatMul, a head split's Transpose after one, a residual Add after a
+# (a row's scale after a MatMul, a head split's Transpose after one, an Add of a row after a
 # LayerNormalization), on [REMOTE_ROWS, REMOTE_WIDTH] floats, REMOTE_BLOCKS of each. (A MatMul's
 # Add of a bias row onnxruntime fuses into a Gemm.)
 REMOTE_PAIRS = (("MatMul", "Mul"), ("MatMul", "Transpose"), ("LayerNormalization", "Add"))

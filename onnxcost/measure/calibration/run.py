@@ -62,7 +62,8 @@ def passes(quick: bool) -> int:
 class Overheads:
     """Seconds a run costs beyond its kernels, and a node beyond its kernel; how much longer light
     nodes take among heavy kernels than alone (bench.context); the integer GEMMs' cold starts; a
-    per-image kernel's further images' share of its first's time (1 thread only)."""
+    per-image kernel's further images' share of its first's time (1 thread only); what a light
+    node takes a byte of what the other threads wrote (several threads only)."""
 
     run_s: float
     node_s: float
@@ -169,7 +170,7 @@ def overheads(threads: int, folder: str, cache_bytes: int = 0) -> Overheads:
     if threads == 1:
         found = replace(found, next_image_share=next_image_share(folder, found))
     else:
-        found = replace(found, remote_s_per_byte=remote_read(threads, folder, run_s, node_s))
+        found = replace(found, remote_s_per_byte=remote_read(threads, folder, run_s))
     if cache_bytes <= 0:
         return found
     return replace(found, cold_start_s=cold_starts(threads, folder, found, cache_bytes))
@@ -213,11 +214,11 @@ def context_factor(threads: int, folder: str, run_s: float, node_s: float) -> fl
     return max(among / alone, 1.0) if alone > 0 else 1.0
 
 
-def remote_read(threads: int, folder: str, run_s: float, node_s: float) -> float:
+def remote_read(threads: int, folder: str, run_s: float) -> float:
     """Of bench.REMOTE_PAIRS on `threads` threads, by wall time: Σ (both − producers alone −
-    (consumers alone − a run's overhead)) ÷ Σ the consumers' reads the other threads wrote
-    (REMOTE_BLOCKS × their input's bytes × (threads − 1) ÷ threads), each less the consumers'
-    per-node overheads as the tables are (at least 0)."""
+    (consumers alone − a run's overhead)) ÷ Σ the bytes of the consumers' input the other threads
+    wrote (REMOTE_BLOCKS × its bytes × (threads − 1) ÷ threads), at least 0 (the consumers' node
+    overheads are in both graphs that hold them and cancel)."""
     extra_s, remote_bytes = 0.0, 0.0
     for producer, consumer in REMOTE_PAIRS:
         median_s = {}

@@ -167,7 +167,7 @@ def profile_toml(
             "images - that on one) / that on one, at 1 thread"}
            if next_image != 1.0 else {}),
         **({"remote_s_per_byte": f"{stamp}: of a MatMul's Mul by a row, a MatMul's Transpose and a "
-            f"LayerNormalization's residual Add, {REMOTE_BLOCKS} each on {REMOTE_ROWS}x{REMOTE_WIDTH} "
+            f"LayerNormalization's Add of a row, {REMOTE_BLOCKS} each on {REMOTE_ROWS}x{REMOTE_WIDTH} "
             "floats: sum of (wall time of the pairs - that of the producers alone - that of the light "
             "nodes alone less a run's overhead) / sum of the bytes the other threads wrote"}
            if remote_byte_s > 0 else {}),
