@@ -195,6 +195,14 @@ def next_image_share(folder: str, costs: Overheads) -> float:
     return share if share > 0 else 1.0  # a second image no slower than none: noise, no figure
 
 
+def median_wall_s(model: onnx.ModelProto, threads: int, folder: str) -> float:
+    """The median wall time of RUNS runs of `model` on `threads` threads (random inputs)."""
+    path = os.path.join(folder, "timed.onnx")
+    onnx.save(model, path)
+    sess = session(path, threads)
+    return statistics.median(time_runs(sess, random_feeds(sess, {}), RUNS))
+
+
 def context_factor(threads: int, folder: str, run_s: float, node_s: float) -> float:
     """(wall time of heavy kernels with light blocks between them − that of the heavy kernels
     alone) ÷ (that of the light blocks alone − a run's overhead), each less its light nodes'
@@ -202,12 +210,7 @@ def context_factor(threads: int, folder: str, run_s: float, node_s: float) -> fl
     kernels than alone (at least 1)."""
     kinds = ((True, False), (False, True), (True, True))  # (light, heavy)
     graphs = {(light, heavy): context(light, heavy).model for light, heavy in kinds}
-    median_s = {}
-    for which, model in graphs.items():
-        path = os.path.join(folder, "context.onnx")
-        onnx.save(model, path)
-        sess = session(path, threads)
-        median_s[which] = statistics.median(time_runs(sess, random_feeds(sess, {}), RUNS))
+    median_s = {which: median_wall_s(model, threads, folder) for which, model in graphs.items()}
     launches = len(graphs[True, False].graph.node) * node_s
     alone = median_s[True, False] - run_s - launches
     among = median_s[True, True] - median_s[False, True] - launches
@@ -221,12 +224,10 @@ def remote_read(threads: int, folder: str, run_s: float) -> float:
     overheads are in both graphs that hold them and cancel)."""
     extra_s, remote_bytes = 0.0, 0.0
     for producer, consumer in REMOTE_PAIRS:
-        median_s = {}
-        for heavy, light in ((True, True), (True, False), (False, True)):
-            path = os.path.join(folder, "remote.onnx")
-            onnx.save(remote(producer, consumer, heavy, light).model, path)
-            sess = session(path, threads)
-            median_s[heavy, light] = statistics.median(time_runs(sess, random_feeds(sess, {}), RUNS))
+        median_s = {
+            (heavy, light): median_wall_s(remote(producer, consumer, heavy, light).model, threads, folder)
+            for heavy, light in ((True, True), (True, False), (False, True))
+        }
         consumers_s = median_s[False, True] - run_s
         extra_s += median_s[True, True] - median_s[True, False] - consumers_s
         remote_bytes += REMOTE_BLOCKS * 4 * REMOTE_ROWS * REMOTE_WIDTH * (threads - 1) / threads
